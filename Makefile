@@ -1,0 +1,70 @@
+# Two commands do all the set-up on a fresh Debian or Ubuntu machine:
+#   make demo   runs the main demo
+#   make test   runs the linter and the whole test suite
+# Each creates .venv when missing, installs stepgrad into it, and installs the
+# system Graphviz (the `dot` program) when it is missing and we run as root.
+
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+
+.PHONY: demo test lint bench graphviz venv clean
+
+# --- system prerequisites -------------------------------------------------
+
+graphviz:
+	@command -v dot >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Graphviz (the dot program) with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
+	  else \
+	    echo "Graphviz's dot program is missing. Install it with:"; \
+	    echo "    sudo apt-get install -y graphviz"; \
+	    exit 1; \
+	  fi; }
+
+$(VENV)/bin/activate:
+	@$(PYTHON) -m venv $(VENV) 2>/dev/null || { \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq python3-venv >/dev/null && \
+	    $(PYTHON) -m venv $(VENV); \
+	  else \
+	    echo "Python's venv module is missing. Install it with:"; \
+	    echo "    sudo apt-get install -y python3-venv"; \
+	    exit 1; \
+	  fi; }
+	@$(PY) -m pip install -q --upgrade pip
+
+$(VENV)/.installed: $(VENV)/bin/activate pyproject.toml
+	$(PY) -m pip install -q -e .
+	@touch $@
+
+$(VENV)/.installed-dev: $(VENV)/bin/activate pyproject.toml
+	$(PY) -m pip install -q -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+$(VENV)/.installed-bench: $(VENV)/.installed-dev
+	$(PY) -m pip install -q -e '.[dev,bench]'
+	@touch $@
+
+venv: $(VENV)/.installed
+
+# --- the two commands -----------------------------------------------------
+
+demo: graphviz $(VENV)/.installed
+	$(PY) -m stepgrad.cli demo
+
+test: graphviz $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+	$(PY) -m pytest
+
+# --- more ------------------------------------------------------------------
+
+lint: $(VENV)/.installed-dev
+	$(VENV)/bin/ruff check .
+
+bench: $(VENV)/.installed-bench
+	$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info

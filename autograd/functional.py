@@ -1,0 +1,96 @@
+"""Function forms of the ops, for lists of nodes and for readability.
+
+``nsum`` and ``dot`` are the n-ary ops: one node for Σᵢ xᵢ or Σᵢ wᵢ·xᵢ
+instead of a chain of n binary nodes.
+"""
+
+from __future__ import annotations
+
+from . import ops
+from .node import Node, apply
+from .value import Value
+
+__all__ = ["exp", "log", "tanh", "sigmoid", "relu", "sign", "hardtanh", "identity",
+           "nsum", "dot", "mean"]
+
+
+def _node(x):
+    return x if isinstance(x, Node) else Value._lift(x)
+
+
+def exp(x):
+    """eˣ."""
+    return _node(x).exp()
+
+
+def log(x):
+    """ln x (x > 0)."""
+    return _node(x).log()
+
+
+def tanh(x):
+    """tanh x."""
+    return _node(x).tanh()
+
+
+def sigmoid(x):
+    """1/(1 + e⁻ˣ)."""
+    return _node(x).sigmoid()
+
+
+def relu(x):
+    """max{x, 0}."""
+    return _node(x).relu()
+
+
+def sign(x):
+    """sign x."""
+    return _node(x).sign()
+
+
+def hardtanh(x):
+    """max{min{x, 1}, −1}."""
+    return _node(x).hardtanh()
+
+
+def identity(x):
+    """x."""
+    return _node(x).identity()
+
+
+def _nodes(xs, what: str) -> tuple:
+    """The terms as nodes of one kind; numbers become constant leaves."""
+    xs = tuple(xs)
+    if not xs:
+        raise ValueError(f"{what}: needs at least one term, got none")
+    first = next((x for x in xs if isinstance(x, Node)), None)
+    kind = type(first) if first is not None else Value
+    lift = first._lift if first is not None else Value._lift
+    return tuple([x if type(x) is kind else lift(x) for x in xs])
+
+
+def nsum(xs):
+    """Σᵢ xᵢ as one node (ops.Sum); numbers are lifted to constant nodes."""
+    xs = _nodes(xs, "nsum")
+    return apply(ops.Sum, xs)
+
+
+def dot(w, x, bias=None):
+    """u = Σᵢ wᵢ·xᵢ (+ bias) as one node (ops.Dot): a neuron's weighted sum.
+
+    In the lecture's notation u_h = Σ_{f=0}^{F} w_fh·x_f with x₀ = 1, the bias
+    w₀ₕ is ``bias``. ``w`` and ``x`` must have the same length.
+    """
+    w = tuple(w)
+    x = tuple(x)
+    if len(w) != len(x):
+        raise ValueError(f"dot: w has {len(w)} entries but x has {len(x)}")
+    terms = w + x + (() if bias is None else (bias,))
+    nodes = _nodes(terms, "dot")
+    return apply(ops.Dot, nodes, (len(w), bias is not None))
+
+
+def mean(xs):
+    """(1/n)·Σᵢ xᵢ."""
+    xs = tuple(xs)
+    return nsum(xs) * (1.0 / len(xs)) if xs else nsum(xs)
