@@ -22,7 +22,9 @@ settings.load_profile("stepgrad")
 def pytest_collection_modifyitems(config, items):
     if shutil.which("dot"):
         return
-    skip = pytest.mark.skip(reason="Graphviz's dot program is not installed (make test installs it)")
+    skip = pytest.mark.skip(
+        reason="Graphviz's dot program is not installed (make test installs it)"
+    )
     for item in items:
         if "dot" in item.keywords:
             item.add_marker(skip)
