@@ -1,39 +1,65 @@
-"""The main demo: one neuron of the lecture, forward and backward, step by step."""
+"""The main demo: one neuron of the lecture, forward phase and backward phase.
+
+    a = σ(u),  u = Σ_{f=0}^{F} w_f·x_f  (x₀ = 1),  σ = tanh,  L = ½(a − y)²
+
+It prints the forward values, then every step of the backward pass in the
+order the engine takes it (each node's upstream gradient ∂L/∂node and what it
+adds to each parent), then the gradients, and can save the graph as SVG.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from stepgrad.autograd import Value, dot
 
 
-def run_demo(out=print) -> int:
-    """Build a = tanh(w₀ + w₁x₁ + w₂x₂), backpropagate, print every step."""
+def build_neuron():
+    """The demo's graph: returns (L, named nodes in display order)."""
     x1, x2 = Value(2.0, label="x₁"), Value(-1.0, label="x₂")
-    w1, w2 = Value(-0.5, label="w₁"), Value(0.75, label="w₂")
-    w0 = Value(0.4, label="w₀")
-    u = dot([w1, w2], [x1, x2], bias=w0)
-    u.label = "u"
-    a = u.tanh()
-    a.label = "a"
+    w0, w1, w2 = Value(0.4, label="w₀"), Value(-0.5, label="w₁"), Value(0.75, label="w₂")
     y = 0.5
-    loss = 0.5 * (a - y) ** 2
-    loss.label = "L"
-    out("forward phase: u = w₀ + w₁x₁ + w₂x₂,  a = tanh(u),  L = ½(a − y)²  with y = 0.5")
-    for v in (x1, x2, w0, w1, w2, u, a, loss):
-        out(f"  {v.label:3} = {v.data: .6f}")
-    out("backward phase, in the engine's order (upstream ∂L/∂node → each parent):")
+    u = dot([w1, w2], [x1, x2], bias=w0)
+    a = u.tanh()
+    e = a - y
+    sq = e**2
+    loss = 0.5 * sq
+    for node, name in ((u, "u"), (a, "a"), (e, "ε"), (sq, "ε²"), (loss, "L")):
+        node.label = name
+    return loss, (x1, x2, w0, w1, w2, u, a, e, sq, loss)
+
+
+def _name(node) -> str:
+    return node.label or f"{node.data:g}"
+
+
+def run_demo(svg: str | None = None, force: bool = False, out=print) -> int:
+    """Run the demo; with ``svg`` also save the graph (never overwriting without ``force``)."""
+    if svg is not None and Path(svg).exists() and not force:
+        out(f"stepgrad demo: {svg} exists; not overwriting it (pass --force to replace it)")
+        return 1
+    loss, nodes = build_neuron()
+    out("Forward phase:  u = w₀ + w₁x₁ + w₂x₂,  a = tanh(u),  ε = a − y,  L = ½ε²,  y = 0.5")
+    for v in nodes:
+        out(f"  {v.label:9} = {v.data: .6f}")
+    out("")
+    out("Backward phase, step by step (∂L/∂node, then what it adds to each parent):")
 
     def show(step):
         node = step.node
-        name = node.label or node.op.name
-        parts = ", ".join(
-            f"{p.label or p.op.name if p.op else p.label or p.data}: +{c:.6f}"
-            for p, c in zip(step.parents, step.contributions)
-        )
-        head = f"  step {step.index}: {name} [{node.op.symbol}]"
-        out(f"{head} ∂L/∂{name} = {step.upstream:.6f} → {parts}")
+        pairs = zip(step.parents, step.contributions)
+        adds = ",  ".join(f"{_name(p)} += {c: .6f}" for p, c in pairs)
+        out(f"  step {step.index}  {node.op.symbol:>5}  ∂L/∂{node.label} = {step.upstream: .6f}"
+            f"  →  {adds}")
 
     loss.backward(observer=show)
-    out("gradients:")
-    for v in (w0, w1, w2, x1, x2):
+    out("")
+    out("Gradients of the leaves (note ∂L/∂a = ε, the lecture's output error):")
+    for v in nodes[:5]:
         out(f"  ∂L/∂{v.label} = {v.grad: .6f}")
+    if svg is not None:
+        from stepgrad.viz import draw
+
+        Path(svg).write_bytes(draw(loss).pipe(format="svg"))
+        out(f"\nThe graph is in {svg}")
     return 0

@@ -1,6 +1,6 @@
 """The ``stepgrad`` command.
 
-    stepgrad demo     a small expression: its forward values and its gradients
+    stepgrad demo [--svg FILE] [--force]    one neuron: forward values, backward steps, gradients
 """
 
 from __future__ import annotations
@@ -11,10 +11,12 @@ from .demo import run_demo
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="stepgrad", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="stepgrad", description="stepgrad: watch backprop happen")
     sub = parser.add_subparsers(dest="command", required=True)
-    sub.add_parser("demo", help="forward values and gradients of a small expression")
+    demo = sub.add_parser("demo", help="one neuron: forward values, backward steps, gradients")
+    demo.add_argument("--svg", metavar="FILE", help="also save the graph as SVG")
+    demo.add_argument("--force", action="store_true", help="replace FILE if it exists")
     args = parser.parse_args(argv)
     if args.command == "demo":
-        return run_demo()
+        return run_demo(svg=args.svg, force=args.force)
     return 2  # pragma: no cover - argparse rejects unknown commands
