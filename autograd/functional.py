@@ -61,6 +61,9 @@ def identity(x):
 def _nodes(xs, what: str) -> tuple:
     """The terms as nodes of one kind; numbers become constant leaves."""
     xs = tuple(xs)
+    kinds = set(map(type, xs))
+    if len(kinds) == 1 and issubclass(kinds.pop(), Node):  # already nodes of one kind
+        return xs
     if not xs:
         raise ValueError(f"{what}: needs at least one term, got none")
     first = next((x for x in xs if isinstance(x, Node)), None)
@@ -81,13 +84,16 @@ def dot(w, x, bias=None):
     In the lecture's notation u_h = Σ_{f=0}^{F} w_fh·x_f with x₀ = 1, the bias
     w₀ₕ is ``bias``. ``w`` and ``x`` must have the same length.
     """
-    w = tuple(w)
-    x = tuple(x)
-    if len(w) != len(x):
-        raise ValueError(f"dot: w has {len(w)} entries but x has {len(x)}")
-    terms = w + x + (() if bias is None else (bias,))
-    nodes = _nodes(terms, "dot")
-    return apply(ops.Dot, nodes, (len(w), bias is not None))
+    if type(w) is not tuple:
+        w = tuple(w)
+    if type(x) is not tuple:
+        x = tuple(x)
+    n = len(w)
+    if len(x) != n:
+        raise ValueError(f"dot: w has {n} entries but x has {len(x)}")
+    if bias is None:
+        return apply(ops.Dot, _nodes(w + x, "dot"), (n, False))
+    return apply(ops.Dot, _nodes(w + x + (bias,), "dot"), (n, True))
 
 
 def mean(xs):

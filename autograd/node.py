@@ -82,7 +82,12 @@ def apply(op, parents: tuple, ctx=None, kind=None):
     """
     if kind is None:
         kind = type(parents[0])
-    data = op.forward(kind._math, ctx, *[p.data for p in parents])
+    if len(parents) == 1:  # the common arities without building a list
+        data = op.forward(kind._math, ctx, parents[0].data)
+    elif len(parents) == 2:
+        data = op.forward(kind._math, ctx, parents[0].data, parents[1].data)
+    else:
+        data = op.forward(kind._math, ctx, *[p.data for p in parents])
     if _GradMode.enabled:
         return kind._make(data, parents, op, ctx)
     return kind._make(data, (), None, None)
@@ -166,6 +171,12 @@ def backprop(root, seed, observer=None) -> None:
     Gradients of intermediate nodes are reset to zero first, then every
     contribution is added with ``+=``. Leaves keep what they had, so calling
     backward twice accumulates into the leaves, as PyTorch does.
+
+    Each node in reverse topological order hands parent i the contribution
+    ``upstream · local_i`` (elementwise ops) or what its ``vjp`` returns. When
+    nobody observes, a Value node adds its contributions straight into its
+    parents' ``grad`` (its parents are Values: ops never mix the two kinds)
+    without building the list of contributions; that is the only difference.
     """
     topo = toposort(root, leaves=False)
     for node in topo:
@@ -176,17 +187,28 @@ def backprop(root, seed, observer=None) -> None:
         root.grad = seed
     index = 0
     for node in reversed(topo):
-        op = node._op
         g = node.grad
         if g is None:  # a Tensor node no gradient reached
             continue
+        op = node._op
         parents = node._parents
-        x = [p.data for p in parents]
         if op.elementwise:
-            local = op.partials(node._math, node._ctx, node.data, *x)
+            if len(parents) == 1:  # the common arity without building a list
+                p = parents[0]
+                local = op.partials(node._math, node._ctx, node.data, p.data)
+                if observer is None and node._scalar:  # the hot path of a Value graph
+                    p.grad += g * local[0]
+                    continue
+            else:
+                local = op.partials(node._math, node._ctx, node.data, *[p.data for p in parents])
+                if observer is None and node._scalar:
+                    for p, d in zip(parents, local):
+                        p.grad += g * d
+                    continue
             contributions = [g * d for d in local]
         else:
             local = None
+            x = [p.data for p in parents]
             contributions = op.vjp(node._math, node._ctx, g, node.data, *x)
         for p, c in zip(parents, contributions):
             if p._scalar:
@@ -195,7 +217,7 @@ def backprop(root, seed, observer=None) -> None:
                 p._accumulate(c)
         if observer is not None:
             observer(BackwardStep(index, node, g, local, contributions))
-        index += 1
+            index += 1
 
 
 class Node:

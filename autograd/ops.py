@@ -313,8 +313,9 @@ class Dot(Op):
     @staticmethod
     def forward(B, ctx, *p):
         n, bias = ctx
-        s = sum(map(mul, p[:n], p[n : 2 * n]))
-        return s + p[-1] if bias else s
+        if bias:  # w₀ + w₁x₁ + … + wₙxₙ, added in this order (as micrograd's neuron)
+            return sum(map(mul, p[:n], p[n : 2 * n]), p[-1])
+        return sum(map(mul, p[:n], p[n : 2 * n]))
 
     @staticmethod
     def partials(B, ctx, out, *p):
