@@ -53,9 +53,7 @@ class ScalarMath:
             return x
         raise _domain("log", f"log(x) needs x > 0, got x = {x!r}")
 
-    @staticmethod
-    def tanh(x: float) -> float:
-        return math.tanh(x)  # math.tanh(±1000) is ±1.0, no overflow
+    tanh = staticmethod(math.tanh)  # math.tanh(±1000) is ±1.0, no overflow
 
     @staticmethod
     def sigmoid(x: float) -> float:

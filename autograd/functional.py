@@ -58,6 +58,9 @@ def identity(x):
     return _node(x).identity()
 
 
+_SEQUENCES = (list, tuple)
+
+
 def _nodes(xs, what: str) -> tuple:
     """The terms as nodes of one kind; numbers become constant leaves."""
     xs = tuple(xs)
@@ -84,16 +87,20 @@ def dot(w, x, bias=None):
     In the lecture's notation u_h = Σ_{f=0}^{F} w_fh·x_f with x₀ = 1, the bias
     w₀ₕ is ``bias``. ``w`` and ``x`` must have the same length.
     """
-    if type(w) is not tuple:
+    if type(w) not in _SEQUENCES:
         w = tuple(w)
-    if type(x) is not tuple:
+    if type(x) not in _SEQUENCES:
         x = tuple(x)
     n = len(w)
     if len(x) != n:
         raise ValueError(f"dot: w has {n} entries but x has {len(x)}")
     if bias is None:
-        return apply(ops.Dot, _nodes(w + x, "dot"), (n, False))
-    return apply(ops.Dot, _nodes(w + x + (bias,), "dot"), (n, True))
+        terms, ctx = (*w, *x), (n, False)
+    else:
+        terms, ctx = (*w, *x, bias), (n, True)
+    if len(set(map(type, terms))) != 1 or not isinstance(terms[0], Node):
+        terms = _nodes(terms, "dot")  # lift numbers, or explain the mix of kinds
+    return apply(ops.Dot, terms, ctx)
 
 
 def mean(xs):

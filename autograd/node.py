@@ -339,7 +339,7 @@ class Node:
 
     def __sub__(self, other):  # self + (-other)
         if isinstance(other, (int, float)):
-            return self + (-other)
+            return apply(_ops.Add, (self, self._lift(-other)))  # self + (-other), one node
         return self + (-self._lift(other))
 
     def __rsub__(self, other):  # other + (-self)
@@ -357,6 +357,8 @@ class Node:
 
     @staticmethod
     def _exponent(n) -> float:
+        if type(n) is float or type(n) is int:
+            return float(n)
         if isinstance(n, numbers.Real) and not isinstance(n, bool):
             return float(n)
         raise TypeError(f"pow: the exponent must be a number or a node, got {type(n).__name__}")
