@@ -35,6 +35,9 @@ __all__ = [
 ]
 
 
+_new = object.__new__
+
+
 class _GradMode:
     enabled = True
 
@@ -88,9 +91,18 @@ def apply(op, parents: tuple, ctx=None, kind=None):
         data = op.forward(kind._math, ctx, parents[0].data, parents[1].data)
     else:
         data = op.forward(kind._math, ctx, *[p.data for p in parents])
-    if _GradMode.enabled:
-        return kind._make(data, parents, op, ctx)
-    return kind._make(data, (), None, None)
+    if not _GradMode.enabled:
+        return kind._make(data, (), None, None)
+    if kind._scalar:  # a Value: fill its slots here, one call fewer per node
+        node = _new(kind)
+        node.data = data
+        node.grad = 0.0
+        node._parents = parents
+        node._op = op
+        node._ctx = ctx
+        node.label = ""
+        return node
+    return kind._make(data, parents, op, ctx)
 
 
 class BackwardStep:
@@ -185,6 +197,7 @@ def backprop(root, seed, observer=None) -> None:
         root._accumulate(seed)
     else:
         root.grad = seed
+    fast = observer is None  # nobody watches: Value nodes skip the bookkeeping
     index = 0
     for node in reversed(topo):
         g = node.grad
@@ -193,15 +206,23 @@ def backprop(root, seed, observer=None) -> None:
         op = node._op
         parents = node._parents
         if op.elementwise:
-            if len(parents) == 1:  # the common arity without building a list
+            n = len(parents)
+            if n == 1:  # the common arities without building a list
                 p = parents[0]
                 local = op.partials(node._math, node._ctx, node.data, p.data)
-                if observer is None and node._scalar:  # the hot path of a Value graph
+                if fast and node._scalar:
                     p.grad += g * local[0]
+                    continue
+            elif n == 2:
+                a, b = parents
+                local = op.partials(node._math, node._ctx, node.data, a.data, b.data)
+                if fast and node._scalar:
+                    a.grad += g * local[0]
+                    b.grad += g * local[1]
                     continue
             else:
                 local = op.partials(node._math, node._ctx, node.data, *[p.data for p in parents])
-                if observer is None and node._scalar:
+                if fast and node._scalar:
                     for p, d in zip(parents, local):
                         p.grad += g * d
                     continue
@@ -215,7 +236,7 @@ def backprop(root, seed, observer=None) -> None:
                 p.grad += c
             elif c is not None:
                 p._accumulate(c)
-        if observer is not None:
+        if not fast:
             observer(BackwardStep(index, node, g, local, contributions))
             index += 1
 
