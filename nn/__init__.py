@@ -1,1 +1,47 @@
-"""stepgrad.nn."""
+"""stepgrad.nn: the lecture's perceptron built on the engine.
+
+One model, two views on the same parameter Tensors: ``model(X)`` with a Tensor
+or array runs the batch (Tensor view), ``model([x1, …, xF])`` one sample as a
+graph of Values (scalar view); both fill the same ``W.grad``.
+"""
+
+from .activations import (
+    ACTIVATIONS,
+    Activation,
+    get_activation,
+    hardtanh,
+    identity,
+    relu,
+    sigmoid,
+    sign,
+    softmax,
+    tanh,
+)
+from .diagnostics import gradient_norms, layer_trace, unit_health
+from .init import INITS, glorot, he, init_weights, make_rng, small
+from .layers import MLP, Layer, Neuron, Sequential
+from .lecture_backprop import LectureBackprop, lecture_backprop, lecture_sgd_step
+from .losses import (
+    LOSSES,
+    binary_cross_entropy,
+    cross_entropy,
+    half_sse,
+    mae,
+    mse,
+    msle,
+    squared_hinge,
+)
+from .module import Module
+from .regularization import BatchNorm, Dropout, clip_grad_norm, l1_penalty, l2_penalty
+
+__all__ = [
+    "Module", "Neuron", "Layer", "MLP", "Sequential",
+    "Activation", "ACTIVATIONS", "get_activation",
+    "identity", "sign", "sigmoid", "tanh", "relu", "hardtanh", "softmax",
+    "LOSSES", "mse", "half_sse", "msle", "mae", "cross_entropy", "binary_cross_entropy",
+    "squared_hinge",
+    "INITS", "init_weights", "make_rng", "small", "glorot", "he",
+    "l2_penalty", "l1_penalty", "Dropout", "BatchNorm", "clip_grad_norm",
+    "gradient_norms", "unit_health", "layer_trace",
+    "LectureBackprop", "lecture_backprop", "lecture_sgd_step",
+]

@@ -1,0 +1,156 @@
+"""The lecture's activations σ, as compositions of autograd ops, and σ′ for plots.
+
+Each activation works on a :class:`~stepgrad.autograd.Value`, a
+:class:`~stepgrad.autograd.Tensor` or a list of Values (one sample's
+pre-activations u_h), and records ordinary op nodes: the derivative used by
+backward is the op's own (``stepgrad.autograd.ops``), never one written here.
+
+================  ===============================  ===============================
+name              σ(u)                             σ′(u)
+================  ===============================  ===============================
+``identity``      u                                1
+``sign``          sign u                           0 (everywhere, 0 at u = 0 too)
+``sigmoid``       1/(1 + e⁻ᵘ)                      σ(1 − σ)
+``tanh``          (e²ᵘ − 1)/(e²ᵘ + 1)              1 − σ²
+``relu``          max{u, 0}                        1 for u > 0, else 0 (0 at u = 0)
+``hardtanh``      max{min{u, 1}, −1}               1 on (−1, 1), else 0
+``softmax``       a_m = e^{u_m} / Σ_k e^{u_k}       ∂a_m/∂u_k = a_m(δ_mk − a_k)
+================  ===============================  ===============================
+
+The slides write relu′ = sign u and hardtanh′ = 1 on [−1, 1]; the engine, like
+PyTorch, takes 0 at the kinks (relu′(0) = 0, hardtanh′(±1) = 0).
+
+``act.function(u)`` gives σ(u) and ``act.derivative(u)`` gives σ′(u) on plain
+numpy arrays, for plotting: σ′ is read off the engine's backward pass
+(∂/∂u Σ σ(u) for an elementwise σ), so the plot shows what training uses.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from stepgrad.autograd import Node, Tensor, Value, no_grad, nsum
+
+__all__ = ["Activation", "ACTIVATIONS", "get_activation", "identity", "sign", "sigmoid", "tanh",
+           "relu", "hardtanh", "softmax"]
+
+
+class Activation:
+    """A named activation σ: callable on a Value, a Tensor or a list of Values.
+
+    Args:
+        name: the name the lecture uses (``"tanh"``).
+        fn: σ on one node (Value or Tensor), built from autograd ops.
+        formula: σ and σ′ in one line, for reprs and plots.
+        elementwise: False for softmax, which maps a vector to a vector.
+        vector_fn: for a non-elementwise σ, the function on a list of Values.
+    """
+
+    def __init__(self, name: str, fn, formula: str = "", elementwise: bool = True,
+                 vector_fn=None):
+        self.name = name
+        self.fn = fn
+        self.formula = formula
+        self.elementwise = elementwise
+        self.vector_fn = vector_fn
+
+    def __call__(self, u):
+        if isinstance(u, Node):
+            return self.fn(u)
+        if isinstance(u, (list, tuple)):
+            if self.elementwise:
+                fn = self.fn
+                return [fn(v if isinstance(v, Node) else Value(v)) for v in u]
+            return self.vector_fn([v if isinstance(v, Node) else Value(v) for v in u])
+        if isinstance(u, np.ndarray):
+            return self.fn(Tensor(u))
+        if isinstance(u, (int, float)):
+            return self.fn(Value(u))
+        raise TypeError(f"activation {self.name}: expected a Value, Tensor or list of Values, "
+                        f"got {type(u).__name__}")
+
+    def function(self, u) -> np.ndarray:
+        """σ(u) on a numpy array (no graph recorded)."""
+        with no_grad():
+            return self.fn(Tensor(np.asarray(u, dtype=np.float64))).data
+
+    def derivative(self, u) -> np.ndarray:
+        """σ′(u) on a numpy array, from the engine's own backward pass.
+
+        For an elementwise σ this is ∂/∂u_i Σ_j σ(u_j) = σ′(u_i), of u's shape.
+        For softmax, u must be one vector and the result is the Jacobian
+        J[m, k] = ∂a_m/∂u_k (one backward pass per output).
+        """
+        u = np.asarray(u, dtype=np.float64)
+        if self.elementwise:
+            t = Tensor(u)
+            out = self.fn(t)
+            out.backward(np.ones_like(out.data))
+            return t.grad
+        if u.ndim != 1:
+            raise ValueError(f"{self.name}.derivative: the Jacobian needs one vector, "
+                             f"got shape {u.shape}")
+        rows = []
+        for m in range(u.size):
+            t = Tensor(u)
+            out = self.fn(t)
+            seed = np.zeros_like(out.data)
+            seed[m] = 1.0
+            out.backward(seed)
+            rows.append(t.grad)
+        return np.stack(rows)
+
+    def __repr__(self) -> str:
+        return f"Activation({self.name}: {self.formula})" if self.formula else self.name
+
+
+def _softmax_values(u: list) -> list:
+    """a_m = e^{u_m − c} / Σ_k e^{u_k − c} with c = max_k u_k (a constant: exact, no overflow)."""
+    c = max(v.data for v in u)
+    e = [(v - c).exp() for v in u]
+    s = nsum(e)
+    return [ek / s for ek in e]
+
+
+def _softmax_node(u):
+    if isinstance(u, Tensor):
+        return u.softmax(axis=-1)
+    raise TypeError("softmax maps a vector to a vector: pass a list of Values or a Tensor, "
+                    "not one Value")
+
+
+identity = Activation("identity", lambda u: u.identity(), "σ = u;  σ′ = 1")
+sign = Activation("sign", lambda u: u.sign(), "σ = sign u;  σ′ = 0")
+sigmoid = Activation("sigmoid", lambda u: u.sigmoid(), "σ = 1/(1 + e⁻ᵘ);  σ′ = σ(1 − σ)")
+tanh = Activation("tanh", lambda u: u.tanh(), "σ = tanh u;  σ′ = 1 − σ²")
+relu = Activation("relu", lambda u: u.relu(), "σ = max{u, 0};  σ′ = 1 if u > 0 else 0")
+hardtanh = Activation("hardtanh", lambda u: u.hardtanh(),
+                      "σ = max{min{u, 1}, −1};  σ′ = 1 on (−1, 1), else 0")
+softmax = Activation("softmax", _softmax_node, "a_m = e^{u_m}/Σ_k e^{u_k};  ∂a_m/∂u_k = "
+                     "a_m(δ_mk − a_k)", elementwise=False, vector_fn=_softmax_values)
+
+ACTIVATIONS = {a.name: a for a in (identity, sign, sigmoid, tanh, relu, hardtanh, softmax)}
+
+
+def get_activation(spec) -> Activation:
+    """The :class:`Activation` for a name (``"tanh"``), an Activation, or a callable.
+
+    A plain callable ``f(node) -> node`` is taken as an elementwise σ: the
+    scalar view calls it on each Value, the Tensor view on the whole Tensor.
+
+    Raises:
+        ValueError: an unknown name; the message lists the valid ones.
+        TypeError: neither a name nor a callable.
+    """
+    if isinstance(spec, Activation):
+        return spec
+    if isinstance(spec, str):
+        key = spec.lower()
+        if key not in ACTIVATIONS:
+            raise ValueError(f"unknown activation {spec!r}; valid names: "
+                             + ", ".join(ACTIVATIONS))
+        return ACTIVATIONS[key]
+    if callable(spec):
+        return Activation(getattr(spec, "__name__", "custom"), spec)
+    raise TypeError(f"an activation is a name ({', '.join(ACTIVATIONS)}) or a callable, "
+                    f"got {type(spec).__name__}")

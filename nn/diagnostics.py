@@ -1,0 +1,75 @@
+"""Diagnostics for the lecture's training problems: vanishing and exploding
+gradients, saturated sigmoid/tanh units, dead ReLUs.
+
+* :func:`gradient_norms`: ‖∂L/∂W‖ per parameter after backward; norms that
+  shrink layer by layer towards the input signal vanishing gradients, norms
+  that grow, exploding ones.
+* :func:`unit_health`: runs a batch through each layer (no graph recorded)
+  and reports, per layer, the share of saturated units (sigmoid: α < 0.01 or
+  α > 0.99; tanh: |α| > 0.99, where σ′ < 0.02 and almost no gradient passes)
+  and the share of dead ReLUs (u_h ≤ 0 for every sample: σ′ = 0, the unit
+  never learns again).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import numpy as np
+
+from stepgrad.autograd import Tensor, no_grad
+
+from .layers import Layer
+from .module import Module
+
+__all__ = ["gradient_norms", "unit_health", "layer_trace"]
+
+
+def gradient_norms(model: Module) -> OrderedDict:
+    """``{name: ‖grad‖₂}`` for every parameter (0.0 where no gradient arrived)."""
+    return OrderedDict(
+        (name, 0.0 if p.grad is None else float(np.sqrt(np.sum(np.square(p.grad)))))
+        for name, p in model.named_parameters()
+    )
+
+
+def layer_trace(model: Module, X) -> list:
+    """``[(name, layer, U, A)]``: pre-activations u and outputs α of each Layer on X.
+
+    Other modules (Dropout, BatchNorm) are applied in their current mode;
+    nothing is recorded for backward.
+    """
+    names = {id(p): n for n, p in model.named_parameters()}
+    X = X if isinstance(X, Tensor) else Tensor(np.asarray(X, dtype=np.float64))
+    out = []
+    stages = getattr(model, "layers", [model])
+    with no_grad():
+        for m in stages:
+            if isinstance(m, Layer):
+                U = m.preactivation(X if X.ndim == 2 else X.reshape(1, -1))
+                X = m.activation(U)
+                out.append((names.get(id(m.weight), "weight"), m, U.data, X.data))
+            else:
+                X = m.forward(X)
+    return out
+
+
+def unit_health(model: Module, X, threshold: float = 0.99) -> list:
+    """Per layer: ``{"layer", "activation", "saturated", "dead"}`` on the batch X.
+
+    ``saturated`` is the share of (sample, unit) outputs in σ's flat tails
+    (sigmoid and tanh layers, else None); ``dead`` the share of ReLU units
+    with u ≤ 0 on every sample of X (ReLU layers, else None).
+    """
+    report = []
+    for name, layer, U, A in layer_trace(model, X):
+        act = layer.activation.name
+        saturated = dead = None
+        if act == "tanh":
+            saturated = float(np.mean(np.abs(A) > threshold))
+        elif act == "sigmoid":
+            saturated = float(np.mean((A < 1 - threshold) | (A > threshold)))
+        elif act == "relu":
+            dead = float(np.mean(np.all(U <= 0, axis=0)))
+        report.append({"layer": name, "activation": act, "saturated": saturated, "dead": dead})
+    return report

@@ -1,0 +1,168 @@
+"""``Module``: what every network part shares (micrograd's contract, grown up a little).
+
+A module holds its parameters as :class:`~stepgrad.autograd.Tensor` attributes
+and its sub-modules as attributes or lists of modules. From those it derives,
+in the order the attributes were set:
+
+* ``named_parameters()``: ``("w1", W1)``, ``("layers.0.weight", W)``, ...;
+* ``parameters()``: the Tensors alone (what an optimizer updates);
+* ``zero_grad()``: every ``W.grad`` back to zeros;
+* ``train()`` / ``eval()``: the mode Dropout and BatchNorm look at;
+* ``state_dict()`` / ``load_state_dict()``: the numbers, copied out and back in
+  (shapes checked; the Tensors stay the same objects, so an optimizer keeps
+  working after a load).
+
+Non-parameter state (BatchNorm's running statistics) is listed in
+``_buffers`` and saved with the parameters.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import numpy as np
+
+from stepgrad.autograd import Tensor
+
+__all__ = ["Module"]
+
+
+class Module:
+    """Base of Neuron, Layer, MLP, Dropout, BatchNorm and Sequential.
+
+    Subclasses define ``forward(X)`` (the Tensor view, a batch) and, when they
+    have one, ``scalar_forward(x)`` (the scalar view: one sample as a list of
+    :class:`~stepgrad.autograd.Value`). Calling the module picks the view from
+    the input: a Tensor or ndarray goes to ``forward``, a list or tuple of
+    numbers or Values to ``scalar_forward``.
+    """
+
+    training: bool = True
+    _buffers: tuple = ()
+
+    # ----------------------------------------------------------------- calling
+
+    def __call__(self, x):
+        if isinstance(x, (list, tuple)) and not (x and isinstance(x[0], (list, tuple))):
+            return self.scalar_forward(x)
+        if isinstance(x, (list, tuple)):  # a nested list: a batch
+            x = np.asarray(x, dtype=np.float64)
+        return self.forward(x)
+
+    def forward(self, X):  # pragma: no cover - every subclass defines it
+        raise NotImplementedError(f"{type(self).__name__} has no Tensor view")
+
+    def scalar_forward(self, x):  # pragma: no cover - overridden where it exists
+        raise NotImplementedError(f"{type(self).__name__} has no scalar view")
+
+    # -------------------------------------------------------------- parameters
+
+    def children(self):
+        """``(name, module)`` for each direct sub-module, in attribute order."""
+        for name, v in vars(self).items():
+            if isinstance(v, Module):
+                yield name, v
+            elif isinstance(v, (list, tuple)) and v and all(isinstance(m, Module) for m in v):
+                for i, m in enumerate(v):
+                    yield f"{name}.{i}", m
+
+    def named_parameters(self, prefix: str = ""):
+        """``(name, Tensor)`` for every parameter, sub-modules' with a dotted prefix."""
+        for name, v in vars(self).items():
+            if isinstance(v, Tensor) and name not in self._buffers:
+                yield prefix + name, v
+        for name, m in self.children():
+            yield from m.named_parameters(prefix + name + ".")
+
+    def parameters(self) -> list:
+        """Every parameter Tensor, each once, in a fixed order."""
+        seen, out = set(), []
+        for _, p in self.named_parameters():
+            if id(p) not in seen:
+                seen.add(id(p))
+                out.append(p)
+        return out
+
+    def num_parameters(self) -> int:
+        """How many numbers the parameters hold."""
+        return sum(p.data.size for p in self.parameters())
+
+    def zero_grad(self) -> None:
+        """Set every parameter's ``grad`` to zeros (gradients accumulate otherwise)."""
+        for p in self.parameters():
+            p.zero_grad()
+
+    # -------------------------------------------------------------------- mode
+
+    def modules(self):
+        """This module and every sub-module, depth first."""
+        yield self
+        for _, m in self.children():
+            yield from m.modules()
+
+    def train(self, mode: bool = True):
+        """Training mode (Dropout drops, BatchNorm uses batch statistics); returns self."""
+        for m in self.modules():
+            m.training = bool(mode)
+        return self
+
+    def eval(self):
+        """Evaluation mode (Dropout is the identity, BatchNorm uses running statistics)."""
+        return self.train(False)
+
+    # ------------------------------------------------------------------- state
+
+    def named_buffers(self, prefix: str = ""):
+        """``(name, ndarray)`` for state that is not a parameter (running statistics)."""
+        for b in self._buffers:
+            yield prefix + b, getattr(self, b)
+        for name, m in self.children():
+            yield from m.named_buffers(prefix + name + ".")
+
+    def _named_state(self):
+        yield from self.named_parameters()
+        yield from self.named_buffers()
+
+    def state_dict(self) -> OrderedDict:
+        """Every parameter and buffer by name, as a copied numpy array."""
+        out = OrderedDict()
+        for name, v in self._named_state():
+            out[name] = np.array(v.data if isinstance(v, Tensor) else v, copy=True)
+        return out
+
+    def load_state_dict(self, state) -> None:
+        """Copy the arrays of ``state`` into this module's parameters and buffers.
+
+        Raises:
+            KeyError: names missing from ``state`` or not in this module.
+            ValueError: an array whose shape differs from the parameter's.
+        """
+        own = OrderedDict(self._named_state())
+        missing = [k for k in own if k not in state]
+        unexpected = [k for k in state if k not in own]
+        if missing or unexpected:
+            raise KeyError(f"load_state_dict: missing {missing}, unexpected {unexpected}")
+        for name, target in own.items():
+            arr = np.asarray(state[name], dtype=np.float64)
+            data = target.data if isinstance(target, Tensor) else target
+            if arr.shape != data.shape:
+                raise ValueError(f"load_state_dict: {name!r} has shape {data.shape} here "
+                                 f"but {arr.shape} in the state")
+        for name, target in own.items():
+            data = target.data if isinstance(target, Tensor) else target
+            data[...] = state[name]  # in place: the same Tensors, optimizers keep them
+
+    # -------------------------------------------------------------------- repr
+
+    def extra_repr(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        kids = list(self.children())
+        head = f"{type(self).__name__}({self.extra_repr()}"
+        if not kids:
+            return head + ")"
+        lines = [head]
+        for name, m in kids:
+            lines.append(f"  ({name}): " + repr(m).replace("\n", "\n  "))
+        return "\n".join(lines) + "\n)"

@@ -1,0 +1,218 @@
+"""The lecture's practical issues: penalties, Dropout, BatchNorm, gradient clipping.
+
+* Overfitting: the L2 penalty (λ/2)·Σ w² and the L1 penalty λ·Σ |w| on the
+  weights w_fh (f ≥ 1; the biases w_0h are not penalised), added to the loss;
+  ``Dropout`` (inverted: the kept units are scaled by 1/(1 − p) in training,
+  so evaluation is the identity).
+* Vanishing and exploding gradients: ``BatchNorm`` normalises each unit over
+  the batch; ``clip_grad_norm`` rescales every gradient when their global
+  norm ‖g‖ = √(Σ_W Σ g²) exceeds a bound.
+
+All of it composes autograd ops (or, for clipping, scales arrays after
+backward): no derivative is written here.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from stepgrad.autograd import Tensor, Value, nsum
+
+from .init import make_rng
+from .layers import as_batch, check_sample
+from .module import Module
+
+__all__ = ["l2_penalty", "l1_penalty", "Dropout", "BatchNorm", "clip_grad_norm",
+           "penalised_weights"]
+
+
+def penalised_weights(params) -> list:
+    """The Tensors a penalty acts on.
+
+    For a Module: each layer's weights without the bias row (``W[1:]``, a
+    node whose gradient lands in W.grad); BatchNorm's γ and β are left out.
+    For a list of Tensors: the Tensors themselves.
+    """
+    if isinstance(params, Module):
+        out = []
+        for m in params.modules():
+            w = vars(m).get("weight")
+            if isinstance(w, Tensor):
+                out.append(w[1:])
+        return out
+    params = list(params)
+    for p in params:
+        if not isinstance(p, Tensor):
+            raise TypeError(f"penalties take a Module or Tensors, got {type(p).__name__}")
+    return params
+
+
+def _weight_values(params) -> list:
+    ws = []
+    for w in penalised_weights(params):
+        ws.extend(w.scalars().ravel().tolist())
+    return ws
+
+
+def l2_penalty(params, lam: float, scalar: bool = False):
+    """R = (λ/2)·Σ w² (its gradient is λ·w: "weight decay" λ).
+
+    Args:
+        params: a Module (weights without biases) or a list of Tensors.
+        lam: λ ≥ 0.
+        scalar: return a Value built from the weights' scalar view, to add to
+            a scalar-view loss (a Value and a Tensor cannot be added).
+    """
+    if lam < 0:
+        raise ValueError(f"l2_penalty: λ must be ≥ 0, got {lam}")
+    if scalar:
+        return nsum([w * w for w in _weight_values(params)]) * (0.5 * lam)
+    return _tensor_sum([(w * w).sum() for w in penalised_weights(params)]) * (0.5 * lam)
+
+
+def l1_penalty(params, lam: float, scalar: bool = False):
+    """R = λ·Σ |w| (slope λ·sign w, 0 at w = 0). Arguments as :func:`l2_penalty`."""
+    if lam < 0:
+        raise ValueError(f"l1_penalty: λ must be ≥ 0, got {lam}")
+    if scalar:
+        return nsum([w.abs() for w in _weight_values(params)]) * lam
+    return _tensor_sum([w.abs().sum() for w in penalised_weights(params)]) * lam
+
+
+def _tensor_sum(terms: list) -> Tensor:
+    if not terms:
+        raise ValueError("penalty: no weights to penalise")
+    total = terms[0]
+    for t in terms[1:]:
+        total = total + t
+    return total
+
+
+class Dropout(Module):
+    """Inverted dropout: in training each unit is kept with probability 1 − p and
+    scaled by 1/(1 − p), so E[output] = input; in eval mode it is the identity.
+
+    Args:
+        p: the probability of dropping a unit, 0 ≤ p < 1.
+        seed: an int or numpy Generator for the masks.
+    """
+
+    def __init__(self, p: float = 0.5, seed=None):
+        if not 0.0 <= p < 1.0:
+            raise ValueError(f"Dropout: p must be in [0, 1), got {p}")
+        self.p = float(p)
+        self.rng = make_rng(seed)
+
+    def mask(self, shape) -> np.ndarray:
+        """A fresh mask: 1/(1 − p) where a unit is kept, 0 where it is dropped."""
+        return (self.rng.random(shape) >= self.p) / (1.0 - self.p)
+
+    def forward(self, X):
+        if not isinstance(X, Tensor):
+            X = Tensor(np.asarray(X, dtype=np.float64))
+        if not self.training or self.p == 0.0:
+            return X
+        return X * self.mask(X.shape)
+
+    def scalar_forward(self, x):
+        x = [v if isinstance(v, Value) else Value(v) for v in x]
+        if not self.training or self.p == 0.0:
+            return x
+        return [v * float(m) for v, m in zip(x, self.mask(len(x)))]
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}"
+
+
+class BatchNorm(Module):
+    """Batch normalisation of each unit j over a batch of N samples.
+
+    Training: μ_j = (1/N) Σ_n x_nj, s²_j = (1/N) Σ_n (x_nj − μ_j)²,
+    x̂_nj = (x_nj − μ_j)/√(s²_j + eps), y_nj = γ_j·x̂_nj + β_j; the gradient flows
+    through μ and s² too. The running statistics are updated as
+    m := (1 − momentum)·m + momentum·μ and v := (1 − momentum)·v +
+    momentum·s²·N/(N − 1) (the unbiased variance, as PyTorch).
+    Eval: the running m and v replace μ and s² (constants).
+
+    Args:
+        n_features: the number of units J.
+        eps: added to the variance.
+        momentum: the weight of the newest batch in the running statistics.
+
+    Parameters ``gamma`` (γ, ones) and ``beta`` (β, zeros); buffers
+    ``running_mean`` and ``running_var``, saved in ``state_dict``.
+    """
+
+    _buffers = ("running_mean", "running_var")
+
+    def __init__(self, n_features: int, eps: float = 1e-5, momentum: float = 0.1):
+        self.n_features = int(n_features)
+        self.eps = float(eps)
+        self.momentum = float(momentum)
+        self.gamma = Tensor(np.ones(self.n_features), label="γ")
+        self.beta = Tensor(np.zeros(self.n_features), label="β")
+        self.running_mean = np.zeros(self.n_features)
+        self.running_var = np.ones(self.n_features)
+
+    def forward(self, X) -> Tensor:
+        X, one = as_batch(X, self.n_features, "BatchNorm")
+        if self.training:
+            n = X.shape[0]
+            if n < 2:
+                raise ValueError("BatchNorm in training mode needs a batch of N ≥ 2 samples "
+                                 f"to estimate μ and s², got N = {n}; call model.eval() to "
+                                 "use the running statistics")
+            mu = X.mean(axis=0)
+            d = X - mu
+            var = (d * d).mean(axis=0)
+            xhat = d * (var + self.eps) ** -0.5
+            mom = self.momentum
+            self.running_mean *= 1.0 - mom
+            self.running_mean += mom * mu.data
+            self.running_var *= 1.0 - mom
+            self.running_var += mom * var.data * (n / (n - 1))
+        else:
+            xhat = (X - self.running_mean) * (1.0 / np.sqrt(self.running_var + self.eps))
+        out = xhat * self.gamma + self.beta
+        return out[0] if one else out
+
+    def scalar_forward(self, x) -> list:
+        """Eval mode only: one sample has no batch statistics."""
+        if self.training:
+            raise ValueError("BatchNorm's scalar view needs eval mode (running statistics): "
+                             "one sample has no batch statistics; call model.eval()")
+        x = check_sample(x, self.n_features, "BatchNorm")
+        g, b = self.gamma.scalars(), self.beta.scalars()
+        inv = 1.0 / np.sqrt(self.running_var + self.eps)
+        return [(v - float(m)) * float(s) * gj + bj
+                for v, m, s, gj, bj in zip(x, self.running_mean, inv, g, b)]
+
+    def extra_repr(self) -> str:
+        return f"{self.n_features}, eps={self.eps:g}, momentum={self.momentum:g}"
+
+
+def clip_grad_norm(params, max_norm: float) -> float:
+    """Rescale every gradient by max_norm/‖g‖ when the global norm ‖g‖ > max_norm.
+
+    ‖g‖ = √(Σ_W Σ_ij (∂L/∂W_ij)²) over all parameters, so the direction of the
+    step is kept and only its length is bounded.
+
+    Args:
+        params: a Module or a list of Tensors, after ``backward``.
+        max_norm: the bound, > 0.
+
+    Returns:
+        The global norm before clipping (to log exploding gradients).
+    """
+    if not max_norm > 0:
+        raise ValueError(f"clip_grad_norm: max_norm must be > 0, got {max_norm}")
+    ps = params.parameters() if isinstance(params, Module) else list(params)
+    grads = [p for p in ps if p.grad is not None]
+    total = math.sqrt(sum(float(np.sum(np.square(p.grad))) for p in grads))
+    if total > max_norm:
+        scale = max_norm / (total + 1e-12)
+        for p in grads:
+            p.grad = p.grad * scale
+    return total
