@@ -41,7 +41,7 @@ class Value(Node):
     _GRAD0 = 0.0
 
     def __init__(self, data, label: str = ""):
-        self.data = _as_float(data)
+        self.data = data if type(data) is float else _as_float(data)
         self.grad = 0.0
         self._parents = ()
         self._op = None
@@ -69,7 +69,7 @@ class Value(Node):
                 "with Tensor(v.data), or take Values out of the Tensor with t.scalars()"
             )
         v = _new(Value)
-        v.data = _as_float(other)
+        v.data = other if type(other) is float else _as_float(other)
         v.grad = 0.0
         v._parents = ()
         v._op = None
