@@ -100,7 +100,7 @@ def _first_bad(name, what, values, ok, hint=""):
     arr = np.asarray(values, dtype=np.float64)
     bad = ~ok(arr)
     if np.any(bad):
-        raise ValueError(f"{name}: {what}, got {arr[bad].flat[0]!r}{hint}")
+        raise ValueError(f"{name}: {what}, got {float(arr[bad].flat[0])!r}{hint}")
 
 
 def _data(a):

@@ -1,0 +1,176 @@
+"""The lecture's losses on Value lists and Tensors: formulas, gradients, stability, bad input."""
+
+import math
+
+import numpy as np
+import pytest
+
+import stepgrad.nn as nn
+from stepgrad.autograd import Tensor, Value, gradcheck
+
+rng = np.random.default_rng(4)
+A = rng.uniform(0.1, 0.9, size=(4, 3))            # probabilities / predictions
+Y = rng.uniform(0.0, 1.0, size=(4, 3))            # targets
+Z = rng.normal(0.0, 2.0, size=(4, 3))             # logits
+ONE_HOT = np.eye(3)[[0, 2, 1, 2]]
+PM = np.where(rng.random((4, 3)) < 0.5, -1.0, 1.0)  # ±1 labels
+
+# (loss, prediction, target, keyword arguments), every case away from kinks
+CASES = {
+    "mse": (nn.mse, A, Y, {}),
+    "half_sse": (nn.half_sse, A, Y, {}),
+    "msle": (nn.msle, A, Y, {}),
+    "mae": (nn.mae, A, Y, {}),
+    "cross_entropy": (nn.cross_entropy, A, ONE_HOT, {}),
+    "cross_entropy_logits": (nn.cross_entropy, Z, ONE_HOT, {"from_logits": True}),
+    "binary_cross_entropy": (nn.binary_cross_entropy, A, Y, {}),
+    "binary_cross_entropy_logits": (nn.binary_cross_entropy, Z, Y, {"from_logits": True}),
+    "squared_hinge": (nn.squared_hinge, Z, PM, {}),
+}
+
+# each loss of one sample (a, y) as the slides write it, in plain floats
+REFERENCE = {
+    "mse": lambda a, y: sum((ai - yi) ** 2 for ai, yi in zip(a, y)) / len(a),
+    "half_sse": lambda a, y: 0.5 * sum((ai - yi) ** 2 for ai, yi in zip(a, y)),
+    "msle": lambda a, y: sum((math.log(yi + 1) - math.log(ai + 1)) ** 2
+                             for ai, yi in zip(a, y)) / len(a),
+    "mae": lambda a, y: sum(abs(ai - yi) for ai, yi in zip(a, y)) / len(a),
+    "cross_entropy": lambda a, y: -sum(yi * math.log(ai) for ai, yi in zip(a, y)),
+    "cross_entropy_logits": lambda u, y: -sum(
+        yi * (ui - math.log(sum(math.exp(uk) for uk in u))) for ui, yi in zip(u, y)),
+    "binary_cross_entropy": lambda a, y: -sum(
+        yi * math.log(ai) + (1 - yi) * math.log(1 - ai) for ai, yi in zip(a, y)) / len(a),
+    "binary_cross_entropy_logits": lambda z, y: -sum(
+        yi * math.log(1 / (1 + math.exp(-zi))) + (1 - yi) * math.log(1 - 1 / (1 + math.exp(-zi)))
+        for zi, yi in zip(z, y)) / len(z),
+    "squared_hinge": lambda a, y: sum(max(0.0, 1 - yi * ai) ** 2
+                                      for ai, yi in zip(a, y)) / len(a),
+}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_value_list_loss_is_the_slides_formula_and_passes_gradcheck(case):
+    loss, P, T, kw = CASES[case]
+    for a, y in zip(P, T):
+        vs = [Value(float(x)) for x in a]
+        assert math.isclose(loss(vs, list(y), **kw).data, REFERENCE[case](a, y), rel_tol=1e-12)
+        assert gradcheck(lambda *v, y=y: loss(list(v), list(y), **kw), vs)
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_tensor_loss_is_the_mean_of_the_rows_and_passes_gradcheck(case):
+    loss, P, T, kw = CASES[case]
+    rows = [REFERENCE[case](a, y) for a, y in zip(P, T)]
+    assert math.isclose(loss(Tensor(P), T, **kw).item(), np.mean(rows), rel_tol=1e-12)
+    assert gradcheck(lambda t: loss(t, T, **kw), [Tensor(P)])
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_reduction_sum_is_mean_times_count(case):
+    loss, P, T, kw = CASES[case]
+    per_sample = case in ("half_sse", "cross_entropy", "cross_entropy_logits")
+    count = P.shape[0] if per_sample else P.size
+    mean = loss(Tensor(P), T, **kw).item()
+    assert math.isclose(loss(Tensor(P), T, reduction="sum", **kw).item(), mean * count,
+                        rel_tol=1e-12)
+    with pytest.raises(ValueError, match="reduction must be 'mean' or 'sum'"):
+        loss(Tensor(P), T, reduction="avg", **kw)
+
+
+def test_value_and_tensor_gradients_agree_for_one_sample():
+    for case, (loss, P, T, kw) in CASES.items():
+        vs = [Value(float(x)) for x in P[0]]
+        loss(vs, list(T[0]), **kw).backward()
+        t = Tensor(P[:1])
+        loss(t, T[:1], **kw).backward()
+        np.testing.assert_allclose([v.grad for v in vs], t.grad[0], rtol=1e-12,
+                                   atol=1e-15, err_msg=case)
+
+
+def test_cross_entropy_of_extreme_logits_is_2000_with_gradient_1_0_minus_1():
+    u = [Value(1000.0), Value(0.0), Value(-1000.0)]
+    L = nn.cross_entropy(u, 2, from_logits=True)
+    L.backward()
+    assert L.data == 2000.0
+    assert [v.grad for v in u] == [1.0, 0.0, -1.0]
+    t = Tensor(np.array([[1000.0, 0.0, -1000.0]]))
+    L = nn.cross_entropy(t, np.array([2]), from_logits=True)
+    L.backward()
+    assert L.item() == 2000.0
+    np.testing.assert_array_equal(t.grad, [[1.0, 0.0, -1.0]])
+
+
+def test_class_indices_equal_one_hot_targets():
+    idx = np.array([0, 2, 1, 2])
+    for kw in ({}, {"from_logits": True}):
+        P = Z if kw else A
+        assert nn.cross_entropy(Tensor(P), idx, **kw).item() == \
+            nn.cross_entropy(Tensor(P), ONE_HOT, **kw).item()
+    vs = [Value(float(x)) for x in A[1]]
+    assert nn.cross_entropy(vs, 2).data == nn.cross_entropy(vs, [0.0, 0.0, 1.0]).data
+
+
+def test_binary_cross_entropy_is_finite_at_p_0_and_p_1():
+    for p, y in [(0.0, 1.0), (1.0, 0.0)]:
+        v = Value(p)
+        L = nn.binary_cross_entropy([v], [y])
+        L.backward()
+        assert math.isfinite(L.data) and math.isfinite(v.grad)
+        assert L.data == pytest.approx(-math.log(1e-12))
+        t = Tensor(np.array([p]))
+        assert math.isfinite(nn.binary_cross_entropy(t, np.array([y])).item())
+
+
+def test_binary_cross_entropy_from_logits_is_stable_and_right_at_zero():
+    z = [Value(1000.0), Value(-1000.0), Value(0.0)]
+    L = nn.binary_cross_entropy(z, [0.0, 1.0, 0.3], reduction="sum", from_logits=True)
+    L.backward()
+    assert L.data == pytest.approx(2000.0 + math.log(2))
+    assert [v.grad for v in z] == [1.0, -1.0, pytest.approx(0.5 - 0.3, abs=1e-15)]
+
+
+def test_mae_and_hinge_at_their_kinks():
+    a = Value(0.5)
+    nn.mae([a], [0.5]).backward()
+    assert a.grad == 0.0
+    a = Value(1.0)
+    L = nn.squared_hinge([a], [1.0])
+    L.backward()
+    assert (L.data, a.grad) == (0.0, 0.0)
+
+
+@pytest.mark.parametrize("loss", [nn.mse, nn.half_sse, nn.msle, nn.mae, nn.cross_entropy,
+                                  nn.binary_cross_entropy, nn.squared_hinge])
+def test_mismatched_lengths_and_shapes_name_both(loss):
+    with pytest.raises(ValueError, match="prediction has 3 entries but target has 2"):
+        loss([Value(0.5)] * 3, [1.0, 1.0])
+    with pytest.raises(ValueError, match=r"prediction has shape \(4, 3\) but target has "
+                                         r"shape \(4, 2\)"):
+        loss(Tensor(A), np.ones((4, 2)))
+
+
+def test_msle_refuses_predictions_at_or_below_minus_one():
+    with pytest.raises(ValueError, match="msle: predictions must be > -1"):
+        nn.msle([Value(-1.0)], [0.0])
+    with pytest.raises(ValueError, match="got -2.0"):
+        nn.msle(Tensor(np.array([0.5, -2.0])), np.zeros(2))
+
+
+def test_squared_hinge_asks_to_convert_0_1_labels():
+    with pytest.raises(ValueError, match=r"0/1 labels; convert them with y = 2\*y - 1"):
+        nn.squared_hinge(Tensor(Z[:, 0]), (Z[:, 0] > 0).astype(float))
+    with pytest.raises(ValueError, match="labels must be -1 or \\+1, got 0.5"):
+        nn.squared_hinge([Value(1.0)], [0.5])
+
+
+def test_probabilities_outside_0_1_suggest_from_logits():
+    for loss in (nn.cross_entropy, nn.binary_cross_entropy):
+        with pytest.raises(ValueError, match="from_logits=True"):
+            loss([Value(1.5), Value(-0.5)], [1.0, 0.0])
+
+
+def test_class_index_out_of_range():
+    with pytest.raises(ValueError, match="class ind"):
+        nn.cross_entropy(Tensor(A), np.array([0, 1, 2, 3]))
+    with pytest.raises(ValueError, match="class index must be in 0..2"):
+        nn.cross_entropy([Value(0.3)] * 3, 5)
