@@ -12,6 +12,10 @@ row 0 the biases w_0h (x₀ = 1).
 
 Backward through either view fills the same ``W.grad``; for one sample the two
 agree to rounding (about 1e-15).
+
+The scalar view labels its Values for drawing: inputs ``x1…xF``, hidden
+outputs ``α1…αH``, outputs ``a1…aM`` (the lecture's indices, from 1), and each
+weight by its array entry ``w1[f,j]`` (f = 0 the bias; column j is unit h = j + 1).
 """
 
 from __future__ import annotations
@@ -78,6 +82,7 @@ class Neuron(Module):
         """a for one sample x (a list of F numbers or Values): one Value."""
         x = check_sample(x, self.n_in, "Neuron")
         w = self.weight.scalars()
+        _label_weights(w, self.weight.label or "w")
         return self.activation.fn(dot(tuple(w[1:]), x, bias=w[0]))
 
     def extra_repr(self) -> str:
@@ -121,11 +126,27 @@ class Layer(Module):
         """[σ(u_1), …, σ(u_H)] for one sample; u_h is one Dot node over column h of W."""
         x = check_sample(x, self.n_in, "Layer")
         w = self.weight.scalars()
+        _label_weights(w, self.weight.label or "w")
         u = [dot(tuple(w[1:, h]), x, bias=w[0, h]) for h in range(self.n_out)]
         return self.activation(u)
 
     def extra_repr(self) -> str:
         return f"{self.n_in} → {self.n_out}, {self.activation.name}"
+
+
+def _label_weights(w: np.ndarray, name: str) -> None:
+    """Name each weight Value as its entry of W (``w1[f,h]``, row f = 0 the bias)."""
+    if w.size and not w.flat[0].label:
+        for idx, v in np.ndenumerate(w):
+            v.label = f"{name}[{','.join(map(str, idx))}]"
+
+
+def _label(values: list, name: str) -> list:
+    """Label unlabelled Values name_1, name_2, … (the lecture's indices start at 1)."""
+    for i, v in enumerate(values, 1):
+        if not v.label:
+            v.label = f"{name}{i}"
+    return values
 
 
 def _per_layer(spec, n: int, what: str) -> list:
@@ -175,9 +196,11 @@ class MLP(Module):
 
     def scalar_forward(self, x) -> list:
         """The scalar view: [a_1, …, a_M] for one sample, a graph of Values."""
-        x = check_sample(x, self.sizes[0], "MLP")
-        for layer in self.layers:
+        x = _label(check_sample(x, self.sizes[0], "MLP"), "x")
+        last = len(self.layers) - 1
+        for l, layer in enumerate(self.layers):
             x = layer.scalar_forward(x)
+            _label(x, "a" if l == last else ("α" if last == 1 else f"α{l + 1}_"))
         return x
 
     def __repr__(self) -> str:
