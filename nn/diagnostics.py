@@ -37,7 +37,8 @@ def layer_trace(model: Module, X) -> list:
     """``[(name, layer, U, A)]``: pre-activations u and outputs α of each Layer on X.
 
     Other modules (Dropout, BatchNorm) are applied in their current mode;
-    nothing is recorded for backward.
+    nothing is recorded for backward and BatchNorm's running statistics are
+    left as they were.
     """
     names = {id(p): n for n, p in model.named_parameters()}
     X = X if isinstance(X, Tensor) else Tensor(np.asarray(X, dtype=np.float64))
@@ -50,7 +51,10 @@ def layer_trace(model: Module, X) -> list:
                 X = m.activation(U)
                 out.append((names.get(id(m.weight), "weight"), m, U.data, X.data))
             else:
+                saved = [(b, getattr(m, b).copy()) for b in m._buffers]
                 X = m.forward(X)
+                for b, arr in saved:
+                    getattr(m, b)[...] = arr
     return out
 
 

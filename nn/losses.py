@@ -217,7 +217,7 @@ def cross_entropy(prediction, target, reduction: str = "mean", from_logits: bool
         logp = _map(lambda a, y: _clip(a, eps, 1.0).log(), a, y)
     if isinstance(a, Tensor):
         return _reduce_samples(-(logp * y), reduction)
-    return -nsum([lp * ym for lp, ym in zip(logp, y) if ym != 0.0] or [logp[0] * 0.0])
+    return -nsum([lp * ym for lp, ym in zip(logp, y) if ym != 0.0] or [a[0] * 0.0])
 
 
 def binary_cross_entropy(prediction, target, reduction: str = "mean",

@@ -185,3 +185,13 @@ def test_saturated_sigmoid_units_and_dead_relus_are_counted():
     hidden, output = nn.unit_health(model, X)
     assert hidden == {"layer": "w1", "activation": "relu", "saturated": None, "dead": 0.5}
     assert output["saturated"] == pytest.approx(1 / 3) and output["dead"] is None
+
+
+def test_diagnostics_do_not_move_batchnorm_statistics():
+    model = nn.Sequential(nn.Layer(3, 4, activation="relu", seed=0), nn.BatchNorm(4),
+                          nn.Layer(4, 2, activation="sigmoid", seed=1))
+    before = model.layers[1].state_dict()
+    report = nn.unit_health(model, rng.normal(size=(10, 3)))
+    assert [r["layer"] for r in report] == ["layers.0.weight", "layers.2.weight"]
+    for k, v in model.layers[1].state_dict().items():
+        np.testing.assert_array_equal(v, before[k])
