@@ -4,6 +4,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import stepgrad.nn as nn
 from stepgrad.autograd import Tensor, Value, gradcheck
@@ -175,3 +177,18 @@ def test_tensor_inputs_can_be_differentiated():
     model = nn.MLP([3, 4, 1], seed=0)
     X = Tensor(rng.normal(size=(2, 3)))
     assert gradcheck(lambda X: model(X).sum(), [X])
+
+
+@settings(max_examples=25)
+@given(sizes=st.lists(st.integers(1, 5), min_size=2, max_size=5),
+       hidden=st.sampled_from(["identity", "sigmoid", "tanh", "relu", "hardtanh"]),
+       output=st.sampled_from(["identity", "sigmoid", "tanh"]),
+       seed=st.integers(0, 2**16))
+def test_property_both_views_agree_for_any_shape_and_activation(sizes, hidden, output, seed):
+    model = nn.MLP(sizes, hidden=hidden, output=output, init="glorot", seed=seed)
+    g = np.random.default_rng(seed)
+    x, y = g.normal(size=sizes[0]), g.uniform(size=sizes[-1])
+    Ls, Lt, gs, gt = both_views_grads(model, x, y)
+    assert abs(Ls - Lt) <= 1e-12 * max(1.0, abs(Ls))
+    for a, b in zip(gs, gt):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
