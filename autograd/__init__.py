@@ -19,6 +19,7 @@ from .node import (
     toposort,
 )
 from .tensor import Tensor
+from .tensor_ops import concat, log_softmax, matmul, softmax, stack, where
 from .value import Value
 
 __all__ = [
@@ -26,4 +27,5 @@ __all__ = [
     "no_grad", "enable_grad", "is_grad_enabled", "gradcheck", "GradcheckError",
     "exp", "log", "tanh", "sigmoid", "relu", "sign", "hardtanh", "identity", "nsum", "dot",
     "mean", "ops", "tensor_ops",
+    "matmul", "concat", "stack", "where", "softmax", "log_softmax",
 ]

@@ -85,12 +85,17 @@ def apply(op, parents: tuple, ctx=None, kind=None):
     """
     if kind is None:
         kind = type(parents[0])
-    if len(parents) == 1:  # the common arities without building a list
-        data = op.forward(kind._math, ctx, parents[0].data)
-    elif len(parents) == 2:
-        data = op.forward(kind._math, ctx, parents[0].data, parents[1].data)
-    else:
-        data = op.forward(kind._math, ctx, *[p.data for p in parents])
+    try:  # free unless it raises (Python 3.11's zero-cost exceptions)
+        if len(parents) == 1:  # the common arities without building a list
+            data = op.forward(kind._math, ctx, parents[0].data)
+        elif len(parents) == 2:
+            data = op.forward(kind._math, ctx, parents[0].data, parents[1].data)
+        else:
+            data = op.forward(kind._math, ctx, *[p.data for p in parents])
+    except ValueError as e:  # numpy's "could not be broadcast": name the op and the shapes
+        if kind._scalar or "broadcast" not in str(e):
+            raise
+        raise kind._broadcast_error(op, parents) from None
     if not _GradMode.enabled:
         return kind._make(data, (), None, None)
     if kind._scalar:  # a Value: fill its slots here, one call fewer per node
@@ -226,7 +231,8 @@ def backprop(root, seed, observer=None) -> None:
                     for p, d in zip(parents, local):
                         p.grad += g * d
                     continue
-            contributions = [g * d for d in local]
+            # an Add's local derivative 1.0 passes g on as it is, with no copy
+            contributions = [g if type(d) is float and d == 1.0 else g * d for d in local]
         else:
             local = None
             x = [p.data for p in parents]

@@ -5,54 +5,95 @@ numpy broadcasting, plus the array ops of :mod:`.tensor_ops` (matmul,
 reductions, reshapes, indexing, softmax). Broadcasting is undone once, here,
 in :meth:`Tensor._accumulate`, when a gradient is added into a parent of a
 smaller shape: never in each op.
+
+Mixing kinds: a Value and a Tensor never meet in one op; the op raises
+TypeError saying how to convert (``Tensor(v.data)``, or ``t.scalars()`` for
+the Values of a Tensor's entries).
 """
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
+from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 
 from .backend import ArrayMath
-from .node import Node
+from .node import Node, apply
+from .value import Value
 
-__all__ = ["Tensor", "Scatter", "unbroadcast"]
+__all__ = ["Tensor", "Scatter", "unbroadcast", "fast_sum"]
 
 _new = object.__new__
 _DTYPES = (np.float64, np.float32)
+_BASIC = (int, np.integer, slice, type(None), type(Ellipsis))
+_FAST_SUM_MIN = 1024  # below this many entries np.sum is as quick
 
 
 class Scatter:
     """A sparse gradient contribution: add ``value`` at ``index`` of the parent.
 
-    Indexing ops return one from ``vjp`` instead of a dense array; repeated
-    indices accumulate (``np.add.at``).
+    Indexing ops return one from ``vjp`` instead of a dense array. A basic
+    index (ints and slices) picks each entry at most once, so it is added
+    with ``g[index] += value``; an advanced index (arrays) may repeat entries,
+    which must accumulate, so it is added with ``np.add.at``.
     """
 
-    __slots__ = ("index", "value")
+    __slots__ = ("index", "value", "basic")
 
     def __init__(self, index, value):
         self.index = index
         self.value = value
+        parts = index if type(index) is tuple else (index,)
+        self.basic = all(isinstance(i, _BASIC) and type(i) is not bool for i in parts)
 
     def __repr__(self) -> str:
         return f"Scatter(index={self.index!r}, value={self.value!r})"
 
 
+def fast_sum(x, axes=None, keepdims: bool = False):
+    """Σ of ``x`` over ``axes`` (sorted non-negative ints, or None for all).
+
+    numpy sums a leading or trailing block of axes of a C-ordered array one
+    short row at a time (a (10000, 9) array over axis 0 takes ~10× longer than
+    over all axes); a product with a vector of ones does the same sum in one
+    BLAS call.
+    """
+    nd = x.ndim
+    if (axes is None or x.size < _FAST_SUM_MIN or len(axes) in (0, nd)
+            or not x.flags.c_contiguous or x.dtype.type not in _DTYPES):
+        return np.sum(x, axis=axes, keepdims=keepdims)
+    k = len(axes)
+    shape = x.shape
+    if axes == tuple(range(k)):  # a leading block: 1ᵀ·X
+        m, rest = math.prod(shape[:k]), shape[k:]
+        r = (np.ones(m, x.dtype) @ x.reshape(m, -1)).reshape(rest)
+    elif axes == tuple(range(nd - k, nd)):  # a trailing block: X·1
+        n, lead = math.prod(shape[nd - k:]), shape[: nd - k]
+        r = (x.reshape(-1, n) @ np.ones(n, x.dtype)).reshape(lead)
+    else:
+        return np.sum(x, axis=axes, keepdims=keepdims)
+    if keepdims:
+        r = r.reshape([1 if i in axes else n for i, n in enumerate(shape)])
+    return r
+
+
 def unbroadcast(g, shape: tuple):
     """Sum ``g`` down to ``shape``: the adjoint of numpy broadcasting."""
-    g = np.asarray(g)
+    if type(g) is not np.ndarray:
+        g = np.asarray(g)
     if g.shape == shape:
         return g
     extra = g.ndim - len(shape)
-    if extra > 0:
-        g = g.sum(axis=tuple(range(extra)))
-    axes = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
-    if axes:
-        g = g.sum(axis=axes, keepdims=True)
-    if g.shape != shape:  # g smaller than shape (a 0-d constant derivative)
-        g = np.broadcast_to(g, shape)
-    return g
+    if extra >= 0:
+        axes = tuple(range(extra)) + tuple(
+            extra + i for i, n in enumerate(shape) if n == 1 and g.shape[extra + i] != 1)
+        if axes:
+            g = fast_sum(g, axes, keepdims=True)
+        if g.size == math.prod(shape):
+            return g.reshape(shape)
+    return np.broadcast_to(g, shape)  # g smaller than shape (a 0-d constant derivative)
 
 
 class Tensor(Node):
@@ -60,13 +101,18 @@ class Tensor(Node):
 
     Args:
         data: a number, nested list or array; integers and booleans are
-            converted to float explicitly.
+            converted to float explicitly; object, string or complex arrays
+            raise TypeError. NaN and inf are kept and propagate.
         label: a name for graphs and error messages.
-        dtype: ``"float64"`` (default) or ``"float32"``.
+        dtype: ``"float64"`` (default) or ``"float32"``; float32 stays
+            float32 through every op and gradient.
 
     ``grad`` of a Tensor you create is an array of zeros until backward adds to
     it; an intermediate result's ``grad`` is ``None`` until backward reaches it.
-    A Value and a Tensor do not mix in one op (TypeError).
+    A Value and a Tensor do not mix in one op (TypeError): use ``Tensor(v.data)``
+    or ``t.scalars()``. Reshape, transpose and basic indexing give views of the
+    parent's data, as numpy does: don't modify a node's data while its graph is
+    in use.
     """
 
     __slots__ = ("data", "grad", "_parents", "_op", "_ctx", "label")
@@ -104,14 +150,27 @@ class Tensor(Node):
             )
         return Tensor._make(_as_array(other, self.data.dtype), (), None, None)
 
+    @staticmethod
+    def _broadcast_error(op, parents) -> ValueError:
+        shapes = " and ".join(str(p.data.shape) for p in parents)
+        return ValueError(f"{op.name}: shapes {shapes} do not broadcast (numpy's rule: "
+                          "aligned from the right, each pair of dimensions equal or one of them 1)")
+
     def _accumulate(self, c) -> None:
         shape = self.data.shape
+        dtype = self.data.dtype
         if type(c) is Scatter:
-            g = np.zeros(shape, self.data.dtype) if self.grad is None else self.grad.copy()
-            np.add.at(g, c.index, c.value)
+            g = np.zeros(shape, dtype) if self.grad is None else np.array(self.grad, dtype)
+            value = np.asarray(c.value, dtype)
+            if c.basic:  # no entry picked twice: a plain (fast) in-place add
+                g[c.index] += value
+            else:  # repeated indices accumulate
+                np.add.at(g, c.index, value)
             self.grad = g
             return
-        c = unbroadcast(c, shape).astype(self.data.dtype, copy=False)
+        c = unbroadcast(c, shape)
+        if c.dtype != dtype:
+            c = c.astype(dtype)
         self.grad = c if self.grad is None else self.grad + c
 
     def _seed(self, grad):
@@ -163,11 +222,141 @@ class Tensor(Node):
         """The data array (not a copy)."""
         return self.data
 
+    def scalars(self) -> np.ndarray:
+        """Every entry as a :class:`Value` node (an object array of this shape).
+
+        Each Value's parent is this Tensor (op :class:`~.tensor_ops.Element`),
+        so gradients found through the scalar graph land in ``self.grad``.
+        """
+        out = np.empty(self.data.shape, dtype=object)
+        element = _T.Element
+        for idx in np.ndindex(self.data.shape):
+            out[idx] = apply(element, (self,), idx, kind=Value)
+        return out
+
     def __repr__(self) -> str:
         vals = np.array2string(self.data, precision=4, threshold=6, edgeitems=2,
                                separator=", ").replace("\n", "")
         lab = f", label={self.label!r}" if self.label else ""
         return f"Tensor(shape={self.data.shape}, dtype={self.data.dtype}, data={vals}{lab})"
+
+    # ------------------------------------------------------------ array ops
+
+    def __matmul__(self, other):
+        return apply(_T.MatMul, (self, self._lift(other)))
+
+    def __rmatmul__(self, other):
+        return apply(_T.MatMul, (self._lift(other), self))
+
+    def sum(self, axis=None, keepdims: bool = False):
+        """Σ over ``axis`` (an int, a tuple, negative counts from the end; None: all)."""
+        return apply(_T.SumAxes, (self,), (self._axes(axis, "sum"), bool(keepdims)))
+
+    def mean(self, axis=None, keepdims: bool = False):
+        """(1/n)·Σ over ``axis``: a composite, sum times 1/n."""
+        axes = self._axes(axis, "mean")
+        shape = self.data.shape
+        n = math.prod(shape) if axes is None else math.prod(shape[i] for i in axes)
+        if n == 0:
+            raise ValueError(f"mean: no entries to average (shape {shape}, axis {axis})")
+        return self.sum(axes, keepdims) * (1.0 / n)
+
+    def max(self, axis=None, keepdims: bool = False):
+        """max over ``axis``; tied maxima share the gradient evenly."""
+        return apply(_T.MaxAxes, (self,), (self._axes(axis, "max"), bool(keepdims)))
+
+    def reshape(self, *shape):
+        """The same entries in a new shape (one entry may be −1)."""
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = tuple(shape[0])
+        if not all(isinstance(n, (int, np.integer)) for n in shape):
+            raise TypeError(f"reshape: the shape must be integers, got {shape!r}")
+        return apply(_T.Reshape, (self,), tuple(int(n) for n in shape))
+
+    def transpose(self, *axes):
+        """Axes permuted (reversed when none are given)."""
+        nd = self.data.ndim
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+            axes = tuple(axes[0])
+        if not axes:
+            axes = tuple(reversed(range(nd)))
+        try:
+            norm = normalize_axis_tuple(axes, nd)
+        except (ValueError, TypeError):
+            norm = None
+        if norm is None or len(norm) != nd:
+            raise ValueError(f"transpose: axes {axes} are not a permutation of the "
+                             f"{nd} axes of a Tensor of shape {self.data.shape}")
+        return apply(_T.Transpose, (self,), norm)
+
+    @property
+    def T(self):
+        """The transpose (axes reversed); Xᵀ for a matrix."""
+        return self.transpose()
+
+    def __getitem__(self, idx):
+        return apply(_T.Index, (self,), _index(idx))
+
+    def clip(self, lo=None, hi=None):
+        """min{max{x, lo}, hi}; gradient 1 inside [lo, hi], 0 outside."""
+        lo = -math.inf if lo is None else float(lo)
+        hi = math.inf if hi is None else float(hi)
+        if not lo <= hi:
+            raise ValueError(f"clip: needs lo <= hi, got lo = {lo!r}, hi = {hi!r}")
+        return apply(_T.Clip, (self,), (lo, hi))
+
+    def softmax(self, axis: int = -1):
+        """e^{x−m}/Σe^{x−m} along ``axis`` (stable)."""
+        return apply(_T.Softmax, (self,), self._axis(axis, "softmax"))
+
+    def log_softmax(self, axis: int = -1):
+        """x − m − ln Σe^{x−m} along ``axis`` (stable)."""
+        return apply(_T.LogSoftmax, (self,), self._axis(axis, "log_softmax"))
+
+    # ------------------------------------------------------------- helpers
+
+    def _axes(self, axis, op: str):
+        if axis is None:
+            return None
+        try:
+            return tuple(sorted(normalize_axis_tuple(axis, self.data.ndim)))
+        except (ValueError, TypeError):
+            raise ValueError(f"{op}: axis {axis!r} does not exist in a Tensor of shape "
+                             f"{self.data.shape} (axes run from {-self.data.ndim} to "
+                             f"{self.data.ndim - 1})") from None
+
+    def _axis(self, axis, op: str) -> int:
+        try:
+            return normalize_axis_index(axis, self.data.ndim)
+        except (ValueError, TypeError):
+            raise ValueError(f"{op}: axis {axis!r} does not exist in a Tensor of shape "
+                             f"{self.data.shape}") from None
+
+
+def _index_part(i):
+    if isinstance(i, _BASIC) or i is True or i is False:
+        return i
+    if isinstance(i, Tensor):
+        i = i.data
+        if not np.all(i == np.round(i)):
+            raise TypeError("index: a Tensor used as an index must hold whole numbers")
+        return i.astype(np.intp)
+    if isinstance(i, (list, np.ndarray)):
+        arr = np.asarray(i)
+        if arr.size == 0:
+            return arr.astype(np.intp)
+        if arr.dtype.kind in "iub":
+            return arr
+    raise TypeError(f"index: indices must be ints, slices, None, ..., or arrays of ints or "
+                    f"booleans, got {type(i).__name__}"
+                    + (f" of dtype {np.asarray(i).dtype}" if isinstance(i, (list, np.ndarray))
+                       else ""))
+
+
+def _index(idx):
+    if type(idx) is tuple:
+        return tuple(_index_part(i) for i in idx)
+    return _index_part(idx)
 
 
 def _as_array(x, dtype=None) -> np.ndarray:
@@ -194,3 +383,6 @@ def _as_array(x, dtype=None) -> np.ndarray:
     if dtype is None:
         dtype = arr.dtype if arr.dtype.type in _DTYPES else np.float64
     return np.array(arr, dtype=dtype)  # a copy: the Tensor owns its data
+
+
+from . import tensor_ops as _T  # noqa: E402  (the op classes import Scatter from here)

@@ -1,13 +1,45 @@
 """Ops that only Tensors have: their Jacobian is not diagonal, so each gives
 its contributions directly with ``vjp(B, ctx, g, out, *x)`` (g is ∂L/∂out).
 
-The elementwise ops shared with Value live in :mod:`.ops`.
+The elementwise ops shared with Value live in :mod:`.ops`; :class:`Clip` is
+the one elementwise op here (a Value has no use for it). Each docstring gives
+f and its vector-Jacobian product in the lecture's spirit: what backward
+hands each parent, given the upstream gradient G = ∂L/∂f.
+
+Contributions may have the broadcast shape of the output (MatMul's batch
+dimensions, Where): the engine sums them down once, in
+:meth:`Tensor._accumulate <stepgrad.autograd.tensor.Tensor._accumulate>`.
 """
 
 from __future__ import annotations
 
+import numpy as np
+
+from .node import apply
 from .ops import Op
-from .tensor import Scatter
+from .tensor import Scatter, Tensor, fast_sum
+
+__all__ = [
+    "matmul", "concat", "stack", "where", "softmax", "log_softmax",
+    "Element", "MatMul", "SumAxes", "MaxAxes", "Reshape", "Transpose", "Index", "Concat", "Stack",
+    "Where", "Softmax", "LogSoftmax", "Clip",
+]
+
+
+def _axes_text(ctx) -> str:
+    axes, keepdims = ctx
+    text = "all" if axes is None else ",".join(map(str, axes))
+    return f"axis={text}" + (" keepdims" if keepdims else "")
+
+
+def _kept(a, x_shape, axes):
+    """``a`` (a reduction's output or gradient) with the reduced axes kept as 1."""
+    if axes is None:
+        axes = range(len(x_shape))
+    shape = list(x_shape)
+    for i in axes:
+        shape[i] = 1
+    return np.reshape(a, shape)
 
 
 class Element(Op):
@@ -34,3 +66,385 @@ class Element(Op):
     @staticmethod
     def vjp(B, ctx, g, out, x):
         return (Scatter(ctx, g),)
+
+
+class MatMul(Op):
+    """F = A·B, i.e. F_ij = Σ_k A_ik·B_kj;  ∂L/∂A = G·Bᵀ,  ∂L/∂B = Aᵀ·G.
+
+    As numpy's ``@``: a 1-D A is a row vector, a 1-D B a column vector (the
+    added axis is dropped again), and leading batch axes broadcast; the
+    gradients of broadcast batch axes are summed by the engine. The lecture's
+    u_h = Σ_f x_f·w_fh for all samples at once is U = X·W.
+    """
+
+    symbol = "@"
+    formula = "F = A·B;  ∂L/∂A = G·Bᵀ,  ∂L/∂B = Aᵀ·G"
+    elementwise = False
+
+    @staticmethod
+    def forward(B, ctx, a, b):
+        try:
+            return np.matmul(a, b)
+        except ValueError:
+            raise ValueError(
+                f"matmul: shapes {a.shape} and {b.shape} do not multiply: A @ B needs A's last "
+                "dimension to equal B's first (for 2-D and more, its second to last) and both "
+                "operands at least 1-D"
+            ) from None
+
+    @staticmethod
+    def vjp(B, ctx, g, out, a, b):
+        if a.ndim == 2 and b.ndim == 2:  # the common case, no reshaping
+            return g @ b.T, a.T @ g
+        g2 = g[..., None] if b.ndim == 1 else g  # B as a column (k, 1)
+        if a.ndim == 1:
+            g2 = g2[..., None, :]  # A as a row (1, k)
+        a2 = a[None, :] if a.ndim == 1 else a
+        b2 = b[:, None] if b.ndim == 1 else b
+        ga = g2 @ np.swapaxes(b2, -1, -2)
+        gb = np.swapaxes(a2, -1, -2) @ g2
+        if a.ndim == 1:
+            ga = ga[..., 0, :]
+        if b.ndim == 1:
+            gb = gb[..., 0]
+        return ga, gb
+
+
+class SumAxes(Op):
+    """f = Σ_{i ∈ axes} X_i (all entries when axis is None);  ∂L/∂X_i = G.
+
+    Backward copies G back along the summed axes (a broadcast, no copy).
+    """
+
+    name = "sum"
+    symbol = "Σ"
+    formula = "f = Σᵢ Xᵢ;  ∂L/∂Xᵢ = G (spread over the summed axes)"
+    elementwise = False
+    describe = staticmethod(_axes_text)
+
+    @staticmethod
+    def forward(B, ctx, x):
+        axes, keepdims = ctx
+        return fast_sum(x, axes, keepdims)
+
+    @staticmethod
+    def vjp(B, ctx, g, out, x):
+        axes, keepdims = ctx
+        if not keepdims:
+            g = _kept(g, x.shape, axes)
+        return (np.broadcast_to(g, x.shape),)
+
+
+class MaxAxes(Op):
+    """f = max_{i ∈ axes} X_i;  ∂L/∂X_i = G/c where X_i = f, else 0.
+
+    c counts the entries that tie for the maximum: a tie splits the gradient
+    evenly (as PyTorch's ``amax`` and its max over all entries).
+    """
+
+    name = "max"
+    symbol = "max"
+    formula = "f = maxᵢ Xᵢ;  ∂L/∂Xᵢ = G/c at the c maxima, 0 elsewhere"
+    elementwise = False
+    describe = staticmethod(_axes_text)
+
+    @staticmethod
+    def forward(B, ctx, x):
+        axes, keepdims = ctx
+        if x.size == 0:
+            raise ValueError(f"max: a Tensor of shape {x.shape} has no entries")
+        return np.max(x, axis=axes, keepdims=keepdims)
+
+    @staticmethod
+    def vjp(B, ctx, g, out, x):
+        axes, _ = ctx
+        at_max = x == _kept(out, x.shape, axes)
+        count = at_max.sum(axis=axes, keepdims=True).astype(x.dtype)
+        with np.errstate(divide="ignore", invalid="ignore"):  # NaN input: no entry ties
+            return (at_max * (_kept(g, x.shape, axes) / count),)
+
+
+class Reshape(Op):
+    """f = X with a new shape (same entries in C order);  ∂L/∂X = G reshaped back."""
+
+    symbol = "reshape"
+    formula = "f = reshape(X);  ∂L/∂X = reshape(G, shape of X)"
+    elementwise = False
+
+    @staticmethod
+    def describe(ctx):
+        return str(ctx)
+
+    @staticmethod
+    def forward(B, shape, x):
+        try:
+            return x.reshape(shape)
+        except ValueError:
+            raise ValueError(f"reshape: cannot reshape a Tensor of shape {x.shape} "
+                             f"({x.size} entries) into shape {shape}") from None
+
+    @staticmethod
+    def vjp(B, shape, g, out, x):
+        return (np.reshape(g, x.shape),)
+
+
+class Transpose(Op):
+    """f = X with its axes permuted (Xᵀ for 2-D);  ∂L/∂X = G under the inverse permutation."""
+
+    symbol = "ᵀ"
+    formula = "f_{…j…i…} = X_{…i…j…};  ∂L/∂X = G permuted back"
+    elementwise = False
+
+    @staticmethod
+    def describe(axes):
+        return str(axes)
+
+    @staticmethod
+    def forward(B, axes, x):
+        return np.transpose(x, axes)
+
+    @staticmethod
+    def vjp(B, axes, g, out, x):
+        return (np.transpose(g, np.argsort(axes)),)
+
+
+class Index(Op):
+    """f = X[idx] (numpy's basic and advanced indexing);  ∂L/∂X[idx] += G.
+
+    Backward scatters G back into a zero array of X's shape; an index that
+    picks an entry twice adds both gradients (``X[[0, 0]]`` gives X[0] twice
+    the gradient).
+    """
+
+    symbol = "[·]"
+    formula = "f = X[idx];  ∂L/∂X = G scattered to idx (repeats add)"
+    elementwise = False
+
+    @staticmethod
+    def describe(idx):
+        return "[" + ", ".join(map(_index_text, idx if type(idx) is tuple else (idx,))) + "]"
+
+    @staticmethod
+    def forward(B, idx, x):
+        try:
+            return x[idx]
+        except IndexError as e:
+            raise IndexError(f"index: {e} (the Tensor has shape {x.shape})") from None
+
+    @staticmethod
+    def vjp(B, idx, g, out, x):
+        return (Scatter(idx, g),)
+
+
+def _index_text(i) -> str:
+    if type(i) is slice:
+        text = ("" if i.start is None else str(i.start)) + ":" + ("" if i.stop is None
+                                                                   else str(i.stop))
+        return text + ("" if i.step is None else f":{i.step}")
+    if i is None:
+        return "None"
+    if i is Ellipsis:
+        return "..."
+    if isinstance(i, np.ndarray):
+        return f"<{i.dtype} array {i.shape}>" if i.size > 6 else str(i.tolist())
+    return str(i)
+
+
+class Concat(Op):
+    """f = [X₁ X₂ … Xₙ] joined along an axis;  ∂L/∂Xᵢ = the slice of G that Xᵢ became."""
+
+    symbol = "concat"
+    formula = "f = [X₁ … Xₙ];  ∂L/∂Xᵢ = Gᵢ (G split where the Xᵢ were joined)"
+    elementwise = False
+
+    @staticmethod
+    def describe(axis):
+        return f"axis={axis}"
+
+    @staticmethod
+    def forward(B, axis, *xs):
+        try:
+            return np.concatenate(xs, axis=axis)
+        except ValueError:
+            shapes = ", ".join(str(x.shape) for x in xs)
+            raise ValueError(f"concat: shapes {shapes} do not join along axis {axis}: all "
+                             "dimensions but that axis must match") from None
+
+    @staticmethod
+    def vjp(B, axis, g, out, *xs):
+        ends = np.cumsum([x.shape[axis] for x in xs])[:-1]
+        return np.split(g, ends, axis=axis)
+
+
+class Stack(Op):
+    """f = (X₁, …, Xₙ) stacked along a new axis;  ∂L/∂Xᵢ = G[…, i, …] (slice i of that axis)."""
+
+    symbol = "stack"
+    formula = "f[i] = Xᵢ;  ∂L/∂Xᵢ = G[i] along the new axis"
+    elementwise = False
+
+    @staticmethod
+    def describe(axis):
+        return f"axis={axis}"
+
+    @staticmethod
+    def forward(B, axis, *xs):
+        try:
+            return np.stack(xs, axis=axis)
+        except ValueError:
+            shapes = ", ".join(str(x.shape) for x in xs)
+            raise ValueError(f"stack: shapes {shapes} differ; stack needs equal shapes") from None
+
+    @staticmethod
+    def vjp(B, axis, g, out, *xs):
+        return list(np.moveaxis(g, axis, 0))
+
+
+class Where(Op):
+    """f = A where cond else B (entrywise, broadcast);  ∂L/∂A = G·[cond],  ∂L/∂B = G·[¬cond]."""
+
+    symbol = "where"
+    formula = "f = cond ? A : B;  ∂L/∂A = G where cond,  ∂L/∂B = G elsewhere"
+    elementwise = False
+
+    @staticmethod
+    def describe(cond):
+        return f"cond {cond.shape}"
+
+    @staticmethod
+    def forward(B, cond, a, b):
+        return np.where(cond, a, b)
+
+    @staticmethod
+    def vjp(B, cond, g, out, a, b):
+        zero = g.dtype.type(0)
+        return np.where(cond, g, zero), np.where(cond, zero, g)
+
+
+class Softmax(Op):
+    """s_k = e^{x_k − m} / Σ_j e^{x_j − m} along an axis, m = max_j x_j (stable);
+    ∂L/∂x_k = s_k·(G_k − Σ_j G_j·s_j).
+
+    Shifting by the maximum changes nothing mathematically and keeps every
+    exponent ≤ 0: softmax([1e4, 1e4]) = [0.5, 0.5], not nan.
+    """
+
+    symbol = "softmax"
+    formula = "s = eˣ⁻ᵐ/Σeˣ⁻ᵐ;  ∂L/∂x = s·(G − Σ G·s)"
+    elementwise = False
+
+    @staticmethod
+    def describe(axis):
+        return f"axis={axis}"
+
+    @staticmethod
+    def forward(B, axis, x):
+        e = np.exp(x - x.max(axis=axis, keepdims=True))
+        return e / e.sum(axis=axis, keepdims=True)
+
+    @staticmethod
+    def vjp(B, axis, g, s, x):
+        return (s * (g - (g * s).sum(axis=axis, keepdims=True)),)
+
+
+class LogSoftmax(Op):
+    """ℓ_k = x_k − m − ln Σ_j e^{x_j − m} along an axis (stable);  ∂L/∂x_k = G_k − s_k·Σ_j G_j.
+
+    s = e^ℓ is the softmax; ln Σ e^{x−m} ≥ 0 never overflows.
+    """
+
+    name = "log_softmax"
+    symbol = "log softmax"
+    formula = "ℓ = x − m − ln Σeˣ⁻ᵐ;  ∂L/∂x = G − eˡ·Σ G"
+    elementwise = False
+
+    @staticmethod
+    def describe(axis):
+        return f"axis={axis}"
+
+    @staticmethod
+    def forward(B, axis, x):
+        z = x - x.max(axis=axis, keepdims=True)
+        return z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
+
+    @staticmethod
+    def vjp(B, axis, g, out, x):
+        return (g - np.exp(out) * g.sum(axis=axis, keepdims=True),)
+
+
+class Clip(Op):
+    """f(x) = min{max{x, lo}, hi};  f′(x) = 1 for lo ≤ x ≤ hi, else 0 (as PyTorch's clamp)."""
+
+    symbol = "clip"
+    formula = "f = min{max{x, lo}, hi};  f′ = 1 if lo ≤ x ≤ hi else 0"
+
+    @staticmethod
+    def describe(ctx):
+        return f"[{ctx[0]:g}, {ctx[1]:g}]"
+
+    @staticmethod
+    def forward(B, ctx, x):
+        return np.clip(x, ctx[0], ctx[1])
+
+    @staticmethod
+    def partials(B, ctx, out, x):
+        return (((x >= ctx[0]) & (x <= ctx[1])).astype(x.dtype),)
+
+
+# ------------------------------------------------------------ function forms
+
+
+def _tensors(ts, what: str) -> tuple:
+    ts = tuple(ts)
+    if not ts:
+        raise ValueError(f"{what}: needs at least one Tensor, got none")
+    first = next((t for t in ts if isinstance(t, Tensor)), None)
+    if first is None:
+        first = Tensor(ts[0])
+    return tuple(first._lift(t) for t in ts)
+
+
+def matmul(a, b):
+    """A·B as numpy's ``@`` (see :class:`MatMul`); either may be an array."""
+    a, b = _tensors((a, b), "matmul")
+    return apply(MatMul, (a, b))
+
+
+def concat(ts, axis: int = 0):
+    """The Tensors joined along an existing axis (see :class:`Concat`)."""
+    ts = _tensors(ts, "concat")
+    return apply(Concat, ts, ts[0]._axis(axis, "concat"))
+
+
+def stack(ts, axis: int = 0):
+    """The Tensors stacked along a new axis (see :class:`Stack`)."""
+    ts = _tensors(ts, "stack")
+    nd = ts[0].data.ndim + 1
+    if not -nd <= axis < nd:
+        raise ValueError(f"stack: axis {axis} does not exist in the result ({nd} axes)")
+    return apply(Stack, ts, axis % nd)
+
+
+def where(cond, a, b):
+    """A where ``cond`` (a boolean array, list or Tensor) holds, else B (see :class:`Where`)."""
+    cond = np.asarray(cond.data if isinstance(cond, Tensor) else cond)
+    if cond.dtype.kind not in "biuf":
+        raise TypeError(f"where: cond must be booleans, got an array of dtype {cond.dtype}")
+    cond = cond.astype(bool, copy=False)
+    a, b = _tensors((a, b), "where")
+    try:
+        np.broadcast_shapes(cond.shape, a.data.shape, b.data.shape)
+    except ValueError:
+        raise ValueError(f"where: shapes {cond.shape} (cond), {a.data.shape} and "
+                         f"{b.data.shape} do not broadcast") from None
+    return apply(Where, (a, b), cond)
+
+
+def softmax(x, axis: int = -1):
+    """e^{x−m}/Σe^{x−m} along ``axis`` (see :class:`Softmax`)."""
+    return _tensors((x,), "softmax")[0].softmax(axis)
+
+
+def log_softmax(x, axis: int = -1):
+    """x − m − ln Σe^{x−m} along ``axis`` (see :class:`LogSoftmax`)."""
+    return _tensors((x,), "log_softmax")[0].log_softmax(axis)
