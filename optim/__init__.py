@@ -1,1 +1,19 @@
-"""stepgrad.optim."""
+"""stepgrad.optim: the lecture's six update rules, schedules and the training loop.
+
+In order of increasing complexity: :class:`SGD`, :class:`Momentum`,
+:class:`Nesterov`, :class:`AdaGrad`, :class:`RMSProp`, :class:`Adam`. The
+pure math of each is in :mod:`.rules`; the classes apply it to Value or
+Tensor parameters::
+
+    opt = Adam(model.parameters(), lr=1e-3)
+    loss.backward(); opt.step(); opt.zero_grad()
+"""
+
+from . import rules
+from .optimizer import SGD, AdaGrad, Adam, Momentum, Nesterov, Optimizer, RMSProp
+from .schedules import ExponentialDecay, StepDecay, exponential_decay, step_decay
+
+__all__ = [
+    "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "Optimizer", "rules",
+    "StepDecay", "ExponentialDecay", "step_decay", "exponential_decay",
+]

@@ -1,0 +1,279 @@
+"""The optimizers: thin classes that apply a rule of :mod:`.rules` to parameters.
+
+Each class holds the parameters (Values or Tensors), the hyperparameters, and
+one state record per parameter. ``step()`` reads ``p.data`` and ``p.grad``,
+calls the pure rule, and writes ``p.data`` back; ``zero_grad()`` clears the
+gradients. The math and its algorithm box live in :mod:`.rules`.
+
+    >>> from stepgrad.autograd import Value
+    >>> w = Value(2.0)
+    >>> opt = SGD([w], lr=0.1)
+    >>> (w * w).backward()          # ∂(w²)/∂w = 4
+    >>> opt.step(); round(w.data, 6)
+    1.6
+"""
+
+from __future__ import annotations
+
+import copy
+import numbers
+
+import numpy as np
+
+from stepgrad.autograd import Node
+
+from . import rules
+
+__all__ = ["Optimizer", "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam"]
+
+
+def _check_number(name: str, x, *, positive: bool = False) -> float:
+    if isinstance(x, bool) or not isinstance(x, numbers.Real):
+        raise TypeError(f"{name} must be a number, got {x!r} ({type(x).__name__})")
+    x = float(x)
+    if not x >= 0 or x == float("inf"):  # also rejects NaN
+        raise ValueError(f"{name} must be a finite number >= 0, got {name}={x!r}")
+    if positive and x == 0:
+        raise ValueError(f"{name} must be > 0, got {name}={x!r}")
+    return x
+
+
+def _check_beta(name: str, b) -> float:
+    if isinstance(b, bool) or not isinstance(b, numbers.Real) or not 0 <= b < 1:
+        raise ValueError(f"{name} must be in [0, 1), got {name}={b!r}")
+    return float(b)
+
+
+class Optimizer:
+    """Base class: parameters, hyperparameters, per-parameter state, step().
+
+    Subclasses set ``rule`` (a function of :mod:`.rules`) and ``State`` (its
+    state record), and validate their hyperparameters in ``__init__``.
+
+    Attributes:
+        params: the list of parameters (Value or Tensor), in the given order.
+        hyper: the hyperparameters passed to the rule (``lr`` among them).
+        state: one state record per parameter, fields named after the math;
+            see :meth:`state_of`.
+    """
+
+    rule = staticmethod(rules.sgd)
+    State = rules.SGDState
+
+    def __init__(self, params, **hyper):
+        params = list(params)
+        if not params:
+            raise ValueError(
+                "the optimizer got an empty parameter list, params=[]: pass "
+                "model.parameters() of a model that has weights"
+            )
+        for i, p in enumerate(params):
+            if not isinstance(p, Node):
+                raise TypeError(
+                    f"parameter {i} is a {type(p).__name__}, expected a Value or a Tensor"
+                )
+        if len({id(p) for p in params}) != len(params):
+            raise ValueError("the parameter list holds the same parameter twice")
+        self.params = params
+        self.hyper = hyper
+        self.state = [self._initial_state(p) for p in params]
+
+    def _initial_state(self, p):
+        zero = rules.zeros_like(p.data)
+        return self.State(*[0 if f == "step" else zero for f in self.State._fields])
+
+    # -------------------------------------------------------------- updates
+
+    @property
+    def lr(self) -> float:
+        """μ, the learning rate (schedules change it between steps)."""
+        return self.hyper["lr"]
+
+    @lr.setter
+    def lr(self, value) -> None:
+        self.hyper["lr"] = _check_number("lr", value)
+
+    def step(self) -> None:
+        """One update of every parameter with its current ``grad``.
+
+        A Tensor whose ``grad`` is None (no gradient reached it) is skipped.
+        """
+        rule, hyper = self.rule, self.hyper
+        for i, p in enumerate(self.params):
+            g = p.grad
+            if g is None:
+                continue
+            theta, self.state[i] = rule(p.data, g, self.state[i], **hyper)
+            p.data = float(theta) if p._scalar else theta
+
+    def zero_grad(self) -> None:
+        """Set every parameter's gradient to zero (backward adds into it)."""
+        for p in self.params:
+            p.zero_grad()
+
+    # ------------------------------------------------------------- display
+
+    def state_of(self, p):
+        """The state record of parameter ``p`` (e.g. ``Adam``: step, moments)."""
+        for q, s in zip(self.params, self.state):
+            if q is p:
+                return s
+        raise KeyError("this parameter is not one of the optimizer's parameters")
+
+    def __repr__(self) -> str:
+        hp = ", ".join(f"{k}={v!r}" for k, v in self.hyper.items())
+        return f"{type(self).__name__}({len(self.params)} parameters, {hp})"
+
+    # ---------------------------------------------------------- save/load
+
+    def state_dict(self) -> dict:
+        """A deep copy of the hyperparameters and of each parameter's state.
+
+        ``{"optimizer": name, "hyper": {...}, "state": [{field: value}, ...]}``,
+        one state entry per parameter in order.
+        """
+        return {
+            "optimizer": type(self).__name__,
+            "hyper": copy.deepcopy(self.hyper),
+            "state": [{k: copy.deepcopy(v) for k, v in s._asdict().items()} for s in self.state],
+        }
+
+    def load_state_dict(self, d: dict) -> None:
+        """Restore what :meth:`state_dict` saved (same optimizer, same parameter shapes)."""
+        name = type(self).__name__
+        if d.get("optimizer") != name:
+            raise ValueError(f"state_dict is for {d.get('optimizer')!r}, this optimizer is {name}")
+        if len(d["state"]) != len(self.params):
+            raise ValueError(f"state_dict has state for {len(d['state'])} parameters, "
+                             f"this optimizer has {len(self.params)}")
+        new = []
+        for i, (p, s) in enumerate(zip(self.params, d["state"])):
+            if set(s) != set(self.State._fields):
+                raise ValueError(f"state {i} has fields {sorted(s)}, "
+                                 f"expected {list(self.State._fields)}")
+            for k, v in s.items():
+                if np.shape(v) != np.shape(p.data) and k != "step":
+                    raise ValueError(f"state {i} field {k!r} has shape {np.shape(v)}, "
+                                     f"parameter {i} has shape {np.shape(p.data)}")
+            new.append(self.State(**copy.deepcopy(s)))
+        hyper = copy.deepcopy(d["hyper"])
+        type(self)(self.params, **hyper)  # validates the hyperparameters
+        self.hyper, self.state = hyper, new
+
+
+class SGD(Optimizer):
+    """Gradient descent θ ← θ − μ·g (:func:`.rules.sgd`).
+
+    Args:
+        params: Values or Tensors, e.g. ``model.parameters()``.
+        lr: μ, the learning rate (PyTorch's default 1e-3).
+        weight_decay: λ_wd, adds λ_wd·θ to g (default 0).
+    """
+
+    rule = staticmethod(rules.sgd)
+    State = rules.SGDState
+
+    def __init__(self, params, lr=1e-3, weight_decay=0.0):
+        super().__init__(params, lr=_check_number("lr", lr),
+                         weight_decay=_check_number("weight_decay", weight_decay))
+
+
+class Momentum(Optimizer):
+    """Momentum v ← γ·v + g, θ ← θ − μ·v (:func:`.rules.momentum`, PyTorch's form).
+
+    Equal to the textbook v ← γ·v + η·g, θ ← θ − v while μ is constant.
+
+    Args:
+        params: Values or Tensors.
+        lr: μ (default 1e-3, PyTorch's SGD default).
+        momentum: γ >= 0 (default 0.9; PyTorch's SGD defaults to 0, plain SGD).
+        weight_decay: λ_wd (default 0).
+    """
+
+    rule = staticmethod(rules.momentum)
+    State = rules.MomentumState
+
+    def __init__(self, params, lr=1e-3, momentum=0.9, weight_decay=0.0):
+        super().__init__(params, lr=_check_number("lr", lr),
+                         momentum=_check_number("momentum", momentum),
+                         weight_decay=_check_number("weight_decay", weight_decay))
+
+
+class Nesterov(Optimizer):
+    """Nesterov momentum θ ← θ − μ·(g + γ·v) (:func:`.rules.nesterov`, PyTorch's form).
+
+    Args:
+        params: Values or Tensors.
+        lr: μ (default 1e-3).
+        momentum: γ > 0 (default 0.9); γ = 0 raises ValueError, as in PyTorch.
+        weight_decay: λ_wd (default 0).
+    """
+
+    rule = staticmethod(rules.nesterov)
+    State = rules.MomentumState
+
+    def __init__(self, params, lr=1e-3, momentum=0.9, weight_decay=0.0):
+        super().__init__(params, lr=_check_number("lr", lr),
+                         momentum=_check_number("momentum", momentum, positive=True),
+                         weight_decay=_check_number("weight_decay", weight_decay))
+
+
+class AdaGrad(Optimizer):
+    """AdaGrad v ← v + g², θ ← θ − μ·g/(√v + ε) (:func:`.rules.adagrad`).
+
+    Args:
+        params: Values or Tensors.
+        lr: μ (PyTorch's default 1e-2).
+        eps: ε, added outside the square root (default 1e-10).
+        weight_decay: λ_wd (default 0).
+    """
+
+    rule = staticmethod(rules.adagrad)
+    State = rules.AdaGradState
+
+    def __init__(self, params, lr=1e-2, eps=1e-10, weight_decay=0.0):
+        super().__init__(params, lr=_check_number("lr", lr), eps=_check_number("eps", eps),
+                         weight_decay=_check_number("weight_decay", weight_decay))
+
+
+class RMSProp(Optimizer):
+    """RMSProp v ← β·v + (1 − β)·g², θ ← θ − μ·g/(√v + ε) (:func:`.rules.rmsprop`).
+
+    Args:
+        params: Values or Tensors.
+        lr: μ (PyTorch's default 1e-2).
+        beta: β in [0, 1), PyTorch's ``alpha`` (default 0.99).
+        eps: ε, added outside the square root (default 1e-8).
+        weight_decay: λ_wd (default 0).
+    """
+
+    rule = staticmethod(rules.rmsprop)
+    State = rules.RMSPropState
+
+    def __init__(self, params, lr=1e-2, beta=0.99, eps=1e-8, weight_decay=0.0):
+        super().__init__(params, lr=_check_number("lr", lr), beta=_check_beta("beta", beta),
+                         eps=_check_number("eps", eps),
+                         weight_decay=_check_number("weight_decay", weight_decay))
+
+
+class Adam(Optimizer):
+    """Adam, bias-corrected, ε outside the root (:func:`.rules.adam`).
+
+    Args:
+        params: Values or Tensors.
+        lr: μ (PyTorch's default 1e-3).
+        betas: (β₁, β₂), each in [0, 1) (default (0.9, 0.999)).
+        eps: ε (default 1e-8).
+        weight_decay: λ_wd, coupled L2 as in ``torch.optim.Adam`` (default 0).
+    """
+
+    rule = staticmethod(rules.adam)
+    State = rules.AdamState
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+        if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+            raise ValueError(f"betas must be a pair (β₁, β₂), got betas={betas!r}")
+        betas = (_check_beta("betas[0]", betas[0]), _check_beta("betas[1]", betas[1]))
+        super().__init__(params, lr=_check_number("lr", lr), betas=betas,
+                         eps=_check_number("eps", eps),
+                         weight_decay=_check_number("weight_decay", weight_decay))

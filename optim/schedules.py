@@ -1,0 +1,100 @@
+"""Learning-rate schedules: μ as a function of the epoch, written into ``opt.lr``.
+
+Each schedule is a pure function ``μ_e = f(μ₀, e)`` plus a small class that
+remembers μ₀ and the epoch and sets ``optimizer.lr`` when you call
+``step()`` (once per epoch, after the epoch's updates, as in PyTorch)::
+
+    opt = SGD(model.parameters(), lr=0.1)
+    sched = StepDecay(opt, step_size=10, gamma=0.5)
+    for epoch in range(30):
+        ...               # the epoch's steps use μ = 0.1, then 0.05, 0.025
+        sched.step()
+"""
+
+from __future__ import annotations
+
+from .optimizer import Optimizer, _check_number
+
+__all__ = ["step_decay", "exponential_decay", "Schedule", "StepDecay", "ExponentialDecay"]
+
+
+def step_decay(lr0: float, epoch: int, step_size: int, gamma: float = 0.1) -> float:
+    """μ_e = μ₀ · γ^⌊e / step_size⌋: divide by 1/γ every ``step_size`` epochs."""
+    return lr0 * gamma ** (epoch // step_size)
+
+
+def exponential_decay(lr0: float, epoch: int, gamma: float) -> float:
+    """μ_e = μ₀ · γ^e: multiply by γ every epoch."""
+    return lr0 * gamma**epoch
+
+
+class Schedule:
+    """Base class: ``step()`` advances the epoch and sets ``optimizer.lr``.
+
+    Attributes:
+        optimizer: the optimizer whose ``lr`` is set.
+        base_lr: μ₀, the optimizer's learning rate when the schedule was made.
+        epoch: how many times ``step()`` was called.
+    """
+
+    def __init__(self, optimizer: Optimizer):
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(
+                f"a schedule needs a stepgrad optimizer, got {type(optimizer).__name__}"
+            )
+        self.optimizer = optimizer
+        self.base_lr = optimizer.lr
+        self.epoch = 0
+
+    def lr_at(self, epoch: int) -> float:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def step(self) -> float:
+        """End of an epoch: e ← e + 1, μ ← f(μ₀, e). Returns the new μ."""
+        self.epoch += 1
+        self.optimizer.lr = self.lr_at(self.epoch)
+        return self.optimizer.lr
+
+    def state_dict(self) -> dict:
+        return {"base_lr": self.base_lr, "epoch": self.epoch}
+
+    def load_state_dict(self, d: dict) -> None:
+        self.base_lr = float(d["base_lr"])
+        self.epoch = int(d["epoch"])
+        self.optimizer.lr = self.lr_at(self.epoch)
+
+
+class StepDecay(Schedule):
+    """μ_e = μ₀ · γ^⌊e / step_size⌋ (PyTorch's ``StepLR``).
+
+    Args:
+        optimizer: the optimizer to drive.
+        step_size: epochs between decays, an integer >= 1.
+        gamma: γ > 0, the factor (default 0.1).
+    """
+
+    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1):
+        if isinstance(step_size, bool) or not isinstance(step_size, int) or step_size < 1:
+            raise ValueError(f"step_size must be an integer >= 1, got step_size={step_size!r}")
+        self.step_size = step_size
+        self.gamma = _check_number("gamma", gamma, positive=True)
+        super().__init__(optimizer)
+
+    def lr_at(self, epoch: int) -> float:
+        return step_decay(self.base_lr, epoch, self.step_size, self.gamma)
+
+
+class ExponentialDecay(Schedule):
+    """μ_e = μ₀ · γ^e (PyTorch's ``ExponentialLR``).
+
+    Args:
+        optimizer: the optimizer to drive.
+        gamma: γ > 0, the factor per epoch.
+    """
+
+    def __init__(self, optimizer: Optimizer, gamma: float):
+        self.gamma = _check_number("gamma", gamma, positive=True)
+        super().__init__(optimizer)
+
+    def lr_at(self, epoch: int) -> float:
+        return exponential_decay(self.base_lr, epoch, self.gamma)
