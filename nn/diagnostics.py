@@ -41,7 +41,7 @@ def layer_trace(model: Module, X) -> list:
     left as they were.
     """
     names = {id(p): n for n, p in model.named_parameters()}
-    X = X if isinstance(X, Tensor) else Tensor(np.asarray(X, dtype=np.float64))
+    X = X if isinstance(X, Tensor) else Tensor(np.asarray(X, dtype=np.float64), requires_grad=False)
     out = []
     stages = getattr(model, "layers", [model])
     with no_grad():

@@ -34,7 +34,7 @@ __all__ = ["Neuron", "Layer", "MLP", "Sequential"]
 def as_batch(X, n_in: int, who: str):
     """X as a 2-D Tensor of shape (N, n_in), and whether X was one 1-D sample."""
     if not isinstance(X, Tensor):
-        X = Tensor(np.asarray(X, dtype=np.float64))
+        X = Tensor(np.asarray(X, dtype=np.float64), requires_grad=False)
     if X.ndim not in (1, 2) or X.shape[-1] != n_in:
         got = X.shape[-1] if X.ndim in (1, 2) else f"an array of shape {X.shape}"
         raise ValueError(f"{who} expects {n_in} inputs, got {got} "

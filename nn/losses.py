@@ -88,12 +88,30 @@ def _reduce(terms, reduction: str):
     return s * (1.0 / len(terms)) if reduction == "mean" else s
 
 
-def _reduce_samples(terms, reduction: str):
-    """Σ over the last axis (m) for each sample, then mean or sum over samples n."""
+def _reduce_samples(terms, reduction: str, scale: float = 1.0):
+    """scale·Σ_m for each sample, then mean or sum over the samples n.
+
+    For a Tensor this is one sum and one product, (scale/N)·Σ_n Σ_m, the
+    same number in fewer nodes. A Value list is one sample.
+    """
     if isinstance(terms, Tensor):
-        per_sample = terms.sum(axis=-1)
-        return per_sample.mean() if reduction == "mean" else per_sample.sum()
-    return nsum(terms)  # a Value list is one sample
+        if reduction == "mean":
+            scale /= terms.data.size // max(terms.shape[-1], 1) if terms.ndim else 1
+        total = terms.sum()
+        return total if scale == 1.0 else total * scale
+    total = nsum(terms)
+    return total if scale == 1.0 else total * scale
+
+
+def _err(a, y):
+    """a − y for a constant target: one Add node with −y (no negation node)."""
+    return a + (-y)
+
+
+def _sq(d):
+    """d²: ``d ** 2`` on a Value (drawn as a power), ``d * d`` on a Tensor (no
+    domain checks on the array: the same number, faster)."""
+    return d * d if isinstance(d, Tensor) else d**2
 
 
 def _first_bad(name, what, values, ok, hint=""):
@@ -123,7 +141,7 @@ def mse(prediction, target, reduction: str = "mean"):
     """Mean squared error: L = (1/N) Σ_i (a_i − y_i)² (``"sum"``: Σ_i (a_i − y_i)²)."""
     _check_reduction("mse", reduction)
     a, y = _pair("mse", prediction, target)
-    return _reduce(_map(lambda a, y: (a - y) ** 2, a, y), reduction)
+    return _reduce(_map(lambda a, y: _sq(_err(a, y)), a, y), reduction)
 
 
 def half_sse(prediction, target, reduction: str = "mean"):
@@ -134,7 +152,7 @@ def half_sse(prediction, target, reduction: str = "mean"):
     """
     _check_reduction("half_sse", reduction)
     a, y = _pair("half_sse", prediction, target)
-    return 0.5 * _reduce_samples(_map(lambda a, y: (a - y) ** 2, a, y), reduction)
+    return _reduce_samples(_map(lambda a, y: _sq(_err(a, y)), a, y), reduction, 0.5)
 
 
 def msle(prediction, target, reduction: str = "mean"):
@@ -148,7 +166,7 @@ def msle(prediction, target, reduction: str = "mean"):
     _first_bad("msle", "predictions must be > -1 (log(a + 1))", _data(a), lambda v: v > -1)
     _first_bad("msle", "targets must be > -1 (log(y + 1))", y, lambda v: v > -1)
     if isinstance(a, Tensor):
-        return _reduce((np.log1p(y) - (a + 1.0).log()) ** 2, reduction)
+        return _reduce(_sq((a + 1.0).log() + (-np.log1p(y))), reduction)
     return _reduce([(math.log1p(yi) - (ai + 1.0).log()) ** 2 for ai, yi in zip(a, y)],
                    reduction)
 
@@ -157,7 +175,7 @@ def mae(prediction, target, reduction: str = "mean"):
     """Mean absolute error: L = (1/N) Σ_i |a_i − y_i| (slope 0 where a_i = y_i)."""
     _check_reduction("mae", reduction)
     a, y = _pair("mae", prediction, target)
-    return _reduce(_map(lambda a, y: (a - y).abs(), a, y), reduction)
+    return _reduce(_map(lambda a, y: _err(a, y).abs(), a, y), reduction)
 
 
 # ------------------------------------------------------- classification losses
@@ -216,7 +234,7 @@ def cross_entropy(prediction, target, reduction: str = "mean", from_logits: bool
                    lambda v: (v >= 0) & (v <= 1), "; for logits pass from_logits=True")
         logp = _map(lambda a, y: _clip(a, eps, 1.0).log(), a, y)
     if isinstance(a, Tensor):
-        return _reduce_samples(-(logp * y), reduction)
+        return _reduce_samples(logp * y, reduction, -1.0)
     return -nsum([lp * ym for lp, ym in zip(logp, y) if ym != 0.0] or [a[0] * 0.0])
 
 
@@ -268,7 +286,7 @@ def squared_hinge(prediction, target, reduction: str = "mean"):
             raise ValueError("squared_hinge: labels must be -1 or +1, got 0/1 labels; "
                              "convert them with y = 2*y - 1")
         _first_bad("squared_hinge", "labels must be -1 or +1", labels, lambda v: np.abs(v) == 1)
-    return _reduce(_map(lambda a, y: (1.0 - a * y).relu() ** 2, a, y), reduction)
+    return _reduce(_map(lambda a, y: _sq((1.0 - a * y).relu()), a, y), reduction)
 
 
 LOSSES = {f.__name__: f for f in (mse, half_sse, msle, mae, cross_entropy,

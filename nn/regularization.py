@@ -111,7 +111,7 @@ class Dropout(Module):
 
     def forward(self, X):
         if not isinstance(X, Tensor):
-            X = Tensor(np.asarray(X, dtype=np.float64))
+            X = Tensor(np.asarray(X, dtype=np.float64), requires_grad=False)
         if not self.training or self.p == 0.0:
             return X
         return X * self.mask(X.shape)
