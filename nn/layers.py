@@ -134,11 +134,21 @@ class Layer(Module):
         return f"{self.n_in} → {self.n_out}, {self.activation.name}"
 
 
+_LABELS: dict = {}
+
+
 def _label_weights(w: np.ndarray, name: str) -> None:
     """Name each weight Value as its entry of W (``w1[f,h]``, row f = 0 the bias)."""
-    if w.size and not w.flat[0].label:
-        for idx, v in np.ndenumerate(w):
-            v.label = f"{name}[{','.join(map(str, idx))}]"
+    if not w.size or w.flat[0].label:
+        return
+    key = (name, w.shape)
+    labels = _LABELS.get(key)
+    if labels is None:  # made once per name and shape, then reused
+        labels = [f"{name}[{','.join(map(str, i))}]" for i in np.ndindex(w.shape)]
+        if len(_LABELS) < 256:
+            _LABELS[key] = labels
+    for v, lab in zip(w.flat, labels):
+        v.label = lab
 
 
 def _label(values: list, name: str) -> list:
