@@ -192,3 +192,12 @@ def test_property_both_views_agree_for_any_shape_and_activation(sizes, hidden, o
     assert abs(Ls - Lt) <= 1e-12 * max(1.0, abs(Ls))
     for a, b in zip(gs, gt):
         np.testing.assert_allclose(a, b, rtol=1e-12, atol=1e-12)
+
+
+def test_numpy_global_random_state_is_never_touched():
+    np.random.seed(123)
+    before = np.random.get_state()[1].copy()
+    nn.MLP([6, 9, 2])
+    nn.MLP([6, 9, 2], seed=1, init="he")
+    nn.Dropout(0.5)(Tensor(np.ones((4, 4))))
+    np.testing.assert_array_equal(np.random.get_state()[1], before)
