@@ -235,7 +235,8 @@ def cross_entropy(prediction, target, reduction: str = "mean", from_logits: bool
         logp = _map(lambda a, y: _clip(a, eps, 1.0).log(), a, y)
     if isinstance(a, Tensor):
         return _reduce_samples(logp * y, reduction, -1.0)
-    return -nsum([lp * ym for lp, ym in zip(logp, y) if ym != 0.0] or [a[0] * 0.0])
+    terms = [lp if ym == 1.0 else lp * ym for lp, ym in zip(logp, y) if ym != 0.0]
+    return -nsum(terms or [a[0] * 0.0])  # one-hot: just −log a_m of the true class
 
 
 def binary_cross_entropy(prediction, target, reduction: str = "mean",
