@@ -201,3 +201,14 @@ def test_numpy_global_random_state_is_never_touched():
     nn.MLP([6, 9, 2], seed=1, init="he")
     nn.Dropout(0.5)(Tensor(np.ones((4, 4))))
     np.testing.assert_array_equal(np.random.get_state()[1], before)
+
+
+def test_the_scalar_view_is_drawn_with_the_lectures_names():
+    from stepgrad.viz import draw
+
+    model = nn.MLP([6, 9, 2], seed=0)
+    L = nn.half_sse(model([0.1, 0.2, 0.3, 0.4, 0.5, 0.6]), [0.0, 1.0])
+    L.backward()
+    source = draw(L).source
+    for name in ("x1", "x6", "α9", "a2", "w1[0,0]", "w2[9,1]", "Σw·x"):
+        assert name in source
