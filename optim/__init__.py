@@ -7,13 +7,17 @@ Tensor parameters::
 
     opt = Adam(model.parameters(), lr=1e-3)
     loss.backward(); opt.step(); opt.zero_grad()
+
+and :func:`fit` runs the lecture's training loop with any of them.
 """
 
 from . import rules
+from .fit import fit
+from .history import History
 from .optimizer import SGD, AdaGrad, Adam, Momentum, Nesterov, Optimizer, RMSProp
 from .schedules import ExponentialDecay, StepDecay, exponential_decay, step_decay
 
 __all__ = [
     "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "Optimizer", "rules",
-    "StepDecay", "ExponentialDecay", "step_decay", "exponential_decay",
+    "StepDecay", "ExponentialDecay", "step_decay", "exponential_decay", "fit", "History",
 ]

@@ -2,7 +2,8 @@
 
 Each class holds the parameters (Values or Tensors), the hyperparameters, and
 one state record per parameter. ``step()`` reads ``p.data`` and ``p.grad``,
-calls the pure rule, and writes ``p.data`` back; ``zero_grad()`` clears the
+calls the pure rule, and writes ``p.data`` back (a Tensor's array in place,
+so views of it stay current); ``zero_grad()`` clears the
 gradients. The math and its algorithm box live in :mod:`.rules`.
 
     >>> from stepgrad.autograd import Value
@@ -104,7 +105,10 @@ class Optimizer:
             if g is None:
                 continue
             theta, self.state[i] = rule(p.data, g, self.state[i], **hyper)
-            p.data = float(theta) if p._scalar else theta
+            if p._scalar:
+                p.data = float(theta)
+            else:
+                p.data[...] = theta  # in place: views of p.data stay in step, dtype is kept
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to zero (backward adds into it)."""
