@@ -112,9 +112,9 @@ def nesterov(theta, g, state: MomentumState, lr, momentum=0.9, weight_decay=0.0)
         v ← γ·v + g
         θ ← θ − μ·(g + γ·v)
 
-    The lecture's look-ahead form evaluates the gradient at θ − γ·v instead;
-    substituting θ' = θ − μγ·v turns it into this one, which needs the
-    gradient only at the current θ.
+    The lecture's look-ahead form keeps iterates φ and evaluates the gradient
+    at the look-ahead point φ − μγ·v; this θ *is* that point (θ = φ − μγ·v),
+    so the same run needs the gradient only at the current θ.
     """
     g = _decay(g, theta, weight_decay)
     v = momentum * state.velocity + g
