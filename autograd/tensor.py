@@ -45,11 +45,33 @@ class Scatter:
     def __init__(self, index, value):
         self.index = index
         self.value = value
-        parts = index if type(index) is tuple else (index,)
-        self.basic = all(isinstance(i, _BASIC) and type(i) is not bool for i in parts)
+        self.basic = _is_basic(index)
 
     def __repr__(self) -> str:
         return f"Scatter(index={self.index!r}, value={self.value!r})"
+
+
+def _is_basic(index) -> bool:
+    """True for an index of ints, slices, None and ..., which picks no entry twice."""
+    for i in index if type(index) is tuple else (index,):
+        if type(i) is bool or not isinstance(i, _BASIC):
+            return False
+    return True
+
+
+_ONES = {}
+
+
+def _ones(n: int, dtype) -> np.ndarray:
+    """A read-only vector of n ones, kept for the next call of the same size."""
+    key = (n, dtype)
+    v = _ONES.get(key)
+    if v is None:
+        if len(_ONES) > 16:
+            _ONES.clear()
+        v = _ONES[key] = np.ones(n, dtype)
+        v.flags.writeable = False
+    return v
 
 
 def fast_sum(x, axes=None, keepdims: bool = False):
@@ -68,10 +90,10 @@ def fast_sum(x, axes=None, keepdims: bool = False):
     shape = x.shape
     if axes == tuple(range(k)):  # a leading block: 1ᵀ·X
         m, rest = math.prod(shape[:k]), shape[k:]
-        r = (np.ones(m, x.dtype) @ x.reshape(m, -1)).reshape(rest)
+        r = (_ones(m, x.dtype) @ x.reshape(m, -1)).reshape(rest)
     elif axes == tuple(range(nd - k, nd)):  # a trailing block: X·1
         n, lead = math.prod(shape[nd - k:]), shape[: nd - k]
-        r = (x.reshape(-1, n) @ np.ones(n, x.dtype)).reshape(lead)
+        r = (x.reshape(-1, n) @ _ones(n, x.dtype)).reshape(lead)
     else:
         return np.sum(x, axis=axes, keepdims=keepdims)
     if keepdims:
@@ -106,6 +128,10 @@ class Tensor(Node):
         label: a name for graphs and error messages.
         dtype: ``"float64"`` (default) or ``"float32"``; float32 stays
             float32 through every op and gradient.
+        requires_grad: False for data (inputs X, targets Y): backward then
+            computes no gradient for it (``grad`` stays None), which saves a
+            matmul per layer. Numbers and arrays mixed into an op are such
+            constants, and an op on constants only gives a constant.
 
     ``grad`` of a Tensor you create is an array of zeros until backward adds to
     it; an intermediate result's ``grad`` is ``None`` until backward reaches it.
@@ -115,15 +141,16 @@ class Tensor(Node):
     in use.
     """
 
-    __slots__ = ("data", "grad", "_parents", "_op", "_ctx", "label")
+    __slots__ = ("data", "grad", "_parents", "_op", "_ctx", "label", "requires_grad")
 
     _math = ArrayMath
     _scalar = False
     _GRAD0 = None
 
-    def __init__(self, data, label: str = "", dtype=None):
+    def __init__(self, data, label: str = "", dtype=None, requires_grad: bool = True):
         self.data = _as_array(data, dtype)
-        self.grad = np.zeros_like(self.data)
+        self.requires_grad = bool(requires_grad)
+        self.grad = np.zeros_like(self.data) if requires_grad else None
         self._parents = ()
         self._op = None
         self._ctx = None
@@ -134,15 +161,25 @@ class Tensor(Node):
         t = _new(Tensor)
         t.data = data if type(data) is np.ndarray else np.asarray(data)
         t.grad = None
-        t._parents = parents
-        t._op = op
-        t._ctx = ctx
         t.label = ""
+        for p in parents:
+            if p.requires_grad:  # some parent wants a gradient: record the op
+                t.requires_grad = True
+                t._parents = parents
+                t._op = op
+                t._ctx = ctx
+                return t
+        t.requires_grad = False  # made from constants only: a constant itself
+        t._parents = ()
+        t._op = None
+        t._ctx = None
         return t
 
     def _lift(self, other):
         if type(other) is Tensor:
             return other
+        if type(other) is float or type(other) is int:  # the common constants, quickly
+            return Tensor._make(np.array(other, self.data.dtype), (), None, None)
         if isinstance(other, Node):
             raise TypeError(
                 "cannot combine a Tensor with a Value in one op: make the Value a Tensor "
@@ -157,8 +194,14 @@ class Tensor(Node):
                           "aligned from the right, each pair of dimensions equal or one of them 1)")
 
     def _accumulate(self, c) -> None:
-        shape = self.data.shape
-        dtype = self.data.dtype
+        if not self.requires_grad:  # a constant: nobody wants its gradient
+            return
+        data = self.data
+        if type(c) is np.ndarray and c.shape == data.shape and c.dtype == data.dtype:
+            self.grad = c if self.grad is None else self.grad + c  # the common case
+            return
+        shape = data.shape
+        dtype = data.dtype
         if type(c) is Scatter:
             g = np.zeros(shape, dtype) if self.grad is None else np.array(self.grad, dtype)
             value = np.asarray(c.value, dtype)
@@ -243,10 +286,12 @@ class Tensor(Node):
     # ------------------------------------------------------------ array ops
 
     def __matmul__(self, other):
-        return apply(_T.MatMul, (self, self._lift(other)))
+        other = self._lift(other)
+        return apply(_T.MatMul, (self, other), (self.requires_grad, other.requires_grad))
 
     def __rmatmul__(self, other):
-        return apply(_T.MatMul, (self._lift(other), self))
+        other = self._lift(other)
+        return apply(_T.MatMul, (other, self), (other.requires_grad, self.requires_grad))
 
     def sum(self, axis=None, keepdims: bool = False):
         """Σ over ``axis`` (an int, a tuple, negative counts from the end; None: all)."""
@@ -354,6 +399,8 @@ def _index_part(i):
 
 
 def _index(idx):
+    if type(idx) is int or type(idx) is slice:
+        return idx
     if type(idx) is tuple:
         return tuple(_index_part(i) for i in idx)
     return _index_part(idx)

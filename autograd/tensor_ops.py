@@ -74,7 +74,8 @@ class MatMul(Op):
     As numpy's ``@``: a 1-D A is a row vector, a 1-D B a column vector (the
     added axis is dropped again), and leading batch axes broadcast; the
     gradients of broadcast batch axes are summed by the engine. The lecture's
-    u_h = Σ_f x_f·w_fh for all samples at once is U = X·W.
+    u_h = Σ_f x_f·w_fh for all samples at once is U = X·W. ``ctx`` says which
+    operands need a gradient: none is computed for data (``requires_grad=False``).
     """
 
     symbol = "@"
@@ -94,18 +95,19 @@ class MatMul(Op):
 
     @staticmethod
     def vjp(B, ctx, g, out, a, b):
+        need_a, need_b = ctx
         if a.ndim == 2 and b.ndim == 2:  # the common case, no reshaping
-            return g @ b.T, a.T @ g
+            return (g @ b.T if need_a else None), (a.T @ g if need_b else None)
         g2 = g[..., None] if b.ndim == 1 else g  # B as a column (k, 1)
         if a.ndim == 1:
             g2 = g2[..., None, :]  # A as a row (1, k)
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b
-        ga = g2 @ np.swapaxes(b2, -1, -2)
-        gb = np.swapaxes(a2, -1, -2) @ g2
-        if a.ndim == 1:
+        ga = g2 @ np.swapaxes(b2, -1, -2) if need_a else None
+        gb = np.swapaxes(a2, -1, -2) @ g2 if need_b else None
+        if a.ndim == 1 and need_a:
             ga = ga[..., 0, :]
-        if b.ndim == 1:
+        if b.ndim == 1 and need_b:
             gb = gb[..., 0]
         return ga, gb
 
@@ -407,7 +409,7 @@ def _tensors(ts, what: str) -> tuple:
 def matmul(a, b):
     """A·B as numpy's ``@`` (see :class:`MatMul`); either may be an array."""
     a, b = _tensors((a, b), "matmul")
-    return apply(MatMul, (a, b))
+    return apply(MatMul, (a, b), (a.requires_grad, b.requires_grad))
 
 
 def concat(ts, axis: int = 0):
