@@ -17,7 +17,7 @@ import numpy as np
 
 from .node import apply
 from .ops import Op
-from .tensor import Scatter, Tensor, fast_sum
+from .tensor import Scatter, Tensor, expand, fast_sum
 
 __all__ = [
     "matmul", "concat", "stack", "where", "softmax", "log_softmax",
@@ -35,11 +35,11 @@ def _axes_text(ctx) -> str:
 def _kept(a, x_shape, axes):
     """``a`` (a reduction's output or gradient) with the reduced axes kept as 1."""
     if axes is None:
-        axes = range(len(x_shape))
+        return a.reshape((1,) * len(x_shape))
     shape = list(x_shape)
     for i in axes:
         shape[i] = 1
-    return np.reshape(a, shape)
+    return a.reshape(shape)
 
 
 class Element(Op):
@@ -134,7 +134,7 @@ class SumAxes(Op):
         axes, keepdims = ctx
         if not keepdims:
             g = _kept(g, x.shape, axes)
-        return (np.broadcast_to(g, x.shape),)
+        return (expand(g, x.shape),)
 
 
 class MaxAxes(Op):
