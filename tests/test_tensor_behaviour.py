@@ -188,9 +188,10 @@ def test_scalars_are_values_whose_gradients_land_in_the_tensor():
 # ------------------------------------------------- the engine's helpers
 
 
-@pytest.mark.parametrize("shape, axes", [((3000, 3), (0,)), ((3, 3000), (1,)), ((40, 30, 5), (0, 1)),
-                                         ((5, 30, 40), (1, 2)), ((30, 40, 5), (0, 2)),
-                                         ((3000,), None)])
+@pytest.mark.parametrize("shape, axes", [
+    ((3000, 3), (0,)), ((3, 3000), (1,)), ((40, 30, 5), (0, 1)), ((5, 30, 40), (1, 2)),
+    ((30, 40, 5), (0, 2)), ((3000,), None),
+])
 @pytest.mark.parametrize("dtype", [np.float64, np.float32])
 def test_fast_sum_agrees_with_numpy(shape, axes, dtype):
     x = np.random.default_rng(0).standard_normal(shape).astype(dtype)
