@@ -85,7 +85,7 @@ def fast_sum(x, axes=None, keepdims: bool = False):
     nd = x.ndim
     if (axes is None or x.size < _FAST_SUM_MIN or len(axes) in (0, nd)
             or not x.flags.c_contiguous or x.dtype.type not in _DTYPES):
-        return np.sum(x, axis=axes, keepdims=keepdims)
+        return x.sum(axis=axes, keepdims=keepdims)
     k = len(axes)
     shape = x.shape
     if axes == tuple(range(k)):  # a leading block: 1ᵀ·X
@@ -95,7 +95,7 @@ def fast_sum(x, axes=None, keepdims: bool = False):
         n, lead = math.prod(shape[nd - k:]), shape[: nd - k]
         r = (x.reshape(-1, n) @ _ones(n, x.dtype)).reshape(lead)
     else:
-        return np.sum(x, axis=axes, keepdims=keepdims)
+        return x.sum(axis=axes, keepdims=keepdims)
     if keepdims:
         r = r.reshape([1 if i in axes else n for i, n in enumerate(shape)])
     return r
@@ -216,13 +216,12 @@ class Tensor(Node):
             return
         shape = data.shape
         dtype = data.dtype
-        if type(c) is Scatter:
-            g = np.zeros(shape, dtype) if self.grad is None else np.array(self.grad, dtype)
-            value = np.asarray(c.value, dtype)
+        if type(c) is Scatter:  # into a new array: self.grad may be shared or read-only
+            g = np.zeros(shape, dtype) if self.grad is None else self.grad.astype(dtype)
             if c.basic:  # no entry picked twice: a plain (fast) in-place add
-                g[c.index] += value
+                g[c.index] += c.value
             else:  # repeated indices accumulate
-                np.add.at(g, c.index, value)
+                np.add.at(g, c.index, np.asarray(c.value, dtype))
             self.grad = g
             return
         c = unbroadcast(c, shape)
