@@ -145,7 +145,8 @@ class Tensor(Node):
         requires_grad: False for data (inputs X, targets Y): backward then
             computes no gradient for it (``grad`` stays None), which saves a
             matmul per layer. Numbers and arrays mixed into an op are such
-            constants, and an op on constants only gives a constant.
+            constants, an op on constants only gives a constant, and so do
+            ``detach()`` and every op inside ``no_grad()``.
 
     ``grad`` of a Tensor you create is an array of zeros until backward adds to
     it; an intermediate result's ``grad`` is ``None`` until backward reaches it.
