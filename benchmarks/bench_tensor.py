@@ -255,13 +255,15 @@ def report(name, results) -> bool:
     floor = results["numpy floor"]
     ok = True
     print(f"\n### {name}\n")
-    print("| implementation | median ms / epoch | × numpy floor | × torch | final loss |")
-    print("|---|---:|---:|---:|---:|")
+    print("| implementation | median ms / epoch | × numpy floor | × torch | final loss "
+          "| max \\|Δ loss\\| vs floor |")
+    print("|---|---:|---:|---:|---:|---:|")
     peer = results.get("torch")
     for impl, (t, losses) in results.items():
         vs_torch = f"{t / peer[0]:.2f}" if peer else "n/a"
-        print(f"| {impl} | {t * 1e3:.3f} | {t / floor[0]:.2f} | {vs_torch} | {losses[-1]:.12f} |")
         diff = max(abs(a - b) for a, b in zip(losses, floor[1]))
+        print(f"| {impl} | {t * 1e3:.3f} | {t / floor[0]:.2f} | {vs_torch} | {losses[-1]:.12f} "
+              f"| {diff:.1e} |")
         if diff > 1e-10:
             print(f"\n**{impl}'s losses differ from the floor's by {diff:.3g} > 1e-10**")
             ok = False
