@@ -213,7 +213,10 @@ class Tensor(Node):
             return
         data = self.data
         if type(c) is np.ndarray and c.shape == data.shape and c.dtype == data.dtype:
-            self.grad = c if self.grad is None else self.grad + c  # the common case
+            if self.grad is not None:  # the common case
+                self.grad = self.grad + c
+            else:  # an intermediate may share g; a leaf owns a writable copy
+                self.grad = c if self._op is not None else np.array(c)
             return
         shape = data.shape
         dtype = data.dtype
@@ -228,7 +231,10 @@ class Tensor(Node):
         c = unbroadcast(c, shape)
         if c.dtype != dtype:
             c = c.astype(dtype)
-        self.grad = c if self.grad is None else self.grad + c
+        if self.grad is not None:
+            self.grad = self.grad + c
+        else:
+            self.grad = c if self._op is not None else np.array(c)
 
     def _seed(self, grad):
         if grad is None:

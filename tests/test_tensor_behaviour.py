@@ -62,6 +62,16 @@ def test_leaves_accumulate_and_intermediates_start_with_none():
     np.testing.assert_array_equal(x.grad, [6.0, 6.0])
 
 
+def test_a_leaf_without_a_grad_gets_its_own_writable_one():
+    x = Tensor([1.0, 2.0])
+    x.grad = None
+    y = x + 0.0
+    (y * 1.0).sum().backward()
+    x.grad *= 2.0  # in place: must not touch y's gradient
+    np.testing.assert_array_equal(x.grad, [2.0, 2.0])
+    np.testing.assert_array_equal(y.grad, [1.0, 1.0])
+
+
 def test_observer_sees_upstream_times_local_for_each_step():
     x = Tensor([1.0, 2.0])
     steps = []
