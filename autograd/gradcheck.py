@@ -60,9 +60,14 @@ def gradcheck(f, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e
             numeric value of the worst disagreement.
     """
     inputs = list(inputs)
-    for x in inputs:
+    for k, x in enumerate(inputs):
         if not isinstance(x, Node):
             raise TypeError(f"gradcheck: inputs must be Values or Tensors, got {type(x).__name__}")
+        if not getattr(x, "requires_grad", True):
+            raise ValueError(
+                f"gradcheck: input {k} is a Tensor with requires_grad=False (a constant): "
+                "backward computes no gradient for it; make it with requires_grad=True"
+            )
     for x in inputs:
         x.zero_grad()
     out = f(*inputs)

@@ -105,3 +105,9 @@ class _Entry(ops.Op):
         full = np.zeros(x.size)
         full[i] = g
         return (full.reshape(x.shape),)
+
+
+def test_gradcheck_refuses_a_constant_tensor_input():
+    x = Tensor([1.0, 2.0], requires_grad=False)
+    with pytest.raises(ValueError, match="requires_grad=False"):
+        gradcheck(lambda t: (t * t).sum(), [x])

@@ -9,8 +9,6 @@ say what the derivative is at the kinks.
 from __future__ import annotations
 
 import math
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -19,18 +17,17 @@ from hypothesis import strategies as st
 
 from stepgrad.autograd import Tensor, Value, gradcheck
 
-sys.path.insert(0, str(Path(__file__).parent))  # the shared table, tests/cases.py
-from cases import BY_NAME, CASES, ENGINE, MATH  # noqa: E402
+from cases import BY_NAME, CASES, ENGINE, MATH  # the shared table, tests/cases.py
 
 KINDS = ("Value", "Tensor")
-TENSOR_SIZE = 3 if hasattr(Tensor, "sum") else None  # vectors once Tensor.sum exists
+TENSOR_SIZE = 3  # Tensor cases run on vectors, reduced with sum()
 
 
 def nodes(kind, columns):
     """One node per input: a Value of the first entry, or a Tensor of them all."""
     if kind == "Value":
         return [Value(col[0]) for col in columns]
-    return [Tensor(col if TENSOR_SIZE else col[0]) for col in columns]
+    return [Tensor(col) for col in columns]
 
 
 def scalar(out):
@@ -39,7 +36,7 @@ def scalar(out):
 
 
 def draw_columns(data, case):
-    size = TENSOR_SIZE or 1
+    size = TENSOR_SIZE
     return [data.draw(st.lists(s, min_size=size, max_size=size)) for s in case.domain]
 
 
