@@ -24,3 +24,11 @@ def test_readme_viz_block_draws_the_tour_graph():
     exec(python_blocks()[0] + python_blocks()[1].replace('.pipe(format="svg")', ".source"), ns)
     source = ns["draw"](ns["L"]).source
     assert "w₁" in source and "Σw·x" in source
+
+
+def test_readme_two_views_and_fit_block_runs_as_it_says():
+    ns = {}
+    exec(python_blocks()[2], ns)  # asserts the two views give the same gradients
+    history = ns["history"]
+    assert history.stop_reason == "epochs"
+    assert len(history.Q) == 1 + 1000  # Q(w) at the start, then one per step: 5 epochs × 200
