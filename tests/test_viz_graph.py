@@ -52,3 +52,16 @@ def test_highlight_outlines_a_node_in_red():
 def test_draw_renders_svg():
     svg = draw(neuron()[0]).pipe(format="svg").decode()
     assert svg.lstrip().startswith("<?xml") and "<svg" in svg
+
+
+def test_scalar_view_weights_are_drawn_as_leaves_without_their_tensor():
+    from stepgrad.autograd import Tensor
+
+    W = Tensor([[0.1, 0.2], [0.3, 0.4]], label="W")
+    w = W.scalars()
+    w[0, 0].label, w[1, 0].label = "w00", "w10"
+    u = dot([w[0, 0], w[1, 0]], [Value(1.0, label="x1"), Value(2.0, label="x2")])
+    src = draw(u).source
+    assert "w00" in src and "w10" in src
+    assert "(2, 2)" not in src and "[·]" not in src  # no Tensor box, no Element ellipses
+    assert src.count('fillcolor="#dbeafe"') == 4  # two weights and two inputs, as leaves

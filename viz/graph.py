@@ -8,7 +8,9 @@ it shows inline as SVG in Jupyter, ``.source`` is the DOT text without the
 Legend of the picture:
 
 * a **box** per node, with its label, ``data`` and ``grad`` (∂L/∂node);
-* a **pale blue** box is a leaf with a label (an input x_f or a weight w_fh), a
+* a **pale blue** box is a leaf with a label (an input x_f or a weight w_fh;
+  a model's scalar view reads each w_fh out of its weight Tensor, which is
+  not drawn), a
   **grey** box an unlabelled constant (a number lifted into the graph), a
   **white** box a result computed by an op;
 * an **ellipse** is the op that computed the box it points to, with its
@@ -51,9 +53,15 @@ class GraphNode:
 
     @property
     def kind(self) -> str:
-        """``"result"``, ``"leaf"`` (labelled) or ``"constant"``."""
-        if self.node.op is not None:
-            return "result"
+        """``"result"``, ``"leaf"`` (labelled), ``"constant"`` or ``"weight"``.
+
+        A ``"weight"`` is one entry w_fh of a weight Tensor, read into the
+        scalar view of a model (the ``Element`` op): drawn as the leaf it is
+        to the student, without its Tensor.
+        """
+        op = self.node.op
+        if op is not None:
+            return "weight" if op.name == "element" else "result"
         return "leaf" if self.node.label else "constant"
 
 
@@ -89,17 +97,26 @@ def draw(root, *, grads: bool = True, rankdir: str = "LR", fmt: str = ".4f",
 
     marked = {id(n) for n in highlight}
     g = graphviz.Digraph(graph_attr={"rankdir": rankdir}, node_attr={"fontname": "Helvetica"})
-    for item in extract(root):
+    items = extract(root)
+    # a weight Tensor read only entry by entry (the scalar view) is not drawn
+    behind_weights = {pid for it in items if it.kind == "weight" for pid in it.parents}
+    for it in items:
+        if it.kind != "weight":
+            behind_weights.difference_update(it.parents)
+    for item in items:
+        if item.id in behind_weights:
+            continue
         n = item.node
         rows = [n.label] if n.label else []
         rows.append(f"data {_number(n.data, fmt)}")
         if grads:
             rows.append(f"grad {_number(n.grad, fmt)}")
-        fill = {"result": RESULT_FILL, "leaf": LEAF_FILL, "constant": CONST_FILL}[item.kind]
+        fill = {"result": RESULT_FILL, "leaf": LEAF_FILL, "weight": LEAF_FILL,
+                "constant": CONST_FILL}[item.kind]
         extra = {"color": "red", "penwidth": "2"} if id(n) in marked else {}
         g.node(f"n{item.id}", " | ".join(_escape(r) for r in rows), shape="record",
                style="filled", fillcolor=fill, **extra)
-        if n.op is None:
+        if n.op is None or item.kind == "weight":
             continue
         op_id = f"op{item.id}"
         text = n.op.symbol + (f"\n{n.op.describe(n.ctx)}" if n.op.describe(n.ctx) else "")
