@@ -14,11 +14,11 @@ the Values of a Tensor's entries).
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 
+from .arrays import _BASIC, Scatter, _as_array, expand, fast_sum, unbroadcast
 from .backend import ArrayMath
 from .node import Node, apply
 from .value import Value
@@ -26,110 +26,6 @@ from .value import Value
 __all__ = ["Tensor", "Scatter", "unbroadcast", "expand", "fast_sum"]
 
 _new = object.__new__
-_DTYPES = (np.float64, np.float32)
-_BASIC = (int, np.integer, slice, type(None), type(Ellipsis))
-_FAST_SUM_MIN = 1024  # below this many entries np.sum is as quick
-
-
-class Scatter:
-    """A sparse gradient contribution: add ``value`` at ``index`` of the parent.
-
-    Indexing ops return one from ``vjp`` instead of a dense array. A basic
-    index (ints and slices) picks each entry at most once, so it is added
-    with ``g[index] += value``; an advanced index (arrays) may repeat entries,
-    which must accumulate, so it is added with ``np.add.at``.
-    """
-
-    __slots__ = ("index", "value", "basic")
-
-    def __init__(self, index, value):
-        self.index = index
-        self.value = value
-        self.basic = _is_basic(index)
-
-    def __repr__(self) -> str:
-        return f"Scatter(index={self.index!r}, value={self.value!r})"
-
-
-def _is_basic(index) -> bool:
-    """True for an index of ints, slices, None and ..., which picks no entry twice."""
-    for i in index if type(index) is tuple else (index,):
-        if type(i) is bool or not isinstance(i, _BASIC):
-            return False
-    return True
-
-
-_ONES = {}
-
-
-def _ones(n: int, dtype) -> np.ndarray:
-    """A read-only vector of n ones, kept for the next call of the same size."""
-    key = (n, dtype)
-    v = _ONES.get(key)
-    if v is None:
-        if len(_ONES) > 16:
-            _ONES.clear()
-        v = _ONES[key] = np.ones(n, dtype)
-        v.flags.writeable = False
-    return v
-
-
-def fast_sum(x, axes=None, keepdims: bool = False):
-    """Σ of ``x`` over ``axes`` (sorted non-negative ints, or None for all).
-
-    numpy sums a leading or trailing block of axes of a C-ordered array one
-    short row at a time (a (10000, 9) array over axis 0 takes ~10× longer than
-    over all axes); a product with a vector of ones does the same sum in one
-    BLAS call.
-    """
-    nd = x.ndim
-    if (axes is None or x.size < _FAST_SUM_MIN or len(axes) in (0, nd)
-            or not x.flags.c_contiguous or x.dtype.type not in _DTYPES):
-        return x.sum(axis=axes, keepdims=keepdims)
-    k = len(axes)
-    shape = x.shape
-    if axes == tuple(range(k)):  # a leading block: 1ᵀ·X
-        m, rest = math.prod(shape[:k]), shape[k:]
-        r = (_ones(m, x.dtype) @ x.reshape(m, -1)).reshape(rest)
-    elif axes == tuple(range(nd - k, nd)):  # a trailing block: X·1
-        n, lead = math.prod(shape[nd - k:]), shape[: nd - k]
-        r = (x.reshape(-1, n) @ _ones(n, x.dtype)).reshape(lead)
-    else:
-        return x.sum(axis=axes, keepdims=keepdims)
-    if keepdims:
-        r = r.reshape([1 if i in axes else n for i, n in enumerate(shape)])
-    return r
-
-
-def expand(g, shape: tuple):
-    """``g`` broadcast to ``shape`` as a read-only view (the adjoint of a sum).
-
-    ``g`` has ``shape``'s number of axes, with 1 where the sum ran. The same
-    as ``np.broadcast_to``, built directly (a tenth of its Python overhead).
-    """
-    if type(g) is not np.ndarray or not g.flags.c_contiguous:
-        return np.broadcast_to(g, shape)
-    strides = tuple(0 if n == 1 else s for n, s in zip(g.shape, g.strides))
-    out = np.ndarray(shape, g.dtype, g, 0, strides)
-    out.flags.writeable = False
-    return out
-
-
-def unbroadcast(g, shape: tuple):
-    """Sum ``g`` down to ``shape``: the adjoint of numpy broadcasting."""
-    if type(g) is not np.ndarray:
-        g = np.asarray(g)
-    if g.shape == shape:
-        return g
-    extra = g.ndim - len(shape)
-    if extra >= 0:
-        axes = tuple(range(extra)) + tuple(
-            extra + i for i, n in enumerate(shape) if n == 1 and g.shape[extra + i] != 1)
-        if axes:
-            g = fast_sum(g, axes, keepdims=True)
-        if g.size == math.prod(shape):
-            return g.reshape(shape)
-    return np.broadcast_to(g, shape)  # g smaller than shape (a 0-d constant derivative)
 
 
 class Tensor(Node):
@@ -425,31 +321,6 @@ def _index(idx):
         return tuple(_index_part(i) for i in idx)
     return _index_part(idx)
 
-
-def _as_array(x, dtype=None) -> np.ndarray:
-    if isinstance(x, Node):
-        raise TypeError(f"Tensor(...) takes numbers or arrays, got a {type(x).__name__} node; "
-                        "use its .data")
-    if dtype is not None:
-        dtype = np.dtype(dtype)
-        if dtype.type not in _DTYPES:
-            raise TypeError(f"Tensor dtype must be float64 or float32, got {dtype}")
-    if isinstance(x, np.ndarray):
-        arr = x
-    elif isinstance(x, (numbers.Real, list, tuple)):
-        try:
-            arr = np.asarray(x)
-        except ValueError as e:
-            raise ValueError(f"Tensor(...): the nested lists are ragged: {e}") from None
-    else:
-        raise TypeError(f"Tensor(...) takes a number, a nested list or an array, "
-                        f"got {type(x).__name__}")
-    kind = arr.dtype.kind
-    if kind not in "fiub":
-        raise TypeError(f"Tensor(...) needs numeric data, got an array of dtype {arr.dtype}")
-    if dtype is None:
-        dtype = arr.dtype if arr.dtype.type in _DTYPES else np.float64
-    return np.array(arr, dtype=dtype)  # a copy: the Tensor owns its data
 
 
 from . import tensor_ops as _T  # noqa: E402  (the op classes import Scatter from here)

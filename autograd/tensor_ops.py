@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .arrays import Scatter, expand, fast_sum
 from .node import apply
 from .ops import Op
-from .tensor import Scatter, Tensor, expand, fast_sum
+from .tensor import Tensor
 
 __all__ = [
     "matmul", "concat", "stack", "where", "softmax", "log_softmax",
