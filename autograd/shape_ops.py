@@ -1,0 +1,150 @@
+"""Tensor ops that move entries without computing: reshape, transpose, indexing,
+concat and stack. Each vjp hands back G rearranged the other way (G = ∂L/∂f);
+indexing scatters it, so repeated indices accumulate.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .arrays import Scatter
+from .ops import Op
+
+__all__ = ["Reshape", "Transpose", "Index", "Concat", "Stack"]
+
+
+
+class Reshape(Op):
+    """f = X with a new shape (same entries in C order);  ∂L/∂X = G reshaped back."""
+
+    symbol = "reshape"
+    formula = "f = reshape(X);  ∂L/∂X = reshape(G, shape of X)"
+    elementwise = False
+
+    @staticmethod
+    def describe(ctx):
+        return str(ctx)
+
+    @staticmethod
+    def forward(B, shape, x):
+        try:
+            return x.reshape(shape)
+        except ValueError:
+            raise ValueError(f"reshape: cannot reshape a Tensor of shape {x.shape} "
+                             f"({x.size} entries) into shape {shape}") from None
+
+    @staticmethod
+    def vjp(B, shape, g, out, x):
+        return (g.reshape(x.shape),)
+
+
+class Transpose(Op):
+    """f = X with its axes permuted (Xᵀ for 2-D);  ∂L/∂X = G under the inverse permutation."""
+
+    symbol = "ᵀ"
+    formula = "f_{…j…i…} = X_{…i…j…};  ∂L/∂X = G permuted back"
+    elementwise = False
+
+    @staticmethod
+    def describe(axes):
+        return str(axes)
+
+    @staticmethod
+    def forward(B, axes, x):
+        return x.transpose(axes)
+
+    @staticmethod
+    def vjp(B, axes, g, out, x):
+        return (np.transpose(g, np.argsort(axes)),)
+
+
+class Index(Op):
+    """f = X[idx] (numpy's basic and advanced indexing);  ∂L/∂X[idx] += G.
+
+    Backward scatters G back into a zero array of X's shape; an index that
+    picks an entry twice adds both gradients (``X[[0, 0]]`` gives X[0] twice
+    the gradient).
+    """
+
+    symbol = "[·]"
+    formula = "f = X[idx];  ∂L/∂X = G scattered to idx (repeats add)"
+    elementwise = False
+
+    @staticmethod
+    def describe(idx):
+        return "[" + ", ".join(map(_index_text, idx if type(idx) is tuple else (idx,))) + "]"
+
+    @staticmethod
+    def forward(B, idx, x):
+        try:
+            return x[idx]
+        except IndexError as e:
+            raise IndexError(f"index: {e} (the Tensor has shape {x.shape})") from None
+
+    @staticmethod
+    def vjp(B, idx, g, out, x):
+        return (Scatter(idx, g),)
+
+
+def _index_text(i) -> str:
+    if type(i) is slice:
+        text = ("" if i.start is None else str(i.start)) + ":" + ("" if i.stop is None
+                                                                   else str(i.stop))
+        return text + ("" if i.step is None else f":{i.step}")
+    if i is None:
+        return "None"
+    if i is Ellipsis:
+        return "..."
+    if isinstance(i, np.ndarray):
+        return f"<{i.dtype} array {i.shape}>" if i.size > 6 else str(i.tolist())
+    return str(i)
+
+
+class Concat(Op):
+    """f = [X₁ X₂ … Xₙ] joined along an axis;  ∂L/∂Xᵢ = the slice of G that Xᵢ became."""
+
+    symbol = "concat"
+    formula = "f = [X₁ … Xₙ];  ∂L/∂Xᵢ = Gᵢ (G split where the Xᵢ were joined)"
+    elementwise = False
+
+    @staticmethod
+    def describe(axis):
+        return f"axis={axis}"
+
+    @staticmethod
+    def forward(B, axis, *xs):
+        try:
+            return np.concatenate(xs, axis=axis)
+        except ValueError:
+            shapes = ", ".join(str(x.shape) for x in xs)
+            raise ValueError(f"concat: shapes {shapes} do not join along axis {axis}: all "
+                             "dimensions but that axis must match") from None
+
+    @staticmethod
+    def vjp(B, axis, g, out, *xs):
+        ends = np.cumsum([x.shape[axis] for x in xs])[:-1]
+        return np.split(g, ends, axis=axis)
+
+
+class Stack(Op):
+    """f = (X₁, …, Xₙ) stacked along a new axis;  ∂L/∂Xᵢ = G[…, i, …] (slice i of that axis)."""
+
+    symbol = "stack"
+    formula = "f[i] = Xᵢ;  ∂L/∂Xᵢ = G[i] along the new axis"
+    elementwise = False
+
+    @staticmethod
+    def describe(axis):
+        return f"axis={axis}"
+
+    @staticmethod
+    def forward(B, axis, *xs):
+        try:
+            return np.stack(xs, axis=axis)
+        except ValueError:
+            shapes = ", ".join(str(x.shape) for x in xs)
+            raise ValueError(f"stack: shapes {shapes} differ; stack needs equal shapes") from None
+
+    @staticmethod
+    def vjp(B, axis, g, out, *xs):
+        return list(np.moveaxis(g, axis, 0))
