@@ -17,6 +17,7 @@ def test_readme_tour_runs_and_its_comments_are_true(capsys):
     assert ns["steps"][3].node.op.name == "tanh"
     printed = capsys.readouterr().out
     assert "-0.6486" in printed and "BackwardStep(3, tanh" in printed
+    assert ns["W"].grad.shape == (3, 2) and "(3, 2)" in printed
 
 
 def test_readme_viz_block_draws_the_tour_graph():
