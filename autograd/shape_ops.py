@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arrays import Scatter
+from .arrays import _BASIC, Scatter
 from .ops import Op
 
-__all__ = ["Reshape", "Transpose", "Index", "Concat", "Stack"]
-
+__all__ = ["Reshape", "Transpose", "Index", "Concat", "Stack", "index_key"]
 
 
 class Reshape(Op):
@@ -148,3 +147,35 @@ class Stack(Op):
     @staticmethod
     def vjp(B, axis, g, out, *xs):
         return list(np.moveaxis(g, axis, 0))
+
+
+def _index_part(i):
+    if isinstance(i, _BASIC) or i is True or i is False:
+        return i
+    from .tensor import Tensor  # tensor.py imports this module: import late
+
+    if isinstance(i, Tensor):
+        i = i.data
+        if not np.all(i == np.round(i)):
+            raise TypeError("index: a Tensor used as an index must hold whole numbers")
+        return i.astype(np.intp)
+    if isinstance(i, (list, np.ndarray)):
+        arr = np.asarray(i)
+        if arr.size == 0:
+            return arr.astype(np.intp)
+        if arr.dtype.kind in "iub":
+            return arr
+    raise TypeError(f"index: indices must be ints, slices, None, ..., or arrays of ints or "
+                    f"booleans, got {type(i).__name__}"
+                    + (f" of dtype {np.asarray(i).dtype}" if isinstance(i, (list, np.ndarray))
+                       else ""))
+
+
+def index_key(idx):
+    """``idx`` as numpy takes it: Tensors of whole numbers become intp arrays; a clear
+    TypeError for anything numpy would not read as an index."""
+    if type(idx) is int or type(idx) is slice:
+        return idx
+    if type(idx) is tuple:
+        return tuple(_index_part(i) for i in idx)
+    return _index_part(idx)

@@ -18,9 +18,10 @@ import math
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 
-from .arrays import _BASIC, Scatter, _as_array, expand, fast_sum, unbroadcast
+from .arrays import Scatter, _as_array, expand, fast_sum, unbroadcast
 from .backend import ArrayMath
 from .node import Node, apply
+from .shape_ops import index_key
 from .value import Value
 
 __all__ = ["Tensor", "Scatter", "unbroadcast", "expand", "fast_sum"]
@@ -256,7 +257,7 @@ class Tensor(Node):
         return self.transpose()
 
     def __getitem__(self, idx):
-        return apply(_T.Index, (self,), _index(idx))
+        return apply(_T.Index, (self,), index_key(idx))
 
     def clip(self, lo=None, hi=None):
         """min{max{x, lo}, hi}; gradient 1 inside [lo, hi], 0 outside."""
@@ -292,35 +293,6 @@ class Tensor(Node):
         except (ValueError, TypeError):
             raise ValueError(f"{op}: axis {axis!r} does not exist in a Tensor of shape "
                              f"{self.data.shape}") from None
-
-
-def _index_part(i):
-    if isinstance(i, _BASIC) or i is True or i is False:
-        return i
-    if isinstance(i, Tensor):
-        i = i.data
-        if not np.all(i == np.round(i)):
-            raise TypeError("index: a Tensor used as an index must hold whole numbers")
-        return i.astype(np.intp)
-    if isinstance(i, (list, np.ndarray)):
-        arr = np.asarray(i)
-        if arr.size == 0:
-            return arr.astype(np.intp)
-        if arr.dtype.kind in "iub":
-            return arr
-    raise TypeError(f"index: indices must be ints, slices, None, ..., or arrays of ints or "
-                    f"booleans, got {type(i).__name__}"
-                    + (f" of dtype {np.asarray(i).dtype}" if isinstance(i, (list, np.ndarray))
-                       else ""))
-
-
-def _index(idx):
-    if type(idx) is int or type(idx) is slice:
-        return idx
-    if type(idx) is tuple:
-        return tuple(_index_part(i) for i in idx)
-    return _index_part(idx)
-
 
 
 from . import tensor_ops as _T  # noqa: E402  (the op classes import Scatter from here)

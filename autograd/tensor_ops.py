@@ -2,7 +2,8 @@
 its contributions directly with ``vjp(B, ctx, g, out, *x)`` (g is ∂L/∂out).
 
 The elementwise ops shared with Value live in :mod:`.ops`, the ops that only
-move entries (reshape, transpose, indexing, concat, stack) in :mod:`.shape_ops`; :class:`Clip` is
+move entries (reshape, transpose, indexing, concat, stack) in :mod:`.shape_ops`,
+softmax and log-softmax in :mod:`.softmax`; :class:`Clip` is
 the one elementwise op here (a Value has no use for it). Each docstring gives
 f and its vector-Jacobian product in the lecture's spirit: what backward
 hands each parent, given the upstream gradient G = ∂L/∂f.
@@ -20,6 +21,7 @@ from .arrays import Scatter, expand, fast_sum
 from .node import apply
 from .ops import Op
 from .shape_ops import Concat, Index, Reshape, Stack, Transpose
+from .softmax import LogSoftmax, Softmax
 from .tensor import Tensor
 
 __all__ = [
@@ -188,57 +190,6 @@ class Where(Op):
     def vjp(B, cond, g, out, a, b):
         zero = g.dtype.type(0)
         return np.where(cond, g, zero), np.where(cond, zero, g)
-
-
-class Softmax(Op):
-    """s_k = e^{x_k − m} / Σ_j e^{x_j − m} along an axis, m = max_j x_j (stable);
-    ∂L/∂x_k = s_k·(G_k − Σ_j G_j·s_j).
-
-    Shifting by the maximum changes nothing mathematically and keeps every
-    exponent ≤ 0: softmax([1e4, 1e4]) = [0.5, 0.5], not nan.
-    """
-
-    symbol = "softmax"
-    formula = "s = eˣ⁻ᵐ/Σeˣ⁻ᵐ;  ∂L/∂x = s·(G − Σ G·s)"
-    elementwise = False
-
-    @staticmethod
-    def describe(axis):
-        return f"axis={axis}"
-
-    @staticmethod
-    def forward(B, axis, x):
-        e = np.exp(x - x.max(axis=axis, keepdims=True))
-        return e / e.sum(axis=axis, keepdims=True)
-
-    @staticmethod
-    def vjp(B, axis, g, s, x):
-        return (s * (g - (g * s).sum(axis=axis, keepdims=True)),)
-
-
-class LogSoftmax(Op):
-    """ℓ_k = x_k − m − ln Σ_j e^{x_j − m} along an axis (stable);  ∂L/∂x_k = G_k − s_k·Σ_j G_j.
-
-    s = e^ℓ is the softmax; ln Σ e^{x−m} ≥ 0 never overflows.
-    """
-
-    name = "log_softmax"
-    symbol = "log softmax"
-    formula = "ℓ = x − m − ln Σeˣ⁻ᵐ;  ∂L/∂x = G − eˡ·Σ G"
-    elementwise = False
-
-    @staticmethod
-    def describe(axis):
-        return f"axis={axis}"
-
-    @staticmethod
-    def forward(B, axis, x):
-        z = x - x.max(axis=axis, keepdims=True)
-        return z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
-
-    @staticmethod
-    def vjp(B, axis, g, out, x):
-        return (g - np.exp(out) * g.sum(axis=axis, keepdims=True),)
 
 
 class Clip(Op):

@@ -1,0 +1,63 @@
+"""Softmax and log-softmax along one axis: the Tensor ops whose every output
+depends on every input of its slice, so each vjp mixes the whole slice of G = ∂L/∂f.
+Both shift by the slice's maximum first, which keeps every exponent ≤ 0.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .ops import Op
+
+__all__ = ["Softmax", "LogSoftmax"]
+
+
+class Softmax(Op):
+    """s_k = e^{x_k − m} / Σ_j e^{x_j − m} along an axis, m = max_j x_j (stable);
+    ∂L/∂x_k = s_k·(G_k − Σ_j G_j·s_j).
+
+    Shifting by the maximum changes nothing mathematically and keeps every
+    exponent ≤ 0: softmax([1e4, 1e4]) = [0.5, 0.5], not nan.
+    """
+
+    symbol = "softmax"
+    formula = "s = eˣ⁻ᵐ/Σeˣ⁻ᵐ;  ∂L/∂x = s·(G − Σ G·s)"
+    elementwise = False
+
+    @staticmethod
+    def describe(axis):
+        return f"axis={axis}"
+
+    @staticmethod
+    def forward(B, axis, x):
+        e = np.exp(x - x.max(axis=axis, keepdims=True))
+        return e / e.sum(axis=axis, keepdims=True)
+
+    @staticmethod
+    def vjp(B, axis, g, s, x):
+        return (s * (g - (g * s).sum(axis=axis, keepdims=True)),)
+
+
+class LogSoftmax(Op):
+    """ℓ_k = x_k − m − ln Σ_j e^{x_j − m} along an axis (stable);  ∂L/∂x_k = G_k − s_k·Σ_j G_j.
+
+    s = e^ℓ is the softmax; ln Σ e^{x−m} ≥ 0 never overflows.
+    """
+
+    name = "log_softmax"
+    symbol = "log softmax"
+    formula = "ℓ = x − m − ln Σeˣ⁻ᵐ;  ∂L/∂x = G − eˡ·Σ G"
+    elementwise = False
+
+    @staticmethod
+    def describe(axis):
+        return f"axis={axis}"
+
+    @staticmethod
+    def forward(B, axis, x):
+        z = x - x.max(axis=axis, keepdims=True)
+        return z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
+
+    @staticmethod
+    def vjp(B, axis, g, out, x):
+        return (g - np.exp(out) * g.sum(axis=axis, keepdims=True),)
