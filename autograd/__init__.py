@@ -1,8 +1,9 @@
 """stepgrad.autograd: a reverse-mode autograd engine with two node types.
 
 :class:`Value` holds a Python float, :class:`Tensor` a numpy array; both are
-recorded and differentiated by the same op classes (:mod:`.ops`,
-:mod:`.tensor_ops`) and the same backward loop (:mod:`.node`).
+recorded and differentiated by the same op classes (:mod:`.ops`; the Tensor-only ones in
+:mod:`.tensor_ops`, :mod:`.shape_ops`, :mod:`.softmax`) and the same backward loop
+(:mod:`.backward`; :func:`no_grad` in :mod:`.grad_mode`).
 """
 
 from . import ops, tensor_ops
