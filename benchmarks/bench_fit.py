@@ -30,21 +30,10 @@ import numpy as np
 
 from stepgrad.autograd import Tensor
 from stepgrad.nn import MLP, half_sse
+from stepgrad.nn.data import lecture_data
 from stepgrad.optim import Adam, fit
 
 N, EPOCHS, LR, BAR = 10_000, 100, 0.01, 1.2
-
-
-def lecture_data(n=N, seed=0):
-    """Height, weight, bone density, femur length, jawline width and length
-    (standardised) → gender as two one-hot outputs."""
-    rng = np.random.default_rng(seed)
-    female = np.array([150, 60, 1.4, 36, 3.2, 10.5])
-    male = np.array([180, 85, 2.2, 46, 4.8, 14.0])
-    spread = np.array([8, 8, 0.3, 3, 0.4, 1.0])
-    gender = rng.integers(0, 2, size=n)
-    X = np.where(gender[:, None] == 1, male, female) + rng.normal(size=(n, 6)) * spread
-    return (X - X.mean(axis=0)) / X.std(axis=0), np.eye(2)[gender]
 
 
 def bare_loop(X, Y):
@@ -75,7 +64,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="3 rounds instead of 9")
     rounds = 3 if ap.parse_args().quick else 9
-    X, Y = lecture_data()
+    X, Y = lecture_data(N)
     runs = {"bare loop": (bare_loop, []), "fit": (with_fit, [])}
     order = list(runs)
     models = {}

@@ -17,6 +17,7 @@ from .activations import (
     softmax,
     tanh,
 )
+from .data import lecture_data
 from .diagnostics import gradient_norms, layer_trace, unit_health
 from .init import INITS, glorot, he, init_weights, make_rng, small
 from .layers import MLP, Layer, Neuron, Sequential
@@ -43,5 +44,5 @@ __all__ = [
     "INITS", "init_weights", "make_rng", "small", "glorot", "he",
     "l2_penalty", "l1_penalty", "Dropout", "BatchNorm", "clip_grad_norm",
     "gradient_norms", "unit_health", "layer_trace",
-    "LectureBackprop", "lecture_backprop", "lecture_sgd_step",
+    "LectureBackprop", "lecture_backprop", "lecture_sgd_step", "lecture_data",
 ]

@@ -9,19 +9,8 @@ import numpy as np
 import pytest
 
 from stepgrad.nn import MLP, half_sse, mse
+from stepgrad.nn.data import lecture_data
 from stepgrad.optim import SGD, Adam, fit
-
-
-def lecture_data(n=60, seed=0):
-    """Lecture-like rows (height, weight, bone density, femur, jaw width/length),
-    standardised, with gender one-hot as the two outputs."""
-    rng = np.random.default_rng(seed)
-    female = np.array([150, 60, 1.4, 36, 3.2, 10.5])
-    male = np.array([180, 85, 2.2, 46, 4.8, 14.0])
-    spread = np.array([8, 8, 0.3, 3, 0.4, 1.0])
-    gender = rng.integers(0, 2, size=n)
-    X = np.where(gender[:, None] == 1, male, female) + rng.normal(size=(n, 6)) * spread
-    return (X - X.mean(axis=0)) / X.std(axis=0), np.eye(2)[gender]
 
 
 def net(seed=3):
