@@ -8,7 +8,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 PY     := $(VENV)/bin/python
 
-.PHONY: demo test lint bench graphviz venv clean
+.PHONY: demo test lint bench notebooks graphviz browser venv clean
 
 # --- system prerequisites -------------------------------------------------
 
@@ -21,6 +21,18 @@ graphviz:
 	    echo "Graphviz's dot program is missing. Install it with:"; \
 	    echo "    sudo apt-get install -y graphviz"; \
 	    exit 1; \
+	  fi; }
+
+# Debian's Chromium, for the browser test of the stepper's HTML export (the
+# test skips, saying how to install it, when it is missing and we are not root).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Chromium (for the browser test) with apt-get"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else \
+	    echo "Chromium is missing: the browser test will skip. Install it with:"; \
+	    echo "    sudo apt-get install -y chromium"; \
 	  fi; }
 
 $(VENV)/bin/activate:
@@ -54,11 +66,18 @@ venv: $(VENV)/.installed
 demo: graphviz $(VENV)/.installed
 	$(PY) -m stepgrad.cli demo
 
-test: graphviz $(VENV)/.installed-dev
+test: graphviz browser $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest
 
-# --- more ------------------------------------------------------------------
+# --- more ---
+
+$(VENV)/.installed-notebooks: $(VENV)/.installed-dev
+	$(PY) -m pip install -q -e '.[dev,notebooks]'
+	@touch $@
+
+notebooks: graphviz $(VENV)/.installed-notebooks
+	$(VENV)/bin/jupyter lab notebooks/
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
