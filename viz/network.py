@@ -1,0 +1,230 @@
+"""The lecture's neuron-level picture of a multilayer perceptron.
+
+``draw_mlp(MLP([6, 9, 2]))`` draws what the slides draw: Input ∈ ℝ⁶, Hidden ∈
+ℝ⁹, Output ∈ ℝ², one circle per unit (x_f, α_h, a_m; α¹_h, α²_h, … with several
+hidden layers) and one edge per weight w¹_fh, w²_hm.
+
+Legend of the picture:
+
+* a **circle** per unit, labelled x_f (inputs), α_h (hidden outputs) or a_m
+  (outputs); a **grey square** ``1`` at the top of each layer but the last is
+  its bias unit (x₀ = 1, α₀ = 1), whose edges are the biases w_0h, drawn dashed;
+* an edge is **blue** for a positive and **red** for a negative weight (or
+  gradient, with ``by="grad"``), its width proportional to the magnitude;
+  hovering over an edge in the SVG shows its name and value;
+* past ``max_edges`` weights only the strongest are drawn, and the caption
+  says how many of how many.
+
+:func:`mlp_edges` (the edges and their numbers, pure and testable) is kept
+apart from :func:`draw_mlp` (styling, a ``graphviz.Digraph``). Node ids are
+``L{layer}_{index}``, so the DOT text is the same on every run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+__all__ = ["Edge", "mlp_layers", "mlp_edges", "strongest", "draw_mlp"]
+
+POSITIVE = "#2563ebc0"
+NEGATIVE = "#dc2626c0"
+BIAS_FILL = "#e5e7eb"
+UNIT_FILL = {"input": "#dbeafe", "hidden": "#ffffff", "output": "#fef3c7"}
+MAX_EDGES = 400
+_SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One weight of the picture: w^l_jk from unit j of layer l−1 to unit k of layer l.
+
+    Attributes:
+        layer: l, from 1 (w¹ joins the inputs to the first hidden layer).
+        j: the index of the unit it comes from (0 the bias unit).
+        k: the index of the unit it goes to, from 1.
+        value: the weight, or its gradient ∂L/∂w^l_jk.
+    """
+
+    layer: int
+    j: int
+    k: int
+    value: float
+
+    @property
+    def tail(self) -> str:
+        return f"L{self.layer - 1}_{self.j}"
+
+    @property
+    def head(self) -> str:
+        return f"L{self.layer}_{self.k}"
+
+    @property
+    def name(self) -> str:
+        """w¹_fh with the numbers filled in: ``w¹₃,₄``."""
+        return f"w{str(self.layer).translate(_SUP)}{_sub(self.j)},{_sub(self.k)}"
+
+
+def _sub(n: int) -> str:
+    return str(n).translate(_SUB)
+
+
+def mlp_layers(model) -> list:
+    """The weight Tensors of ``model``'s layers, in order (shape (n_in + 1, n_out) each).
+
+    Works for an ``MLP``, a ``Sequential`` (modules without weights, such as
+    Dropout, are skipped) or a single ``Layer``.
+    """
+    layers = getattr(model, "layers", [model])
+    weights = [m.weight for m in layers if getattr(m, "weight", None) is not None]
+    weights = [w for w in weights if w.ndim == 2]
+    if not weights:
+        raise TypeError(f"draw_mlp needs an MLP, Sequential or Layer with 2-D weights, "
+                        f"got {type(model).__name__}")
+    for a, b in zip(weights, weights[1:]):
+        if a.shape[1] + 1 != b.shape[0]:
+            raise ValueError(f"layers do not chain: one has {a.shape[1]} outputs, the next "
+                             f"expects {b.shape[0] - 1} inputs")
+    return weights
+
+
+def mlp_edges(model, by: str = "weight") -> list[Edge]:
+    """Every weight of ``model`` as an :class:`Edge`, layer by layer, j then k.
+
+    Args:
+        by: ``"weight"`` (the values w^l_jk) or ``"grad"`` (∂L/∂w^l_jk after a
+            backward pass).
+
+    Raises:
+        ValueError: an unknown ``by``, or ``by="grad"`` before any backward pass
+            (every gradient None or 0).
+    """
+    if by not in ("weight", "grad"):
+        raise ValueError(f"by must be 'weight' or 'grad', got by={by!r}")
+    edges = []
+    for l, W in enumerate(mlp_layers(model), 1):
+        A = W.data if by == "weight" else W.grad
+        if A is None:
+            raise ValueError("by='grad' draws gradients, but w"
+                             f"{l} has none yet: run a forward pass and loss.backward() first")
+        A = np.asarray(A, dtype=float)
+        edges += [Edge(l, j, k + 1, float(A[j, k])) for j in range(A.shape[0])
+                  for k in range(A.shape[1])]
+    if by == "grad" and not any(e.value for e in edges):
+        raise ValueError("by='grad' draws gradients, but every ∂L/∂w is 0: run a forward "
+                         "pass and loss.backward() first")
+    return edges
+
+
+def strongest(edges: list, k: int) -> list:
+    """At most ``k`` edges: in each layer its largest |value|, in their original order.
+
+    The budget is shared equally between the layers (a layer with fewer
+    weights than its share hands the rest on), so every layer stays visible;
+    ties keep the earlier edge.
+    """
+    if len(edges) <= k:
+        return list(edges)
+    by_layer: dict = {}
+    for i, e in enumerate(edges):
+        by_layer.setdefault(e.layer, []).append(i)
+    keep, left = [], k
+    groups = sorted(by_layer.values(), key=len)
+    for n, idx in enumerate(groups):
+        take = min(len(idx), left // (len(groups) - n))
+        keep += sorted(idx, key=lambda i: (-abs(edges[i].value), i))[:take]
+        left -= take
+    return [edges[i] for i in sorted(keep)]
+
+
+def _unit_label(layer: int, index: int, n_layers: int) -> str:
+    """x_f, α_h (α^l_h with several hidden layers) or a_m; 1 for a bias unit."""
+    if index == 0:
+        return "1"
+    if layer == 0:
+        return f"x{_sub(index)}"
+    if layer == n_layers:
+        return f"a{_sub(index)}"
+    sup = str(layer).translate(_SUP) if n_layers > 2 else ""
+    return f"α{sup}{_sub(index)}"
+
+
+def _title(layer: int, n_layers: int, size: int) -> str:
+    space = f"ℝ{str(size).translate(_SUP)}"
+    if layer == 0:
+        return f"Input ∈ {space}"
+    if layer == n_layers:
+        return f"Output ∈ {space}"
+    return f"Hidden ∈ {space}" if n_layers == 2 else f"Hidden {layer} ∈ {space}"
+
+
+def draw_mlp(model, by: str = "weight", max_edges: int = MAX_EDGES):
+    """The neuron-level picture of ``model`` as a ``graphviz.Digraph`` (legend: module doc).
+
+    Args:
+        model: an ``MLP`` (or a ``Sequential`` / ``Layer`` of 2-D weights).
+        by: colour and thicken edges by ``"weight"`` or by ``"grad"`` (after backward).
+        max_edges: draw at most this many edges, the strongest; the caption says so.
+
+    Returns:
+        graphviz.Digraph: shows inline in Jupyter; ``.source`` is the DOT text.
+    """
+    import graphviz
+
+    if not isinstance(max_edges, int) or max_edges < 1:
+        raise ValueError(f"max_edges must be a positive int, got {max_edges!r}")
+    weights = mlp_layers(model)
+    sizes = [weights[0].shape[0] - 1] + [W.shape[1] for W in weights]
+    n_layers = len(weights)
+    edges = mlp_edges(model, by)
+    shown = strongest(edges, max_edges)
+    tallest = max(sizes) + 1
+    gap = min(0.7, 8.0 / tallest)  # inches between units: the tallest column ≤ 8 in
+    labelled = gap >= 0.45
+    width = min(0.5, 0.9 * gap) if labelled else max(0.04, 0.7 * gap)
+    dx = 2.4 if max(sizes) < 40 else 3.2
+    g = graphviz.Digraph(
+        engine="neato",
+        graph_attr={"layout": "neato", "splines": "line", "fontname": "Helvetica",
+                    "labelloc": "b", "fontsize": "13", "size": "9.5,9.5", "pad": "0.3",
+                    "label": _caption(by, len(shown), len(edges))},
+        node_attr={"fontname": "Helvetica", "fontsize": "13", "fixedsize": "true"},
+        edge_attr={"arrowhead": "none"})
+    top_y = gap * tallest / 2
+    for layer, size in enumerate(sizes):
+        kind = "input" if layer == 0 else "output" if layer == n_layers else "hidden"
+        x = layer * dx
+        count = size + (layer < n_layers)
+        y0 = gap * (count - 1) / 2
+        g.node(f"title{layer}", _title(layer, n_layers, size), shape="plaintext",
+               fixedsize="false", fontsize="15", pos=f"{x:.3f},{top_y + 0.5:.3f}!")
+        slot = 0
+        if layer < n_layers:
+            g.node(f"L{layer}_0", "1" if labelled else "", shape="square", style="filled",
+                   fillcolor=BIAS_FILL, width=f"{min(width, 0.32):.3f}", pos=f"{x:.3f},{y0:.3f}!",
+                   fontsize="11", tooltip="bias unit: x₀ = 1")
+            slot = 1
+        for i in range(1, size + 1):
+            text = _unit_label(layer, i, n_layers)
+            g.node(f"L{layer}_{i}", text if labelled else "", shape="circle", style="filled",
+                   fillcolor=UNIT_FILL[kind], width=f"{width:.3f}",
+                   pos=f"{x:.3f},{y0 - gap * (slot + i - 1):.3f}!", tooltip=text)
+    top = max((abs(e.value) for e in shown), default=0.0) or 1.0
+    thickest = min(4.0, max(1.2, 4.0 * (100 / len(shown)) ** 0.5))  # thinner when crowded
+    for e in shown:
+        g.edge(e.tail, e.head, color=POSITIVE if e.value >= 0 else NEGATIVE,
+               penwidth=f"{0.25 + (thickest - 0.25) * abs(e.value) / top:.2f}",
+               style="dashed" if e.j == 0 else "solid",
+               tooltip=f"{e.name} = {e.value:.4g}" if by == "weight"
+               else f"∂L/∂{e.name} = {e.value:.4g}")
+    return g
+
+
+def _caption(by: str, shown: int, total: int) -> str:
+    what = "w" if by == "weight" else "∂L/∂w"
+    text = f"edge colour: sign of {what} (blue +, red −); width ∝ |{what}|; dashed: bias"
+    if shown < total:
+        text += f"\nshowing the {shown} strongest of {total} weights (max_edges={shown})"
+    return text
