@@ -17,15 +17,18 @@ from .activations import (
     softmax,
     tanh,
 )
+from .by_name import by_name
 from .data import lecture_data
 from .diagnostics import gradient_norms, layer_trace, unit_health
 from .init import INITS, glorot, he, init_weights, make_rng, small
-from .layers import MLP, Layer, Neuron, Sequential
+from .labels import layer_names, mlp_names
+from .layers import MLP, Layer, LayerTrace, Neuron, Sequential, Trace
 from .lecture_backprop import LectureBackprop, lecture_backprop, lecture_sgd_step
 from .losses import (
     LOSSES,
     binary_cross_entropy,
     cross_entropy,
+    get_loss,
     half_sse,
     mae,
     mse,
@@ -36,10 +39,11 @@ from .module import Module
 from .regularization import BatchNorm, Dropout, clip_grad_norm, l1_penalty, l2_penalty
 
 __all__ = [
-    "Module", "Neuron", "Layer", "MLP", "Sequential",
+    "Module", "Neuron", "Layer", "MLP", "Sequential", "Trace", "LayerTrace",
+    "layer_names", "mlp_names", "by_name",
     "Activation", "ACTIVATIONS", "get_activation",
     "identity", "sign", "sigmoid", "tanh", "relu", "hardtanh", "softmax",
-    "LOSSES", "mse", "half_sse", "msle", "mae", "cross_entropy", "binary_cross_entropy",
+    "LOSSES", "get_loss", "mse", "half_sse", "msle", "mae", "cross_entropy", "binary_cross_entropy",
     "squared_hinge",
     "INITS", "init_weights", "make_rng", "small", "glorot", "he",
     "l2_penalty", "l1_penalty", "Dropout", "BatchNorm", "clip_grad_norm",

@@ -17,8 +17,11 @@ name              σ(u)                             σ′(u)
 ``softmax``       a_m = e^{u_m} / Σ_k e^{u_k}       ∂a_m/∂u_k = a_m(δ_mk − a_k)
 ================  ===============================  ===============================
 
-The slides write relu′ = sign u and hardtanh′ = 1 on [−1, 1]; the engine, like
-PyTorch, takes 0 at the kinks (relu′(0) = 0, hardtanh′(±1) = 0).
+The slides write relu′ = sign u. That is not relu′: for u < 0, sign u = −1
+while relu′(u) = 0 (relu is flat there); they agree only for u > 0 (and at the
+kink, where sign 0 = 0 is the value the engine takes, as PyTorch). The slides
+also write hardtanh′ = 1 on the closed [−1, 1]; the engine takes 0 at the kinks
+±1, as PyTorch. docs/lecture-slips.md lists these with the lecture's other slips.
 
 ``act.function(u)`` gives σ(u) and ``act.derivative(u)`` gives σ′(u) on plain
 numpy arrays, for plotting: σ′ is read off the engine's backward pass
@@ -30,6 +33,8 @@ from __future__ import annotations
 import numpy as np
 
 from stepgrad.autograd import Node, Tensor, Value, no_grad, nsum
+
+from .by_name import by_name
 
 __all__ = ["Activation", "ACTIVATIONS", "get_activation", "identity", "sign", "sigmoid", "tanh",
            "relu", "hardtanh", "softmax"]
@@ -139,17 +144,14 @@ def get_activation(spec) -> Activation:
     scalar view calls it on each Value, the Tensor view on the whole Tensor.
 
     Raises:
-        ValueError: an unknown name; the message lists the valid ones.
+        ValueError: an unknown name (matched as :mod:`.by_name` does: ``"TANH"`` is
+            tanh); the message lists the valid ones.
         TypeError: neither a name nor a callable.
     """
     if isinstance(spec, Activation):
         return spec
     if isinstance(spec, str):
-        key = spec.lower()
-        if key not in ACTIVATIONS:
-            raise ValueError(f"unknown activation {spec!r}; valid names: "
-                             + ", ".join(ACTIVATIONS))
-        return ACTIVATIONS[key]
+        return by_name("activation", spec, ACTIVATIONS)
     if callable(spec):
         return Activation(getattr(spec, "__name__", "custom"), spec)
     raise TypeError(f"an activation is a name ({', '.join(ACTIVATIONS)}) or a callable, "

@@ -51,7 +51,7 @@ def layer_trace(model: Module, X) -> list:
                 X = m.activation(U)
                 out.append((names.get(id(m.weight), "weight"), m, U.data, X.data))
             else:
-                saved = [(b, getattr(m, b).copy()) for b in m._buffers]
+                saved = [(b, getattr(m, b).copy()) for b in m.buffer_names]
                 X = m.forward(X)
                 for b, arr in saved:
                     getattr(m, b)[...] = arr

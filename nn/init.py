@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .by_name import by_name
+
 __all__ = ["make_rng", "init_weights", "INITS", "small", "glorot", "he"]
 
 
@@ -65,9 +67,7 @@ def init_weights(scheme, n_in: int, n_out: int, rng) -> np.ndarray:
             array of the wrong shape from a custom scheme.
     """
     if isinstance(scheme, str):
-        if scheme.lower() not in INITS:
-            raise ValueError(f"unknown init {scheme!r}; valid names: " + ", ".join(INITS))
-        scheme = INITS[scheme.lower()]
+        scheme = by_name("init", scheme, INITS)
     w = np.asarray(scheme(n_in, n_out, make_rng(rng)), dtype=np.float64)
     if w.shape != (n_in + 1, n_out):
         raise ValueError(f"init must give shape {(n_in + 1, n_out)} (row 0: biases), "

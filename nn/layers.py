@@ -1,24 +1,24 @@
-"""The lecture's perceptron: ``Neuron``, ``Layer``, ``MLP`` (and ``Sequential``).
+"""The lecture's perceptron: ``Layer``, ``Neuron``, ``MLP`` (and ``Sequential``).
 
 One model, two views on the same parameters. Layer l keeps one weight Tensor
-W of shape (n_in + 1, n_out) in the lecture's layout: ``W[f, h]`` is w_fh,
-row 0 the biases w_0h (x₀ = 1).
+W of shape (n_in + 1, n_out) in the lecture's layout: ``W[f, h - 1]`` is
+wˡ_fh, row 0 the biases wˡ_0h (x₀ = 1).
 
 * The Tensor view (a batch X of shape (N, n_in), to train fast):
   U = X·W[1:] + W[0], then A = σ(U): a few array nodes per layer.
 * The scalar view (one sample, to step through and draw): ``W.scalars()``
-  gives each w_fh as a Value whose gradient lands in ``W.grad``; neuron h
+  gives each w_fh as a leaf Value whose gradient lands in ``W.grad``; unit h
   computes u_h = Σ_{f=0}^{F} w_fh·x_f as one ``Dot`` node, then α_h = σ(u_h).
 
 Backward through either view fills the same ``W.grad``; for one sample the two
-agree to rounding (about 1e-15).
-
-The scalar view labels its Values for drawing: inputs ``x1…xF``, hidden
-outputs ``α1…αH``, outputs ``a1…aM`` (the lecture's indices, from 1), and each
-weight by its array entry ``w1[f,j]`` (f = 0 the bias; column j is unit h = j + 1).
+agree to rounding (about 1e-15). The scalar view names every Value it records
+by the one scheme of :mod:`stepgrad.nn.labels` (x_f, w¹_fh, u_h, α_h, v_m, a_m,
+indices from 1), and :meth:`MLP.trace` hands back every one of them.
 """
 
 from __future__ import annotations
+
+from typing import NamedTuple
 
 import numpy as np
 
@@ -26,15 +26,22 @@ from stepgrad.autograd import Tensor, Value, dot
 
 from .activations import get_activation
 from .init import init_weights, make_rng
+from .labels import LayerNames, layer_names, mlp_names, weight_name
 from .module import Module
 
-__all__ = ["Neuron", "Layer", "MLP", "Sequential"]
+__all__ = ["Neuron", "Layer", "MLP", "Sequential", "LayerTrace", "Trace"]
 
 
 def as_batch(X, n_in: int, who: str):
     """X as a 2-D Tensor of shape (N, n_in), and whether X was one 1-D sample."""
     if not isinstance(X, Tensor):
-        X = Tensor(np.asarray(X, dtype=np.float64), requires_grad=False)
+        try:
+            X = np.asarray(X, dtype=np.float64)
+        except (ValueError, TypeError):
+            raise ValueError(f"{who} expects a batch of shape (N, {n_in}) or one sample of "
+                             f"{n_in} numbers, got rows of different lengths or non-numbers: "
+                             f"{_describe(X)}") from None
+        X = Tensor(X, requires_grad=False)
     if X.ndim not in (1, 2) or X.shape[-1] != n_in:
         got = X.shape[-1] if X.ndim in (1, 2) else f"an array of shape {X.shape}"
         raise ValueError(f"{who} expects {n_in} inputs, got {got} "
@@ -44,72 +51,64 @@ def as_batch(X, n_in: int, who: str):
     return X, False
 
 
+def _describe(X) -> str:
+    if isinstance(X, (list, tuple)):
+        return "row lengths " + str([len(r) if hasattr(r, "__len__") else 1 for r in X][:8])
+    return type(X).__name__
+
+
 def check_sample(x, n_in: int, who: str) -> list:
     """One sample as a list of Values (numbers are lifted to constant Values)."""
     if len(x) != n_in:
         raise ValueError(f"{who} expects {n_in} inputs, got {len(x)}")
-    return [v if isinstance(v, Value) else Value(v) for v in x]
+    out = []
+    for v in x:
+        if not isinstance(v, Value):
+            if not isinstance(v, (int, float, np.number)) or isinstance(v, bool):
+                raise ValueError(f"{who} expects one sample of {n_in} numbers (or a batch of "
+                                 f"shape (N, {n_in})), got an entry {v!r}")
+            v = Value(v)
+        out.append(v)
+    return out
 
 
-class Neuron(Module):
-    """One unit: a = σ(Σ_{f=0}^{F} w_f·x_f), x₀ = 1 (micrograd's Neuron, with a bias row).
+class LayerTrace(NamedTuple):
+    """One layer of a sample's scalar view: its weights, weighted sums and outputs.
 
-    Args:
-        n_in: F, the number of inputs.
-        activation: σ by name (``"tanh"``) or callable.
-        init: ``"small"``, ``"glorot"``, ``"he"`` or ``f(n_in, n_out, rng)``.
-        seed: an int or a numpy Generator.
-
-    ``weight`` is a Tensor of shape (F + 1,), ``weight[0]`` the bias w₀.
+    Attributes:
+        weights: the leaf Values w_fh, an object array of the weight's shape.
+        sums: u_h (v_m in an output layer), one ``Dot`` node per unit.
+        outputs: α_h = σ(u_h) (a_m in an output layer).
     """
 
-    def __init__(self, n_in: int, activation="tanh", init="small", seed=None, label="w"):
-        self.n_in = int(n_in)
-        self.activation = get_activation(activation)
-        if not self.activation.elementwise:
-            raise ValueError(f"a single Neuron needs an elementwise activation, "
-                             f"not {self.activation.name}")
-        self.weight = Tensor(init_weights(init, self.n_in, 1, make_rng(seed))[:, 0], label=label)
-
-    def forward(self, X) -> Tensor:
-        """a for each row of X (shape (N, F)): a Tensor of shape (N,)."""
-        X, one = as_batch(X, self.n_in, "Neuron")
-        W = self.weight
-        a = self.activation(X @ W[1:] + W[0])
-        return a[0] if one else a
-
-    def scalar_forward(self, x) -> Value:
-        """a for one sample x (a list of F numbers or Values): one Value."""
-        x = check_sample(x, self.n_in, "Neuron")
-        w = self.weight.scalars()
-        _label_weights(w, self.weight.label or "w")
-        return self.activation.fn(dot(tuple(w[1:]), x, bias=w[0]))
-
-    def extra_repr(self) -> str:
-        return f"{self.n_in}, {self.activation.name}"
+    weights: np.ndarray
+    sums: list
+    outputs: list
 
 
 class Layer(Module):
-    """n_out neurons reading the same n_in inputs: α_h = σ(Σ_{f=0}^{F} w_fh·x_f).
+    """n_out units reading the same n_in inputs: α_h = σ(Σ_{f=0}^{F} w_fh·x_f).
 
     Args:
         n_in, n_out: F and H.
         activation: σ by name or callable; ``"softmax"`` acts on the whole layer.
         init: ``"small"``, ``"glorot"``, ``"he"`` or ``f(n_in, n_out, rng)``.
         seed: an int or a numpy Generator.
-        label: the weight Tensor's label (``"w1"`` in an MLP).
+        names: the scalar view's names (:func:`stepgrad.nn.labels.layer_names`);
+            an MLP passes each layer's; the default names w_fh, u_h, α_h.
 
-    ``weight`` has shape (F + 1, H); column h is neuron h, row 0 its bias.
+    ``weight`` has shape (F + 1, H); column h − 1 is unit h, row 0 its bias.
     """
 
     def __init__(self, n_in: int, n_out: int, activation="tanh", init="small", seed=None,
-                 label: str = "w"):
+                 names: LayerNames | None = None):
         self.n_in, self.n_out = int(n_in), int(n_out)
         if self.n_in < 1 or self.n_out < 1:
             raise ValueError(f"a Layer needs n_in ≥ 1 and n_out ≥ 1, got {n_in} and {n_out}")
         self.activation = get_activation(activation)
+        self.names = names or layer_names(self.n_in, self.n_out)
         self.weight = Tensor(init_weights(init, self.n_in, self.n_out, make_rng(seed)),
-                             label=label)
+                             label=self.names.tensor)
 
     def preactivation(self, X: Tensor) -> Tensor:
         """U = X·W[1:] + W[0] for a 2-D batch X: u_h for every sample."""
@@ -118,45 +117,71 @@ class Layer(Module):
 
     def forward(self, X) -> Tensor:
         """σ(X·W[1:] + W[0]) for X of shape (N, F): shape (N, H) (a 1-D x gives (H,))."""
-        X, one = as_batch(X, self.n_in, "Layer")
+        X, one = as_batch(X, self.n_in, type(self).__name__)
         A = self.activation(self.preactivation(X))
         return A[0] if one else A
 
+    def trace(self, x) -> LayerTrace:
+        """One sample's scalar view of this layer, every Value named (see :class:`LayerTrace`)."""
+        x = check_sample(x, self.n_in, type(self).__name__)
+        names = self.names
+        w = self.weight.scalars()
+        for v, name in zip(w.flat, names.weights.flat):
+            v.label = name
+        u = [dot(tuple(w[1:, h]), x, bias=w[0, h]) for h in range(self.n_out)]
+        for v, name in zip(u, names.sums):
+            v.label = name
+        alpha = self.activation(u)
+        for v, name in zip(alpha, names.outputs):
+            v.label = name
+        return LayerTrace(w, u, alpha)
+
     def scalar_forward(self, x) -> list:
         """[σ(u_1), …, σ(u_H)] for one sample; u_h is one Dot node over column h of W."""
-        x = check_sample(x, self.n_in, "Layer")
-        w = self.weight.scalars()
-        _label_weights(w, self.weight.label or "w")
-        u = [dot(tuple(w[1:, h]), x, bias=w[0, h]) for h in range(self.n_out)]
-        return self.activation(u)
+        return self.trace(x).outputs
 
     def extra_repr(self) -> str:
         return f"{self.n_in} → {self.n_out}, {self.activation.name}"
 
 
-_LABELS: dict = {}
+class Neuron(Layer):
+    """One unit: a = σ(Σ_{f=0}^{F} w_f·x_f), x₀ = 1: a :class:`Layer` with one output.
+
+    Args:
+        n_in: F, the number of inputs.
+        activation: an elementwise σ by name (``"tanh"``) or callable.
+        init: ``"small"``, ``"glorot"``, ``"he"`` or ``f(n_in, n_out, rng)``.
+        seed: an int or a numpy Generator.
+
+    ``weight`` has shape (F + 1, 1), ``weight[0]`` the bias w₀; the scalar view
+    names the weights w₀…w_F, the sum u and the output a.
+    """
+
+    def __init__(self, n_in: int, activation="tanh", init="small", seed=None):
+        n_in = int(n_in)
+        names = LayerNames(_neuron_weight_names(n_in), ("u",), ("a",), "w")
+        super().__init__(n_in, 1, activation, init, seed, names)
+        if not self.activation.elementwise:
+            raise ValueError(f"a single Neuron needs an elementwise activation, "
+                             f"not {self.activation.name}")
+
+    def forward(self, X) -> Tensor:
+        """a for each row of X (shape (N, F)): a Tensor of shape (N,) (a 1-D x gives ())."""
+        A = super().forward(X)
+        return A[..., 0]
+
+    def scalar_forward(self, x) -> Value:
+        """a for one sample x (a list of F numbers or Values): one Value."""
+        return self.trace(x).outputs[0]
+
+    def extra_repr(self) -> str:
+        return f"{self.n_in}, {self.activation.name}"
 
 
-def _label_weights(w: np.ndarray, name: str) -> None:
-    """Name each weight Value as its entry of W (``w1[f,h]``, row f = 0 the bias)."""
-    if not w.size or w.flat[0].label:
-        return
-    key = (name, w.shape)
-    labels = _LABELS.get(key)
-    if labels is None:  # made once per name and shape, then reused
-        labels = [f"{name}[{','.join(map(str, i))}]" for i in np.ndindex(w.shape)]
-        if len(_LABELS) < 256:
-            _LABELS[key] = labels
-    for v, lab in zip(w.flat, labels):
-        v.label = lab
-
-
-def _label(values: list, name: str) -> list:
-    """Label unlabelled Values name_1, name_2, … (the lecture's indices start at 1)."""
-    for i, v in enumerate(values, 1):
-        if not v.label:
-            v.label = f"{name}{i}"
-    return values
+def _neuron_weight_names(n_in: int) -> np.ndarray:
+    w = np.empty((n_in + 1, 1), dtype=object)
+    w[:, 0] = [weight_name(None, f, None) for f in range(n_in + 1)]
+    return w
 
 
 def _per_layer(spec, n: int, what: str) -> list:
@@ -165,6 +190,26 @@ def _per_layer(spec, n: int, what: str) -> list:
             raise ValueError(f"MLP: {what} lists {len(spec)} entries for {n} hidden layers")
         return list(spec)
     return [spec] * n
+
+
+class Trace(NamedTuple):
+    """A sample's whole scalar view: the inputs x_f and each layer's :class:`LayerTrace`.
+
+    ``trace.hidden`` lists each hidden layer's α_h, ``trace.outputs`` the a_m.
+    """
+
+    inputs: list
+    layers: list
+
+    @property
+    def hidden(self) -> list:
+        """[[α¹_1, …], [α²_1, …], …]: the outputs of each hidden layer."""
+        return [layer.outputs for layer in self.layers[:-1]]
+
+    @property
+    def outputs(self) -> list:
+        """[a_1, …, a_M]."""
+        return self.layers[-1].outputs
 
 
 class MLP(Module):
@@ -184,13 +229,16 @@ class MLP(Module):
 
     def __init__(self, sizes, hidden="tanh", output="sigmoid", init="small", seed=None):
         sizes = list(sizes)
-        if len(sizes) < 2 or any(not isinstance(s, (int, np.integer)) or s < 1 for s in sizes):
+        if len(sizes) < 2 or any(not isinstance(s, (int, np.integer)) or isinstance(s, bool)
+                                 or s < 1 for s in sizes):
             raise ValueError(f"MLP needs sizes [F, ..., M] of at least two positive ints, "
                              f"got {sizes}")
         self.sizes = [int(s) for s in sizes]
+        self.n_in = self.sizes[0]
         rng = make_rng(seed)
         acts = _per_layer(hidden, len(sizes) - 2, "hidden") + [output]
-        self.layers = [Layer(sizes[i], sizes[i + 1], acts[i], init, rng, label=f"w{i + 1}")
+        self.input_names, names = mlp_names(self.sizes)
+        self.layers = [Layer(sizes[i], sizes[i + 1], acts[i], init, rng, names=names[i])
                        for i in range(len(sizes) - 1)]
 
     def named_parameters(self, prefix: str = ""):
@@ -199,19 +247,32 @@ class MLP(Module):
 
     def forward(self, X) -> Tensor:
         """The Tensor view: outputs a_m for each row of X, shape (N, M)."""
-        X, one = as_batch(X, self.sizes[0], "MLP")
+        X, one = as_batch(X, self.n_in, f"MLP({self.sizes})")
         for layer in self.layers:
-            X = layer.activation(layer.preactivation(X))
+            X = layer.forward(X)
         return X[0] if one else X
+
+    def trace(self, x) -> Trace:
+        """The scalar view of one sample with every Value it records, named.
+
+        ``model.trace(x).hidden[0]`` are the hidden outputs α_h,
+        ``model.trace(x).layers[0].sums`` the weighted sums u_h,
+        ``model.trace(x).outputs`` the outputs a_m (what ``model(x)`` returns).
+        """
+        x = check_sample(x, self.n_in, f"MLP({self.sizes})")
+        for v, name in zip(x, self.input_names):
+            if not v.label:
+                v.label = name
+        layers, h = [], x
+        for layer in self.layers:
+            t = layer.trace(h)
+            layers.append(t)
+            h = t.outputs
+        return Trace(x, layers)
 
     def scalar_forward(self, x) -> list:
         """The scalar view: [a_1, …, a_M] for one sample, a graph of Values."""
-        x = _label(check_sample(x, self.sizes[0], "MLP"), "x")
-        last = len(self.layers) - 1
-        for l, layer in enumerate(self.layers):
-            x = layer.scalar_forward(x)
-            _label(x, "a" if l == last else ("α" if last == 1 else f"α{l + 1}_"))
-        return x
+        return self.trace(x).outputs
 
     def __repr__(self) -> str:
         lines = [f"MLP({self.sizes}, {self.num_parameters()} parameters)"]
@@ -242,3 +303,4 @@ class Sequential(Module):
         for m in self.layers:
             x = m.scalar_forward(x)
         return x
+

@@ -12,20 +12,27 @@ Every loss is ``loss(prediction, target, reduction="mean")``:
   average or add over every entry, the per-sample losses (``half_sse``,
   ``cross_entropy``) over samples.
 
-Each formula is written once: :func:`_map` applies it to a whole Tensor at once
-or to each (a_i, y_i) pair of a Value list.
+Each formula is written once, in a Tensor's vocabulary: a Tensor prediction
+runs it on the whole batch, a list of Values runs it as a
+:class:`~stepgrad.nn.value_vector.ValueVector` entry by entry, so both views
+record the same ops for the same formula (``(a − y)²`` is ``d * d`` in both).
+
+Where the slides write a loss differently (sums for categorical cross-entropy
+and squared hinge, BCE's brackets, the MSLE table's numbers), the docstring says
+so; docs/lecture-slips.md lists every such place.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
-from stepgrad.autograd import Node, Tensor, Value, nsum
+from stepgrad.autograd import Node, Tensor, Value
+
+from .by_name import by_name
+from .value_vector import ValueVector
 
 __all__ = ["mse", "half_sse", "msle", "mae", "cross_entropy", "binary_cross_entropy",
-           "squared_hinge", "LOSSES"]
+           "squared_hinge", "LOSSES", "get_loss"]
 
 _REDUCTIONS = ("mean", "sum")
 
@@ -38,80 +45,96 @@ def _check_reduction(name: str, reduction: str) -> None:
         raise ValueError(f"{name}: reduction must be 'mean' or 'sum', got {reduction!r}")
 
 
-def _target_data(target):
-    if isinstance(target, Node):
-        return target.data
-    if isinstance(target, (list, tuple)):
-        return [t.data if isinstance(t, Node) else t for t in target]
-    return target
-
-
-def _pair(name: str, prediction, target):
-    """``(a, y)``: a Tensor and an array, or a tuple of Values and a tuple of floats."""
-    y = _target_data(target)
-    if isinstance(prediction, np.ndarray):
-        prediction = Tensor(prediction)
+def _prediction(name: str, prediction):
+    """The prediction as a node of the batch: a Tensor, or one sample's ValueVector."""
     if isinstance(prediction, Tensor):
-        y = np.asarray(y, dtype=prediction.data.dtype)
-        if y.shape != prediction.shape:
-            raise ValueError(f"{name}: prediction has shape {prediction.shape} but target has "
-                             f"shape {y.shape}")
-        return prediction, y
-    a = _values(name, prediction)
-    y = (y,) if np.ndim(y) == 0 else tuple(y)
-    if len(a) != len(y):
-        raise ValueError(f"{name}: prediction has {len(a)} entries but target has {len(y)}")
-    return a, tuple(float(v) for v in y)
-
-
-def _values(name: str, prediction) -> tuple:
+        return prediction
+    if isinstance(prediction, np.ndarray):
+        return Tensor(prediction)
     if isinstance(prediction, Value):
-        return (prediction,)
+        return ValueVector([prediction])
     if isinstance(prediction, (list, tuple)):
-        return tuple(v if isinstance(v, Value) else Value(v) for v in prediction)
+        return ValueVector([v if isinstance(v, Value) else Value(v) for v in prediction])
     raise TypeError(f"{name}: prediction must be a Tensor or a list of Values, "
                     f"got {type(prediction).__name__}")
 
 
-def _map(f, a, y):
-    """f on the whole Tensor, or on each pair (a_i, y_i) of a Value list."""
-    if isinstance(a, Tensor):
-        return f(a, y)
-    return [f(ai, yi) for ai, yi in zip(a, y)]
+def _target(target) -> np.ndarray:
+    if isinstance(target, Node):
+        return np.asarray(target.data)
+    if isinstance(target, (list, tuple)):
+        return np.asarray([t.data if isinstance(t, Node) else t for t in target])
+    return np.asarray(target)
+
+
+def _pair(name: str, prediction, target):
+    """``(a, y)``: the prediction as a Tensor or ValueVector, the target a float array.
+
+    Class indices (an integer array of shape (N,) for a prediction (N, M), or
+    one int for one sample) become one-hot rows y_m.
+    """
+    a = _prediction(name, prediction)
+    y = _target(target)
+    shape = a.shape
+    if len(shape) >= 1 and shape[-1] > 1 and y.shape == shape[:-1]:
+        y = _one_hot(name, y, shape[-1])
+    elif y.dtype.kind in "iu" and y.shape == shape and y.size and not _is_one_hot(y):
+        raise ValueError(f"{name}: an integer target of the prediction's shape {shape} must "
+                         "hold one-hot rows; class indices have one entry per sample: shape "
+                         f"{shape[:-1] or '()'} for a prediction of shape (N, {shape[-1]}) "
+                         "(a 1-D prediction is one sample)")
+    y = y.astype(np.float64, copy=False)
+    if y.ndim == 0 and shape == (1,):
+        y = y.reshape(1)
+    if y.shape != shape:
+        if isinstance(a, ValueVector):
+            raise ValueError(f"{name}: prediction has {len(a)} entries but target has "
+                             f"{y.size}")
+        raise ValueError(f"{name}: prediction has shape {shape} but target has shape "
+                         f"{y.shape}")
+    return a, y
+
+
+def _is_one_hot(y: np.ndarray) -> bool:
+    return bool(np.all((y == 0) | (y == 1)) and np.all(y.sum(axis=-1) == 1))
+
+
+def _one_hot(name: str, idx: np.ndarray, m: int) -> np.ndarray:
+    """Class indices 0…M−1 as one-hot rows."""
+    if idx.dtype.kind not in "iu":
+        raise ValueError(f"{name}: a target of shape {idx.shape or '()'} is read as class "
+                         f"indices (one per sample), and indices must be integers, got "
+                         f"dtype {idx.dtype}; pass y.astype(int), or one-hot rows of the "
+                         "prediction's shape")
+    if np.any((idx < 0) | (idx >= m)):
+        if idx.ndim == 0:
+            raise ValueError(f"{name}: class index must be in 0..{m - 1}, got {int(idx)}")
+        raise ValueError(f"{name}: class indices must be in 0..{m - 1}, got {idx.min()}"
+                         f"..{idx.max()}")
+    return np.eye(m)[idx]
 
 
 def _reduce(terms, reduction: str):
     """Mean or sum over every entry."""
-    if isinstance(terms, Tensor):
-        return terms.mean() if reduction == "mean" else terms.sum()
-    s = nsum(terms)
-    return s * (1.0 / len(terms)) if reduction == "mean" else s
+    return terms.mean() if reduction == "mean" else terms.sum()
 
 
 def _reduce_samples(terms, reduction: str, scale: float = 1.0):
     """scale·Σ_m for each sample, then mean or sum over the samples n.
 
-    For a Tensor this is one sum and one product, (scale/N)·Σ_n Σ_m, the
-    same number in fewer nodes. A Value list is one sample.
+    One sum and one product, (scale/N)·Σ_n Σ_m: the same number as a sum per
+    sample, in fewer nodes. A 1-D prediction (one Tensor row or a list of
+    Values) is one sample.
     """
-    if isinstance(terms, Tensor):
-        if reduction == "mean":
-            scale /= terms.data.size // max(terms.shape[-1], 1) if terms.ndim else 1
-        total = terms.sum()
-        return total if scale == 1.0 else total * scale
-    total = nsum(terms)
+    if reduction == "mean":
+        scale /= max(terms.size // max(terms.shape[-1], 1), 1)
+    total = terms.sum()
     return total if scale == 1.0 else total * scale
 
 
-def _err(a, y):
-    """a − y for a constant target: one Add node with −y (no negation node)."""
-    return a + (-y)
-
-
 def _sq(d):
-    """d²: ``d ** 2`` on a Value (drawn as a power), ``d * d`` on a Tensor (no
-    domain checks on the array: the same number, faster)."""
-    return d * d if isinstance(d, Tensor) else d**2
+    """d², recorded as ``d * d`` (one Mul node; a power node checks its domain)."""
+    return d * d
 
 
 def _first_bad(name, what, values, ok, hint=""):
@@ -121,19 +144,6 @@ def _first_bad(name, what, values, ok, hint=""):
         raise ValueError(f"{name}: {what}, got {float(arr[bad].flat[0])!r}{hint}")
 
 
-def _data(a):
-    return a.data if isinstance(a, Tensor) else [v.data for v in a]
-
-
-def _clip(a, lo: float, hi: float):
-    """min{max{a, lo}, hi}: Tensor.clip, or per Value (a clipped Value is a constant)."""
-    if isinstance(a, Tensor):
-        return a.clip(lo, hi)
-    if a.data < lo:
-        return Value(lo)
-    return Value(hi) if a.data > hi else a
-
-
 # ----------------------------------------------------------- regression losses
 
 
@@ -141,7 +151,7 @@ def mse(prediction, target, reduction: str = "mean"):
     """Mean squared error: L = (1/N) Σ_i (a_i − y_i)² (``"sum"``: Σ_i (a_i − y_i)²)."""
     _check_reduction("mse", reduction)
     a, y = _pair("mse", prediction, target)
-    return _reduce(_map(lambda a, y: _sq(_err(a, y)), a, y), reduction)
+    return _reduce(_sq(a - y), reduction)
 
 
 def half_sse(prediction, target, reduction: str = "mean"):
@@ -152,63 +162,67 @@ def half_sse(prediction, target, reduction: str = "mean"):
     """
     _check_reduction("half_sse", reduction)
     a, y = _pair("half_sse", prediction, target)
-    return _reduce_samples(_map(lambda a, y: _sq(_err(a, y)), a, y), reduction, 0.5)
+    return _reduce_samples(_sq(a - y), reduction, 0.5)
 
 
 def msle(prediction, target, reduction: str = "mean"):
-    """Mean squared logarithmic error: L = (1/N) Σ_i (log(y_i + 1) − log(a_i + 1))².
+    """Mean squared logarithmic error: L = (1/N) Σ_i (log(a_i + 1) − log(y_i + 1))².
+
+    The log is the natural log, as the slide's formula. The slide's table
+    prints 0.22 for (a, y) = (3, 5) and 0.02 for (3000, 3200), but its formula
+    gives (ln 6 − ln 4)² ≈ 0.164 and (ln 3001 − ln 3201)² ≈ 0.0042: the printed
+    numbers are |log₁₀(y/a)| ≈ 0.222 and 0.028, cut to two decimals
+    (docs/lecture-slips.md; a test computes both).
 
     Raises:
         ValueError: a prediction or target ≤ −1 (log(a + 1) is undefined).
     """
     _check_reduction("msle", reduction)
     a, y = _pair("msle", prediction, target)
-    _first_bad("msle", "predictions must be > -1 (log(a + 1))", _data(a), lambda v: v > -1)
+    _first_bad("msle", "predictions must be > -1 (log(a + 1))", a.data, lambda v: v > -1)
     _first_bad("msle", "targets must be > -1 (log(y + 1))", y, lambda v: v > -1)
-    if isinstance(a, Tensor):
-        return _reduce(_sq((a + 1.0).log() + (-np.log1p(y))), reduction)
-    return _reduce([(math.log1p(yi) - (ai + 1.0).log()) ** 2 for ai, yi in zip(a, y)],
-                   reduction)
+    return _reduce(_sq((a + 1.0).log() - np.log1p(y)), reduction)
 
 
 def mae(prediction, target, reduction: str = "mean"):
     """Mean absolute error: L = (1/N) Σ_i |a_i − y_i| (slope 0 where a_i = y_i)."""
     _check_reduction("mae", reduction)
     a, y = _pair("mae", prediction, target)
-    return _reduce(_map(lambda a, y: _err(a, y).abs(), a, y), reduction)
+    return _reduce((a - y).abs(), reduction)
 
 
 # ------------------------------------------------------- classification losses
 
 
-def _class_targets(name, prediction, target):
-    """Class indices → one-hot rows; anything else is returned unchanged."""
-    t = _target_data(target)
-    if isinstance(prediction, (Tensor, np.ndarray)):
-        shape = prediction.shape
-        arr = np.asarray(t)
-        if arr.dtype.kind in "iu" and arr.shape == shape[:-1]:
-            m = shape[-1]
-            if np.any((arr < 0) | (arr >= m)):
-                raise ValueError(f"{name}: class indices must be in 0..{m - 1}, got {arr.min()}"
-                                 f"..{arr.max()}")
-            return np.eye(m)[arr]
-        return t
-    n = 1 if isinstance(prediction, Value) else len(prediction)
-    if isinstance(t, (int, np.integer)) and not isinstance(t, bool):
-        if not 0 <= t < n:
-            raise ValueError(f"{name}: class index must be in 0..{n - 1}, got {t}")
-        return [1.0 if m == t else 0.0 for m in range(n)]
-    return t
+def _check_distribution(a, tol: float = 1e-4) -> None:
+    """Refuse predictions that are not probability distributions over the last axis
+    (entries in [0, 1], each row summing to 1 within ``tol``)."""
+    p = a.data
+    _first_bad("cross_entropy", "probabilities must be in [0, 1]", p,
+               lambda v: (v >= 0) & (v <= 1), "; for logits pass from_logits=True")
+    sums = p.sum(axis=-1)
+    bad = np.abs(sums - 1.0) > tol
+    if np.any(bad):
+        row = int(np.argmax(bad.ravel()))
+        where = f"row {row} sums" if sums.ndim else "the prediction sums"
+        raise ValueError(f"cross_entropy: the predictions are not probability distributions "
+                         f"({where} to {float(sums.ravel()[row]):.6g}, not 1): build the "
+                         "model with output=\"softmax\", or pass the logits (output="
+                         "\"identity\") with from_logits=True; for one output per sample "
+                         "use binary_cross_entropy")
 
 
 def cross_entropy(prediction, target, reduction: str = "mean", from_logits: bool = False,
                   eps: float = 1e-12):
     """Categorical cross-entropy of one or many samples: L_n = −Σ_m y_m log a_m.
 
+    The slide writes it as a sum, L = −Σ_i y_i log a_i; ``reduction="sum"`` is
+    that form over a batch, the default ``"mean"`` divides by the number of
+    samples N (for one sample the two agree).
+
     Args:
-        prediction: probabilities a_m (a softmax output), or, with
-            ``from_logits=True``, the logits u_m before the softmax.
+        prediction: probabilities a_m (a softmax output: each row sums to 1),
+            or, with ``from_logits=True``, the logits u_m before the softmax.
         target: one-hot (or soft) rows y_m of the prediction's shape, or class
             indices (an int for one sample; an int array of shape (N,)).
         from_logits: compute log a_m = u_m − log Σ_k e^{u_k} stably, shifting
@@ -216,32 +230,27 @@ def cross_entropy(prediction, target, reduction: str = "mean", from_logits: bool
         eps: probabilities are clipped to [eps, 1] before the log.
 
     Raises:
-        ValueError: probabilities outside [0, 1] (hint: ``from_logits=True``),
-            a class index out of range, or shapes that differ.
+        ValueError: probabilities outside [0, 1] or rows that do not sum to 1
+            (such as a sigmoid output layer's; the message names the fix), class
+            indices that are not integers or out of range, or shapes that differ.
     """
     _check_reduction("cross_entropy", reduction)
-    target = _class_targets("cross_entropy", prediction, target)
     a, y = _pair("cross_entropy", prediction, target)
     if from_logits:
-        if isinstance(a, Tensor):
-            logp = a.log_softmax(axis=-1)
-        else:
-            c = max(v.data for v in a)
-            lse = nsum([(v - c).exp() for v in a]).log() + c
-            logp = [v - lse if ym != 0.0 else None for v, ym in zip(a, y)]
+        logp = a.log_softmax(axis=-1)
     else:
-        _first_bad("cross_entropy", "probabilities must be in [0, 1]", _data(a),
-                   lambda v: (v >= 0) & (v <= 1), "; for logits pass from_logits=True")
-        logp = _map(lambda a, y: _clip(a, eps, 1.0).log(), a, y)
-    if isinstance(a, Tensor):
-        return _reduce_samples(logp * y, reduction, -1.0)
-    terms = [lp if ym == 1.0 else lp * ym for lp, ym in zip(logp, y) if ym != 0.0]
-    return -nsum(terms or [a[0] * 0.0])  # one-hot: just −log a_m of the true class
+        _check_distribution(a)
+        logp = a.clip(eps, 1.0).log()
+    return _reduce_samples(logp * y, reduction, -1.0)
 
 
 def binary_cross_entropy(prediction, target, reduction: str = "mean",
                          from_logits: bool = False, eps: float = 1e-12):
     """Binary cross-entropy: L = −(1/N) Σ_i [y_i log a_i + (1 − y_i) log(1 − a_i)].
+
+    The slide prints −(1/N) Σ_i y_i log a_i + (1 − y_i) log(1 − a_i) without the
+    brackets, which would leave the second term outside the sum and the minus
+    sign; the brackets above are what is meant.
 
     From probabilities a_i, clipped to [eps, 1 − eps]: finite at a = 0, y = 1.
     From logits z_i (``from_logits=True``), with a = σ(z), the stable form
@@ -259,21 +268,19 @@ def binary_cross_entropy(prediction, target, reduction: str = "mean",
     _first_bad("binary_cross_entropy", "targets must be in [0, 1]", y,
                lambda v: (v >= 0) & (v <= 1))
     if from_logits:
-        def f(z, y):
-            r = z.abs()
-            return 0.5 * z + 0.5 * r - z * y + ((-r).exp() + 1.0).log()
-    else:
-        _first_bad("binary_cross_entropy", "probabilities must be in [0, 1]", _data(a),
-                   lambda v: (v >= 0) & (v <= 1), "; for logits pass from_logits=True")
-
-        def f(a, y):
-            p = _clip(a, eps, 1.0 - eps)
-            return -(y * p.log() + (1.0 - y) * (1.0 - p).log())
-    return _reduce(_map(f, a, y), reduction)
+        r = a.abs()
+        return _reduce(0.5 * a + 0.5 * r - a * y + ((-r).exp() + 1.0).log(), reduction)
+    _first_bad("binary_cross_entropy", "probabilities must be in [0, 1]", a.data,
+               lambda v: (v >= 0) & (v <= 1), "; for logits pass from_logits=True")
+    p = a.clip(eps, 1.0 - eps)
+    return _reduce(-(y * p.log() + (1.0 - y) * (1.0 - p).log()), reduction)
 
 
 def squared_hinge(prediction, target, reduction: str = "mean"):
     """Squared hinge: L = (1/N) Σ_i max{0, 1 − y_i·a_i}², labels y_i ∈ {−1, +1}.
+
+    The slide writes it as a sum, Σ_i max{0, 1 − y_i a_i}²: that is
+    ``reduction="sum"``; the default averages over the N entries.
 
     Raises:
         ValueError: labels other than ±1; 0/1 labels get a hint to convert
@@ -281,14 +288,23 @@ def squared_hinge(prediction, target, reduction: str = "mean"):
     """
     _check_reduction("squared_hinge", reduction)
     a, y = _pair("squared_hinge", prediction, target)
-    labels = np.asarray(y, dtype=np.float64)
-    if not np.all(np.abs(labels) == 1):
-        if np.all((labels == 0) | (labels == 1)):
+    if not np.all(np.abs(y) == 1):
+        if np.all((y == 0) | (y == 1)):
             raise ValueError("squared_hinge: labels must be -1 or +1, got 0/1 labels; "
                              "convert them with y = 2*y - 1")
-        _first_bad("squared_hinge", "labels must be -1 or +1", labels, lambda v: np.abs(v) == 1)
-    return _reduce(_map(lambda a, y: _sq((1.0 - a * y).relu()), a, y), reduction)
+        _first_bad("squared_hinge", "labels must be -1 or +1", y, lambda v: np.abs(v) == 1)
+    return _reduce(_sq((1.0 - a * y).relu()), reduction)
 
 
 LOSSES = {f.__name__: f for f in (mse, half_sse, msle, mae, cross_entropy,
                                     binary_cross_entropy, squared_hinge)}
+
+
+def get_loss(spec):
+    """A loss function: a callable, or a name of :data:`LOSSES` (any case: ``"MSE"``)."""
+    if callable(spec):
+        return spec
+    if isinstance(spec, str):
+        return by_name("loss", spec, LOSSES)
+    raise TypeError(f"a loss is a function or one of the names {', '.join(LOSSES)}, "
+                    f"got {type(spec).__name__}")

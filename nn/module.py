@@ -12,8 +12,8 @@ in the order the attributes were set:
   (shapes checked; the Tensors stay the same objects, so an optimizer keeps
   working after a load).
 
-Non-parameter state (BatchNorm's running statistics) is listed in
-``_buffers`` and saved with the parameters.
+Non-parameter state (BatchNorm's running statistics) is named in
+``buffer_names`` and saved with the parameters.
 """
 
 from __future__ import annotations
@@ -38,16 +38,15 @@ class Module:
     """
 
     training: bool = True
-    _buffers: tuple = ()
+    buffer_names: tuple = ()  # attributes holding state that is not a parameter
 
     # ----------------------------------------------------------------- calling
 
     def __call__(self, x):
-        if isinstance(x, (list, tuple)) and not (x and isinstance(x[0], (list, tuple))):
+        if isinstance(x, (list, tuple)) and not any(isinstance(r, (list, tuple, np.ndarray))
+                                                    for r in x):
             return self.scalar_forward(x)
-        if isinstance(x, (list, tuple)):  # a nested list: a batch
-            x = np.asarray(x, dtype=np.float64)
-        return self.forward(x)
+        return self.forward(x)  # a Tensor, an array or a nested list: a batch
 
     def forward(self, X):  # pragma: no cover - every subclass defines it
         raise NotImplementedError(f"{type(self).__name__} has no Tensor view")
@@ -69,7 +68,7 @@ class Module:
     def named_parameters(self, prefix: str = ""):
         """``(name, Tensor)`` for every parameter, sub-modules' with a dotted prefix."""
         for name, v in vars(self).items():
-            if isinstance(v, Tensor) and name not in self._buffers:
+            if isinstance(v, Tensor) and name not in self.buffer_names:
                 yield prefix + name, v
         for name, m in self.children():
             yield from m.named_parameters(prefix + name + ".")
@@ -114,7 +113,7 @@ class Module:
 
     def named_buffers(self, prefix: str = ""):
         """``(name, ndarray)`` for state that is not a parameter (running statistics)."""
-        for b in self._buffers:
+        for b in self.buffer_names:
             yield prefix + b, getattr(self, b)
         for name, m in self.children():
             yield from m.named_buffers(prefix + name + ".")

@@ -1,7 +1,9 @@
 """The lecture's practical issues: penalties, Dropout, BatchNorm, gradient clipping.
 
-* Overfitting: the L2 penalty (λ/2)·Σ w² and the L1 penalty λ·Σ |w| on the
+* Overfitting: the L2 penalty (κ/2)·Σ w² and the L1 penalty κ·Σ |w| on the
   weights w_fh (f ≥ 1; the biases w_0h are not penalised), added to the loss;
+  κ is the penalty's weight (``weight_decay``: the L2 penalty's gradient κ·w is
+  the optimizers' weight decay), not λ, which is Q's smoothing in ``fit``;
   ``Dropout`` (inverted: the kept units are scaled by 1/(1 − p) in training,
   so evaluation is the identity).
 * Vanishing and exploding gradients: ``BatchNorm`` normalises each unit over
@@ -56,29 +58,33 @@ def _weight_values(params) -> list:
     return ws
 
 
-def l2_penalty(params, lam: float, scalar: bool = False):
-    """R = (λ/2)·Σ w² (its gradient is λ·w: "weight decay" λ).
+def l2_penalty(params, weight_decay: float, scalar: bool = False):
+    """R = (κ/2)·Σ w² (its gradient is κ·w: the optimizers' ``weight_decay`` κ).
 
     Args:
         params: a Module (weights without biases) or a list of Tensors.
-        lam: λ ≥ 0.
+        weight_decay: κ ≥ 0.
         scalar: return a Value built from the weights' scalar view, to add to
             a scalar-view loss (a Value and a Tensor cannot be added).
     """
-    if lam < 0:
-        raise ValueError(f"l2_penalty: λ must be ≥ 0, got {lam}")
+    kappa = _check_weight("l2_penalty", weight_decay)
     if scalar:
-        return nsum([w * w for w in _weight_values(params)]) * (0.5 * lam)
-    return _tensor_sum([(w * w).sum() for w in penalised_weights(params)]) * (0.5 * lam)
+        return nsum([w * w for w in _weight_values(params)]) * (0.5 * kappa)
+    return _tensor_sum([(w * w).sum() for w in penalised_weights(params)]) * (0.5 * kappa)
 
 
-def l1_penalty(params, lam: float, scalar: bool = False):
-    """R = λ·Σ |w| (slope λ·sign w, 0 at w = 0). Arguments as :func:`l2_penalty`."""
-    if lam < 0:
-        raise ValueError(f"l1_penalty: λ must be ≥ 0, got {lam}")
+def l1_penalty(params, weight_decay: float, scalar: bool = False):
+    """R = κ·Σ |w| (slope κ·sign w, 0 at w = 0). Arguments as :func:`l2_penalty`."""
+    kappa = _check_weight("l1_penalty", weight_decay)
     if scalar:
-        return nsum([w.abs() for w in _weight_values(params)]) * lam
-    return _tensor_sum([w.abs().sum() for w in penalised_weights(params)]) * lam
+        return nsum([w.abs() for w in _weight_values(params)]) * kappa
+    return _tensor_sum([w.abs().sum() for w in penalised_weights(params)]) * kappa
+
+
+def _check_weight(name: str, kappa) -> float:
+    if not kappa >= 0:
+        raise ValueError(f"{name}: the penalty weight κ (weight_decay) must be ≥ 0, got {kappa}")
+    return float(kappa)
 
 
 def _tensor_sum(terms: list) -> Tensor:
@@ -129,12 +135,13 @@ class Dropout(Module):
 class BatchNorm(Module):
     """Batch normalisation of each unit j over a batch of N samples.
 
-    Training: μ_j = (1/N) Σ_n x_nj, s²_j = (1/N) Σ_n (x_nj − μ_j)²,
-    x̂_nj = (x_nj − μ_j)/√(s²_j + eps), y_nj = γ_j·x̂_nj + β_j; the gradient flows
-    through μ and s² too. The running statistics are updated as
-    m := (1 − momentum)·m + momentum·μ and v := (1 − momentum)·v +
+    Training: x̄_j = (1/N) Σ_n x_nj, s²_j = (1/N) Σ_n (x_nj − x̄_j)²,
+    x̂_nj = (x_nj − x̄_j)/√(s²_j + eps), y_nj = γ_j·x̂_nj + β_j; the gradient flows
+    through x̄ and s² too. The running statistics are updated as
+    m := (1 − momentum)·m + momentum·x̄ and v := (1 − momentum)·v +
     momentum·s²·N/(N − 1) (the unbiased variance, as PyTorch).
-    Eval: the running m and v replace μ and s² (constants).
+    Eval: the running m and v replace x̄ and s² (constants). The batch mean is
+    x̄, not μ: μ is the learning rate everywhere in stepgrad, as in the lecture.
 
     Args:
         n_features: the number of units J.
@@ -145,7 +152,7 @@ class BatchNorm(Module):
     ``running_mean`` and ``running_var``, saved in ``state_dict``.
     """
 
-    _buffers = ("running_mean", "running_var")
+    buffer_names = ("running_mean", "running_var")
 
     def __init__(self, n_features: int, eps: float = 1e-5, momentum: float = 0.1):
         self.n_features = int(n_features)
@@ -162,15 +169,15 @@ class BatchNorm(Module):
             n = X.shape[0]
             if n < 2:
                 raise ValueError("BatchNorm in training mode needs a batch of N ≥ 2 samples "
-                                 f"to estimate μ and s², got N = {n}; call model.eval() to "
+                                 f"to estimate x̄ and s², got N = {n}; call model.eval() to "
                                  "use the running statistics")
-            mu = X.mean(axis=0)
-            d = X - mu
+            mean = X.mean(axis=0)
+            d = X - mean
             var = (d * d).mean(axis=0)
             xhat = d * (var + self.eps) ** -0.5
             mom = self.momentum
             self.running_mean *= 1.0 - mom
-            self.running_mean += mom * mu.data
+            self.running_mean += mom * mean.data
             self.running_var *= 1.0 - mom
             self.running_var += mom * var.data * (n / (n - 1))
         else:

@@ -73,11 +73,12 @@ def test_bias_is_row_zero_with_x0_equal_1():
     np.testing.assert_array_equal(layer(np.array([[1.0, 1.0], [0.0, 0.0]])).data, [[-0.5], [0.5]])
 
 
-def test_a_neuron_is_micrograds_neuron_with_a_bias_row():
+def test_a_neuron_is_a_layer_with_one_unit_micrograds_neuron_with_a_bias_row():
     n = nn.Neuron(3, activation="tanh", seed=0)
-    w = n.weight.data
+    assert isinstance(n, nn.Layer) and n.weight.shape == (4, 1)
+    w = n.weight.data[:, 0]
     a = n([1.0, 2.0, 3.0])
-    assert isinstance(a, Value)
+    assert isinstance(a, Value) and a.label == "a"
     assert math.isclose(a.data, math.tanh(w[0] + w[1] + 2 * w[2] + 3 * w[3]), rel_tol=1e-15)
     assert n.parameters() == [n.weight] and repr(n) == "Neuron(3, tanh)"
     np.testing.assert_allclose(n(np.array([[1.0, 2.0, 3.0]])).data, [a.data], rtol=1e-15)
@@ -210,5 +211,51 @@ def test_the_scalar_view_is_drawn_with_the_lectures_names():
     L = nn.half_sse(model([0.1, 0.2, 0.3, 0.4, 0.5, 0.6]), [0.0, 1.0])
     L.backward()
     source = draw(L).source
-    for name in ("x1", "x6", "α9", "a2", "w1[0,0]", "w2[9,1]", "Σw·x"):
+    for name in ("x₁", "x₆", "u₁", "α₉", "v₂", "a₂", "w¹₀₁", "w¹₆₉", "w²₉₂", "Σw·x"):
         assert name in source
+    assert "w¹₀₀" not in source and "α₀" not in source      # units count from 1
+
+
+def test_labels_count_from_1_with_the_bias_at_f_0():
+    model = nn.MLP([6, 9, 2], seed=0)
+    t = model.trace([0.1, 0.2, 0.3, 0.4, 0.5, 0.6])
+    w1 = t.layers[0].weights
+    assert w1[0, 0].label == "w¹₀₁" and w1[3, 1].label == "w¹₃₂" and w1[6, 8].label == "w¹₆₉"
+    assert t.layers[1].weights[9, 1].label == "w²₉₂"
+    assert [v.label for v in t.inputs] == [f"x{s}" for s in "₁₂₃₄₅₆"]
+    assert [v.label for v in t.layers[0].sums][:2] == ["u₁", "u₂"]
+    assert [v.label for v in t.hidden[0]][-1] == "α₉"
+    assert [v.label for v in t.outputs] == ["a₁", "a₂"]
+    assert [v.data for v in t.outputs] == [v.data for v in model(t.inputs)]
+
+
+def test_several_hidden_layers_carry_their_number_as_a_superscript():
+    t = nn.MLP([2, 3, 12, 1], seed=0).trace([0.5, -0.5])
+    assert [v.label for v in t.hidden[0]] == ["α¹₁", "α¹₂", "α¹₃"]
+    assert t.hidden[1][11].label == "α²₁₂" and t.layers[1].sums[0].label == "u²₁"
+    assert t.layers[2].weights[12, 0].label == "w³₁₂,₁"       # two digits: a comma
+    assert t.outputs[0].label == "a₁"
+
+
+def test_the_hidden_values_are_the_tensor_views_hidden_layer():
+    model = nn.MLP([6, 9, 2], seed=0)
+    x = np.linspace(-1, 1, 6)
+    alpha = [v.data for v in model.trace(list(x)).hidden[0]]
+    np.testing.assert_allclose(alpha, model.layers[0](x).data, rtol=1e-15)
+
+
+def test_ragged_input_names_the_model_and_the_shape_it_expects():
+    model = nn.MLP([3, 4, 2])
+    with pytest.raises(ValueError, match=r"MLP\(\[3, 4, 2\]\) expects a batch of shape "
+                                         r"\(N, 3\).*row lengths \[3, 2\]"):
+        model([[1.0, 2.0, 3.0], [1.0, 2.0]])
+    with pytest.raises(ValueError, match=r"MLP\(\[3, 4, 2\]\) expects one sample of 3"):
+        model([1.0, "2", 3.0])
+
+
+def test_names_are_matched_the_same_way_everywhere():
+    assert nn.MLP([2, 3, 1], hidden="TANH", output="Sigmoid").layers[0].activation is nn.tanh
+    assert nn.get_loss("MSE") is nn.mse and nn.get_loss("Half-SSE") is nn.half_sse
+    assert nn.init_weights("GLOROT", 2, 2, 0).shape == (3, 2)
+    with pytest.raises(ValueError, match="unknown loss 'hinge'; valid names: mse"):
+        nn.get_loss("hinge")

@@ -10,6 +10,7 @@ from stepgrad.autograd import Tensor, Value, gradcheck
 
 rng = np.random.default_rng(4)
 A = rng.uniform(0.1, 0.9, size=(4, 3))            # probabilities / predictions
+P = A / A.sum(axis=1, keepdims=True)               # probability distributions (rows sum to 1)
 Y = rng.uniform(0.0, 1.0, size=(4, 3))            # targets
 Z = rng.normal(0.0, 2.0, size=(4, 3))             # logits
 ONE_HOT = np.eye(3)[[0, 2, 1, 2]]
@@ -21,7 +22,7 @@ CASES = {
     "half_sse": (nn.half_sse, A, Y, {}),
     "msle": (nn.msle, A, Y, {}),
     "mae": (nn.mae, A, Y, {}),
-    "cross_entropy": (nn.cross_entropy, A, ONE_HOT, {}),
+    "cross_entropy": (nn.cross_entropy, P, ONE_HOT, {}),
     "cross_entropy_logits": (nn.cross_entropy, Z, ONE_HOT, {"from_logits": True}),
     "binary_cross_entropy": (nn.binary_cross_entropy, A, Y, {}),
     "binary_cross_entropy_logits": (nn.binary_cross_entropy, Z, Y, {"from_logits": True}),
@@ -103,10 +104,10 @@ def test_cross_entropy_of_extreme_logits_is_2000_with_gradient_1_0_minus_1():
 def test_class_indices_equal_one_hot_targets():
     idx = np.array([0, 2, 1, 2])
     for kw in ({}, {"from_logits": True}):
-        P = Z if kw else A
-        assert nn.cross_entropy(Tensor(P), idx, **kw).item() == \
-            nn.cross_entropy(Tensor(P), ONE_HOT, **kw).item()
-    vs = [Value(float(x)) for x in A[1]]
+        U = Z if kw else P
+        assert nn.cross_entropy(Tensor(U), idx, **kw).item() == \
+            nn.cross_entropy(Tensor(U), ONE_HOT, **kw).item()
+    vs = [Value(float(x)) for x in P[1]]
     assert nn.cross_entropy(vs, 2).data == nn.cross_entropy(vs, [0.0, 0.0, 1.0]).data
 
 
@@ -171,6 +172,63 @@ def test_probabilities_outside_0_1_suggest_from_logits():
 
 def test_class_index_out_of_range():
     with pytest.raises(ValueError, match="class ind"):
-        nn.cross_entropy(Tensor(A), np.array([0, 1, 2, 3]))
+        nn.cross_entropy(Tensor(P), np.array([0, 1, 2, 3]))
     with pytest.raises(ValueError, match="class index must be in 0..2"):
         nn.cross_entropy([Value(0.3)] * 3, 5)
+
+
+def _ops(root):
+    """The op names of a graph, in the engine's topological order."""
+    from stepgrad.autograd import toposort
+    return [n.op.name for n in toposort(root) if n.op is not None]
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_both_views_record_the_same_ops_for_the_same_formula(case):
+    loss, P_, T, kw = CASES[case]
+    if kw.get("from_logits") and case.startswith("cross"):
+        pytest.skip("log-softmax is one Tensor op; on Values it is composed")
+    t_ops = _ops(loss(Tensor(P_[0]), T[0], **kw))
+    v_ops = _ops(loss([Value(float(x)) for x in P_[0]], list(T[0]), **kw))
+    m = len(P_[0])
+    # every Tensor op appears once per entry in the Value graph, reductions once;
+    # a Value inside [eps, 1] needs no clip node (Values have no clip op)
+    assert sorted(set(t_ops) - {"clip"}) == sorted(set(v_ops))
+    for name in set(t_ops) - {"sum", "mul", "clip"}:
+        assert v_ops.count(name) in (t_ops.count(name), m * t_ops.count(name)), name
+
+
+def test_squares_are_recorded_as_d_times_d_in_both_views():
+    for a in (Tensor(A[0]), [Value(float(x)) for x in A[0]]):
+        ops = _ops(nn.mse(a, Y[0]))
+        assert "pow" not in ops and "mul" in ops
+
+
+def test_class_indices_work_in_every_loss_and_must_be_integers():
+    idx = np.array([0, 2, 1, 2])
+    for loss in (nn.mse, nn.half_sse, nn.mae, nn.cross_entropy):
+        assert loss(Tensor(P), idx).item() == loss(Tensor(P), ONE_HOT).item()
+    with pytest.raises(ValueError, match="indices must be integers"):
+        nn.cross_entropy(Tensor(P), idx.astype(float))
+    with pytest.raises(ValueError, match="indices must be integers"):
+        nn.cross_entropy([Value(0.5), Value(0.5)], 1.0)
+
+
+def test_a_1d_probability_vector_with_an_index_array_is_refused():
+    p = Tensor(np.array([0.2, 0.3, 0.5]))
+    with pytest.raises(ValueError, match="must hold one-hot rows; class indices have one "
+                                         "entry per sample"):
+        nn.cross_entropy(p, np.array([0, 2, 1]))
+    assert nn.cross_entropy(p, np.array([0, 0, 1])).item() == pytest.approx(-math.log(0.5))
+
+
+def test_cross_entropy_refuses_outputs_that_are_not_distributions_and_names_the_fix():
+    model = nn.MLP([6, 5, 2], seed=0)                     # default output="sigmoid"
+    X = rng.normal(size=(4, 6))
+    with pytest.raises(ValueError, match=r'not probability distributions \(row 0 sums to '
+                                         r'.*output="softmax".*from_logits=True'):
+        nn.cross_entropy(model(X), np.array([0, 1, 1, 0]))
+    with pytest.raises(ValueError, match="not probability distributions"):
+        nn.cross_entropy(model(list(X[0])), 1)
+    soft = nn.MLP([6, 5, 2], output="softmax", seed=0)
+    assert math.isfinite(nn.cross_entropy(soft(X), np.array([0, 1, 1, 0])).item())

@@ -17,16 +17,16 @@ rng = np.random.default_rng(3)
 def test_l2_and_l1_penalties_leave_the_biases_alone():
     model = nn.MLP([3, 4, 2], seed=0)
     W1, W2 = (p.data for p in model.parameters())
-    lam = 0.1
-    R = nn.l2_penalty(model, lam)
-    assert math.isclose(R.item(), lam / 2 * (np.sum(W1[1:] ** 2) + np.sum(W2[1:] ** 2)),
+    kappa = 0.1
+    R = nn.l2_penalty(model, kappa)
+    assert math.isclose(R.item(), kappa / 2 * (np.sum(W1[1:] ** 2) + np.sum(W2[1:] ** 2)),
                         rel_tol=1e-14)
     R.backward()
-    np.testing.assert_allclose(model.parameters()[0].grad[1:], lam * W1[1:], rtol=1e-14)
+    np.testing.assert_allclose(model.parameters()[0].grad[1:], kappa * W1[1:], rtol=1e-14)
     assert np.all(model.parameters()[0].grad[0] == 0)                 # biases: no penalty
     model.zero_grad()
-    nn.l1_penalty(model, lam).backward()
-    np.testing.assert_array_equal(model.parameters()[1].grad[1:], lam * np.sign(W2[1:]))
+    nn.l1_penalty(model, kappa).backward()
+    np.testing.assert_array_equal(model.parameters()[1].grad[1:], kappa * np.sign(W2[1:]))
 
 
 def test_penalties_gradcheck_and_scalar_form_agree():
@@ -46,10 +46,10 @@ def test_penalties_gradcheck_and_scalar_form_agree():
             np.testing.assert_allclose(a, b.grad, atol=1e-15)
 
 
-def test_penalty_of_tensors_and_negative_lambda():
+def test_penalty_of_tensors_and_a_negative_weight():
     W = Tensor(np.array([[1.0, -2.0]]))
     assert nn.l2_penalty([W], 1.0).item() == 2.5
-    with pytest.raises(ValueError, match="λ must be ≥ 0"):
+    with pytest.raises(ValueError, match=r"penalty weight κ \(weight_decay\) must be ≥ 0"):
         nn.l2_penalty([W], -1.0)
 
 

@@ -3,11 +3,11 @@ function and the loss of the lecture's 6-9-2 network (optax's convergence table)
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
 from stepgrad.autograd import Value
 from stepgrad.nn import MLP, half_sse
+from stepgrad.nn.data import lecture_data
 from stepgrad.optim import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSProp
 
 
@@ -55,26 +55,13 @@ def test_reaches_the_minimum_of_rosenbrock_to_1e_3(cls, _, kw):
     assert abs(x - 1.0) < 1e-3 and abs(y - 1.0) < 1e-3, (x, y)
 
 
-def lecture_data(n=120, seed=0):
-    """The lecture's table: height, weight, bone density, femur length, jawline
-    width and length (standardised) → gender as two outputs (F, M), one-hot."""
-    rng = np.random.default_rng(seed)
-    female = [150, 60, 1.4, 36, 3.2, 10.5]
-    male = [180, 85, 2.2, 46, 4.8, 14.0]
-    spread = [8, 8, 0.3, 3, 0.4, 1.0]
-    gender = rng.integers(0, 2, size=n)
-    X = np.where(gender[:, None] == 1, male, female) + rng.normal(size=(n, 6)) * spread
-    X = (X - X.mean(axis=0)) / X.std(axis=0)
-    return X, np.eye(2)[gender]
-
-
 NET = {SGD: {"lr": 0.5}, Momentum: {"lr": 0.1}, Nesterov: {"lr": 0.1}, AdaGrad: {"lr": 0.1},
        RMSProp: {"lr": 0.01}, Adam: {"lr": 0.01}}
 
 
 @pytest.mark.parametrize("cls", list(NET), ids=[c.__name__ for c in NET])
 def test_lowers_the_loss_of_the_lectures_6_9_2_network(cls):
-    X, Y = lecture_data()
+    X, Y = lecture_data(120)
     model = MLP([6, 9, 2], hidden="tanh", output="sigmoid", seed=1)
     opt = cls(model.parameters(), **NET[cls])
     first = half_sse(model(X), Y).item()
