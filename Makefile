@@ -64,7 +64,7 @@ venv: $(VENV)/.installed
 # --- the two commands -----------------------------------------------------
 
 demo: graphviz $(VENV)/.installed
-	$(PY) -m stepgrad.cli demo
+	$(PY) -m stepgrad demo
 
 test: graphviz browser $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
@@ -86,4 +86,4 @@ bench: $(VENV)/.installed-bench
 	$(PY) benchmarks/run_all.py
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info
+	rm -rf $(VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info src/*.egg-info

@@ -37,6 +37,8 @@ from .losses import (
 )
 from .module import Module
 from .regularization import BatchNorm, Dropout, clip_grad_norm, l1_penalty, l2_penalty
+from .serialize import ModelFileError, load
+from .torch_bridge import from_torch, to_torch
 
 __all__ = [
     "Module", "Neuron", "Layer", "MLP", "Sequential", "Trace", "LayerTrace",
@@ -49,4 +51,5 @@ __all__ = [
     "l2_penalty", "l1_penalty", "Dropout", "BatchNorm", "clip_grad_norm",
     "gradient_norms", "unit_health", "layer_trace",
     "LectureBackprop", "lecture_backprop", "lecture_sgd_step", "lecture_data",
+    "load", "ModelFileError", "to_torch", "from_torch",
 ]

@@ -1,0 +1,22 @@
+"""stepgrad: an autograd engine that teaches backpropagation by letting you watch it happen.
+
+The parts, each imported on its own (nothing heavy is imported here)::
+
+    stepgrad.autograd   Value, Tensor, the op table, backward, gradcheck
+    stepgrad.nn         MLP and its parts, activations, losses, save/load, to_torch
+    stepgrad.optim      the six update rules and fit
+    stepgrad.viz        pictures of the recorded graph
+    stepgrad.cli        the ``stepgrad`` command (also ``python -m stepgrad``)
+
+The folders sit at the repository root (``autograd/``, ``nn/``, ...); ``src/stepgrad``
+holds this file and links to them, so that only ``stepgrad`` is importable.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    __version__ = version("stepgrad")
+except PackageNotFoundError:  # pragma: no cover - running from a source tree, not installed
+    __version__ = "0+unknown"
+
+__all__ = ["__version__"]
