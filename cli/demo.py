@@ -1,65 +1,111 @@
-"""The main demo: one neuron of the lecture, forward phase and backward phase.
+"""``stepgrad demo``: the lecture's 6-9-2 network, trained, drawn and saved, in one command.
 
-    a = σ(u),  u = Σ_{f=0}^{F} w_f·x_f  (x₀ = 1),  σ = tanh,  L = ½(a − y)²
+1. Train ``MLP([6, 9, 2], hidden="tanh", output="sigmoid")`` on the lecture's table
+   (:func:`stepgrad.nn.data.lecture_data`: six body measurements x_1 … x_6, gender
+   as y = (1, 0) or (0, 1)) with the lecture's algorithm: one sample per step,
+   L = ½ Σ_m (a_m − y_m)², w := w − μ·∂L/∂w, Q := λ·L + (1 − λ)·Q.
+2. Print the accuracy on the training rows and on held-out rows.
+3. Write into ``--out`` (``stepgrad-demo/``): the forward and backward graphs of one
+   held-out sample (SVG), the backprop stepper (HTML), the loss and Q curves (PNG),
+   the trained model (``model.npz``), and say what to open next.
 
-It prints the forward values, then every step of the backward pass in the
-order the engine takes it (each node's upstream gradient ∂L/∂node and what it
-adds to each parent), then the gradients, and can save the graph as SVG.
+Nothing is overwritten without ``--force``; every check runs before the training.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import numpy as np
 
-from stepgrad.autograd import Value, dot
+from stepgrad.optim.history import STOP_REASONS
 
+from .errors import require_dot, say
+from .paths import output_folder, refuse_overwrite
+from .pictures import sample_graph, write_curves_png, write_graph_svg, write_stepper_html
 
-def build_neuron():
-    """The demo's graph: returns (L, named nodes in display order)."""
-    x1, x2 = Value(2.0, label="x₁"), Value(-1.0, label="x₂")
-    w0, w1, w2 = Value(0.4, label="w₀"), Value(-0.5, label="w₁"), Value(0.75, label="w₂")
-    y = 0.5
-    u = dot([w1, w2], [x1, x2], bias=w0)
-    a = u.tanh()
-    e = a - y
-    sq = e**2
-    loss = 0.5 * sq
-    for node, name in ((u, "u"), (a, "a"), (e, "ε"), (sq, "ε²"), (loss, "L")):
-        node.label = name
-    return loss, (x1, x2, w0, w1, w2, u, a, e, sq, loss)
+__all__ = ["FILES", "run_demo"]
 
-
-def _name(node) -> str:
-    return node.label or f"{node.data:g}"
+FILES = {
+    "forward": "graph-forward.svg",
+    "backward": "graph-backward.svg",
+    "stepper": "backprop-stepper.html",
+    "curves": "training-curves.png",
+    "model": "model.npz",
+}
 
 
-def run_demo(svg: str | None = None, force: bool = False, out=print) -> int:
-    """Run the demo; with ``svg`` also save the graph (never overwriting without ``force``)."""
-    if svg is not None and Path(svg).exists() and not force:
-        out(f"stepgrad demo: {svg} exists; not overwriting it (pass --force to replace it)")
-        return 1
-    loss, nodes = build_neuron()
-    out("Forward phase:  u = w₀ + w₁x₁ + w₂x₂,  a = tanh(u),  ε = a − y,  L = ½ε²,  y = 0.5")
-    for v in nodes:
-        out(f"  {v.label:9} = {v.data: .6f}")
-    out("")
-    out("Backward phase, step by step (∂L/∂node, then what it adds to each parent):")
+def accuracy(model, X, Y) -> float:
+    """The share of rows whose largest output a_m is the target's class."""
+    return float(np.mean(model(X).data.argmax(axis=1) == Y.argmax(axis=1)))
 
-    def show(step):
-        node = step.node
-        pairs = zip(step.parents, step.contributions)
-        adds = ",  ".join(f"{_name(p)} += {c: .6f}" for p, c in pairs)
-        out(f"  step {step.index}  {node.op.symbol:>5}  ∂L/∂{node.label} = {step.upstream: .6f}"
-            f"  →  {adds}")
 
-    loss.backward(observer=show)
-    out("")
-    out("Gradients of the leaves (note ∂L/∂a = ε, the lecture's output error):")
-    for v in nodes[:5]:
-        out(f"  ∂L/∂{v.label} = {v.grad: .6f}")
-    if svg is not None:
-        from stepgrad.viz import draw
+def train_lecture_network(epochs: int, lr: float, seed: int, progress: bool = True):
+    """The 6-9-2 network trained sample-wise on the lecture's table.
 
-        Path(svg).write_bytes(draw(loss).pipe(format="svg"))
-        out(f"\nThe graph is in {svg}")
+    Returns ``(model, optimizer, history, (X_train, Y_train), (X_test, Y_test))``.
+    """
+    from stepgrad.nn import MLP
+    from stepgrad.nn.data import lecture_data, train_val_test_split
+    from stepgrad.optim import SGD, fit
+
+    X, Y = lecture_data(n=200, seed=seed)
+    train, _, test = train_val_test_split(X, Y, val=0.0, test=0.25, seed=seed, stratify=True)
+    model = MLP([6, 9, 2], hidden="tanh", output="sigmoid", seed=seed)
+    optimizer = SGD(model.parameters(), lr=lr)
+    history = fit(model, *train, loss="half_sse", optimizer=optimizer, batch_size=1,
+                  epochs=epochs, seed=seed, progress=progress)
+    return model, optimizer, history, train, test
+
+
+def run_demo(out: str = "stepgrad-demo", force: bool = False, epochs: int = 20,
+             lr: float = 0.05, seed: int = 0, progress: bool = True) -> int:
+    """The demo; returns the exit code (0). Raises CLIError on an unusable ``out``."""
+    require_dot()
+    folder = output_folder(out)
+    paths = {key: folder / name for key, name in FILES.items()}
+    refuse_overwrite(paths.values(), force)
+
+    say("Training the lecture's 6-9-2 network (tanh hidden units, sigmoid outputs) on the "
+        "lecture's table:")
+    say("  150 people to train on, 50 held out; one sample per step (the lecture's "
+        f"algorithm), μ = {lr}, {epochs} epochs")
+    model, optimizer, history, train, test = train_lecture_network(epochs, lr, seed, progress)
+    say(f"  {history.epochs} epochs, {history.steps} steps, Q = {history.Q[-1]:.4f}; stopped: "
+        f"{STOP_REASONS[history.stop_reason]}")
+    say(f"  accuracy: {accuracy(model, *train):.1%} on the training rows, "
+        f"{accuracy(model, *test):.1%} on the held-out rows")
+    say("")
+
+    x, y = test[0][0], test[1][0]
+    _, L = sample_graph(model, x, y)
+    write_graph_svg(L, paths["forward"], "forward")
+    write_graph_svg(L, paths["backward"], "backward")
+    missing = {"stepper": write_stepper_html(L, paths["stepper"]),
+               "curves": write_curves_png(history, paths["curves"])}
+    model.save(paths["model"], optimizer=optimizer)
+
+    sample = ", ".join(f"{v:.2f}" for v in x)
+    what = {
+        "forward": f"one held-out person, x = ({sample}):\n{'':27}the forward phase, "
+                   f"u_h, α_h, a_m and L",
+        "backward": "the same graph after L.backward(): each node's ∂L/∂node",
+        "stepper": "the backward phase one step at a time, in your browser",
+        "curves": "L per epoch and Q per step while training",
+        "model": "the trained weights w¹_fh, w²_hm: stepgrad.nn.load(path)",
+    }
+    say(f"Wrote into {folder}/:")
+    for key, path in paths.items():
+        if missing.get(key):
+            say(f"  (no {path.name}: {missing[key]})")
+        else:
+            say(f"  {path.name:24} {what[key]}")
+    say("")
+    say("Open next:")
+    if not missing["stepper"]:
+        say(f"  {paths['stepper']}   (xdg-open it, or open it in any browser)")
+    say(f"  {paths['backward']}")
+    say("  the notebooks: make notebooks   (Jupyter Lab on notebooks/; start with "
+        "01_one_neuron.ipynb)")
+    say(f"  stepgrad graph {paths['model']} --sample {','.join(f'{v:.2f}' for v in x)} "
+        f"--target {','.join(f'{v:g}' for v in y)} --out my-graph.svg")
     return 0
+

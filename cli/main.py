@@ -1,22 +1,201 @@
-"""The ``stepgrad`` command.
+"""The ``stepgrad`` command (also ``python -m stepgrad``).
 
-    stepgrad demo [--svg FILE] [--force]    one neuron: forward values, backward steps, gradients
+    stepgrad demo    train the lecture's 6-9-2 network; write its graphs, stepper, curves, model
+    stepgrad train   train an MLP on a CSV file or a bundled data set; print metrics; save it
+    stepgrad graph   draw a saved model's graph for one input (SVG, or the stepper's HTML)
+    stepgrad neuron  one neuron's forward and backward phase, step by step, as text
+
+A bad argument or an unusable path prints one line on stderr and exits with 2.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 
-from .demo import run_demo
+from .errors import USAGE_ERROR, CLIError
+
+__all__ = ["main", "build_parser"]
+
+OPTIMIZERS = ("SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam")
+
+
+class _ArgumentError(CLIError):
+    """argparse's complaint, already prefixed with the command's name."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a bad argument is one line (a CLIError), never a usage block."""
+
+    def error(self, message):
+        raise _ArgumentError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = 0
+    if n < 1:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}")
+    return n
+
+
+def _positive_float(text: str) -> float:
+    try:
+        x = float(text)
+    except ValueError:
+        x = float("nan")
+    if not 0 < x < float("inf"):
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
+    return x
+
+
+def _fraction(text: str) -> float:
+    try:
+        x = float(text)
+    except ValueError:
+        x = -1.0
+    if not 0 <= x < 1:
+        raise argparse.ArgumentTypeError(f"expected a fraction in [0, 1), got {text!r}")
+    return x
+
+
+def _batch_size(text: str):
+    return None if text == "full" else _positive_int(text)
+
+
+def _optimizer(text: str) -> str:
+    for name in OPTIMIZERS:
+        if text.lower() == name.lower():
+            return name
+    raise argparse.ArgumentTypeError(f"expected one of {', '.join(OPTIMIZERS)}, got {text!r}")
+
+
+def _version() -> str:
+    import stepgrad
+
+    return f"stepgrad {stepgrad.__version__}"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from stepgrad.nn import ACTIVATIONS, INITS, LOSSES
+
+    acts, losses = sorted(ACTIVATIONS), sorted(LOSSES)
+    fmt = argparse.RawDescriptionHelpFormatter
+    parser = _Parser(prog="stepgrad", description=__doc__.split("\n\n")[1], formatter_class=fmt,
+                     epilog="Start with: stepgrad demo   (then open stepgrad-demo/"
+                            "backprop-stepper.html)")
+    parser.add_argument("--version", action="version", version=_version())
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    demo = sub.add_parser("demo", help="train the lecture's 6-9-2 network and draw it",
+                          description="Train the lecture's 6-9-2 network on the lecture's "
+                          "table, print its accuracy, and write one sample's forward and "
+                          "backward graphs (SVG), the backprop stepper (HTML), the loss and Q "
+                          "curves (PNG) and the trained model into --out.")
+    demo.add_argument("--out", metavar="DIR", default="stepgrad-demo",
+                      help="the folder to write into (default: stepgrad-demo)")
+    demo.add_argument("--epochs", type=_positive_int, default=20, help="default: 20")
+    demo.add_argument("--lr", type=_positive_float, default=0.05, help="μ (default: 0.05)")
+    demo.add_argument("--seed", type=int, default=0, help="default: 0")
+
+    train = sub.add_parser(
+        "train", help="train an MLP on a CSV file or a bundled data set", formatter_class=fmt,
+        description="Train an MLP, print its metrics and save it (model.npz, metrics.json).",
+        epilog="examples:\n  stepgrad train --data iris --epochs 200\n"
+               "  stepgrad train --data people.csv --target gender --layers 6,9,2 "
+               "--hidden tanh --output softmax\n"
+               "      --loss cross_entropy --optimizer adam --lr 0.01 --epochs 100 "
+               "--batch-size 32 --out my-model")
+    train.add_argument("--data", required=True, metavar="FILE.csv|DATASET",
+                       help="a CSV file with a header row, or a bundled data set: lecture, "
+                            "iris, linear, xor, circles, moons, spirals")
+    train.add_argument("--target", metavar="COLUMN", help="the CSV column to predict")
+    train.add_argument("--layers", metavar="F,H,…,M",
+                       help="the sizes, e.g. 6,9,2 (default: inputs,9,outputs)")
+    train.add_argument("--hidden", choices=acts, default="tanh", help="σ_h (default: tanh)")
+    train.add_argument("--output", choices=acts,
+                       help="σ_m (default: softmax for classes, identity for numbers)")
+    train.add_argument("--loss", choices=losses,
+                       help="default: cross_entropy for classes, mse for numbers")
+    train.add_argument("--optimizer", type=_optimizer, default="Adam",
+                       help=f"{', '.join(OPTIMIZERS)} (default: Adam)")
+    train.add_argument("--lr", type=_positive_float, default=0.01, help="μ (default: 0.01)")
+    train.add_argument("--epochs", type=_positive_int, default=100, help="default: 100")
+    train.add_argument("--batch-size", type=_batch_size, default=32,
+                       help="samples per step: 1 is the lecture's algorithm, 'full' the whole "
+                            "set (default: 32)")
+    train.add_argument("--test", type=_fraction, default=0.2,
+                       help="the share of rows held out (default: 0.2)")
+    train.add_argument("--init", choices=sorted(INITS), default="glorot",
+                       help="default: glorot")
+    train.add_argument("--seed", type=int, default=0, help="default: 0")
+    train.add_argument("--out", metavar="DIR", default="stepgrad-model",
+                       help="the folder for model.npz and metrics.json (default: stepgrad-model)")
+
+    graph = sub.add_parser("graph", help="draw a saved model's graph for one input",
+                           description="Draw a saved model's graph for one input: an .svg "
+                           "--out is the graph, an .html --out the backprop stepper.")
+    graph.add_argument("model", metavar="MODEL", help="a model.npz (model.save, stepgrad train)")
+    graph.add_argument("--sample", required=True, metavar="x1,…,xF", help="the input")
+    graph.add_argument("--target", metavar="y1,…,yM",
+                       help="the target: adds the loss L and runs the backward phase")
+    graph.add_argument("--loss", choices=losses, default="half_sse",
+                       help="L with --target (default: half_sse, ½Σ_m (a_m − y_m)²)")
+    graph.add_argument("--view", choices=("forward", "backward"),
+                       help="default: backward with --target, else forward")
+    graph.add_argument("--out", metavar="FILE", default="graph.svg",
+                       help="FILE.svg or FILE.html (default: graph.svg)")
+
+    neuron = sub.add_parser("neuron", help="one neuron's forward and backward phase, as text")
+    neuron.add_argument("--svg", metavar="FILE", help="also save the graph as SVG")
+
+    for p in (demo, train, graph, neuron):
+        p.add_argument("--force", action="store_true", help="replace files that exist")
+    for p in (demo, train):
+        p.add_argument("--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+def _run(args) -> int:
+    if args.command == "demo":
+        from .demo import run_demo
+
+        return run_demo(args.out, force=args.force, epochs=args.epochs, lr=args.lr,
+                        seed=args.seed, progress=not args.quiet)
+    if args.command == "train":
+        from .train import run_train
+
+        return run_train(args)
+    if args.command == "graph":
+        from .graph import run_graph
+
+        return run_graph(args)
+    from .neuron import run_neuron
+
+    return run_neuron(svg=args.svg, force=args.force)
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(prog="stepgrad", description="stepgrad: watch backprop happen")
-    sub = parser.add_subparsers(dest="command", required=True)
-    demo = sub.add_parser("demo", help="one neuron: forward values, backward steps, gradients")
-    demo.add_argument("--svg", metavar="FILE", help="also save the graph as SVG")
-    demo.add_argument("--force", action="store_true", help="replace FILE if it exists")
-    args = parser.parse_args(argv)
-    if args.command == "demo":
-        return run_demo(svg=args.svg, force=args.force)
-    return 2  # pragma: no cover - argparse rejects unknown commands
+    """Run the command with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
+    try:
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit as done:  # --help and --version
+            return done.code or 0
+        return _run(args)
+    except _ArgumentError as e:
+        print(e, file=sys.stderr)
+        return USAGE_ERROR
+    except CLIError as e:
+        print(f"stepgrad {args.command}: {e}", file=sys.stderr)
+        return USAGE_ERROR
+    except BrokenPipeError:  # the reader went away (stepgrad --help | head -1)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        print("stepgrad: interrupted", file=sys.stderr)
+        return 130

@@ -89,6 +89,16 @@ def _optimizer_entries(optimizer, model) -> tuple[dict, dict]:
     return meta, arrays
 
 
+def _file_mode(path: Path) -> int:
+    """The mode a plain ``open(path, "w")`` would give: the old file's, else 0666 minus umask."""
+    try:
+        return path.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
 def save(model, path, optimizer=None) -> Path:
     """Write ``model`` (an MLP), and optionally ``optimizer``'s state, to ``path``.
 
@@ -115,6 +125,7 @@ def save(model, path, optimizer=None) -> Path:
     folder = path.parent if str(path.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.chmod(tmp, _file_mode(path))  # mkstemp's 0600 would hide the model from others
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **arrays)
             f.flush()

@@ -1,0 +1,88 @@
+"""The pictures the command writes: one sample's graph (forward and backward, SVG), the backprop
+stepper (HTML) and the training curves (PNG), each drawn by :mod:`stepgrad.viz`.
+
+Each writer returns None when it wrote its file, or a one-line reason when this
+installation cannot draw that picture (so the demo writes what it can and says why).
+"""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+from .errors import DOT_INSTALL, CLIError
+
+__all__ = ["sample_graph", "write_graph_svg", "write_stepper_html", "write_curves_png"]
+
+
+def sample_graph(model, x, y=None, loss: str = "half_sse"):
+    """One sample through the model's scalar view (the lecture's forward phase).
+
+    Returns ``(outputs, L)``: the Values a_1 … a_M, and, when the target ``y`` is
+    given, L = loss(a, y) after ``L.backward()`` (the backward phase; every node's
+    ``grad`` is ∂L/∂node). Without ``y``, L is None.
+    """
+    from stepgrad.nn import LOSSES
+
+    outputs = model([float(v) for v in x])
+    if y is None:
+        return outputs, None
+    L = LOSSES[loss](outputs, [float(v) for v in y], reduction="sum")
+    L.label = "L"
+    L.backward()
+    return outputs, L
+
+
+def _draw(root, view: str):
+    from stepgrad.viz import draw
+
+    if "view" in inspect.signature(draw).parameters:
+        return draw(root, view=view)
+    if isinstance(root, (list, tuple)):  # before draw took a list of roots: one joining node
+        from stepgrad.autograd import nsum
+
+        root = nsum(root)
+        root.label = "Σa"
+    return draw(root, grads=(view == "backward"))  # before draw(view=...) existed
+
+
+def write_graph_svg(root, path: Path, view: str) -> None:
+    """The graph of ``root`` (a node or a list of nodes) as SVG: view "forward" or "backward"."""
+    import graphviz
+
+    try:
+        svg = _draw(root, view).pipe(format="svg")
+    except graphviz.ExecutableNotFound:
+        raise CLIError(f"Graphviz's dot program is missing (it draws the graphs); install it "
+                       f"with: {DOT_INSTALL}") from None
+    Path(path).write_bytes(svg)
+
+
+def write_stepper_html(L, path: Path) -> str | None:
+    """The backprop stepper of the loss L as one self-contained HTML file."""
+    try:
+        from stepgrad.viz import step_through
+    except ImportError:
+        return "the backprop stepper (stepgrad.viz.step_through) is not in this version"
+    step_through(L).save_html(str(path))
+    return None
+
+
+def write_curves_png(history, path: Path) -> str | None:
+    """The loss and Q curves of a training run as PNG."""
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+    except ImportError:
+        return "matplotlib is missing: pip install matplotlib"
+    try:
+        from stepgrad.viz.plots import plot_history
+    except ImportError:
+        return "the training plot (stepgrad.viz.plots.plot_history) is not in this version"
+    import matplotlib.pyplot as plt
+
+    fig = plot_history(history)
+    fig.savefig(path, dpi=110, bbox_inches="tight")
+    plt.close(fig)
+    return None

@@ -1,0 +1,132 @@
+"""``stepgrad train``: train an MLP on a CSV file or a bundled data set, print its metrics, save it.
+
+The rows are shuffled and split (``--test`` of them held out, each class in the
+same share); the inputs are standardised with the training rows' mean x̄_f and
+standard deviation s_f, and after training that scaling is folded into the first
+layer (w¹_fh ← w¹_fh / s_f, w¹_0h ← w¹_0h − Σ_f w¹_fh·x̄_f / s_f), so the saved
+model reads rows in the file's own units.
+
+A class target (names, or a bundled classification set) is one-hot: the output
+layer has one unit a_m per class. A numeric target is a regression (one output).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from .errors import CLIError, say
+from .paths import input_file, output_folder, refuse_overwrite
+
+__all__ = ["load_table", "fold_standardizer", "run_train"]
+
+
+def load_table(data: str, target: str | None):
+    """``(X, Y, classes)`` from a CSV path or a bundled data set's name.
+
+    Y is one-hot (N, K) for classes (``classes`` their names), else (N, 1) values.
+    """
+    from stepgrad.nn.data import DATASETS, CSVError, load_csv, one_hot
+
+    if data in DATASETS and not Path(data).exists():
+        X, y = DATASETS[data]()
+        if y.ndim == 2:
+            return X, y, tuple(str(k) for k in range(y.shape[1]))
+        return X, one_hot(y), tuple(str(k) for k in range(int(y.max()) + 1))
+    if not data.endswith(".csv") and not Path(data).exists():
+        raise CLIError(f"--data {data}: no such file, and not a bundled data set "
+                       f"({', '.join(DATASETS)})")
+    path = input_file(data, "CSV file")
+    if target is None:
+        raise CLIError(f"--data {data} is a CSV file: name its target column with --target")
+    try:
+        table = load_csv(path, target=target)
+    except (CSVError, UnicodeDecodeError, OSError) as e:
+        raise CLIError(f"--data {e}" if isinstance(e, CSVError) else f"{path}: {e}") from None
+    if table.classes is None:
+        return table.X, table.y[:, None], None
+    return table.X, one_hot(table.y, len(table.classes)), table.classes
+
+
+def fold_standardizer(model, mean: np.ndarray, std: np.ndarray) -> None:
+    """Make ``model`` read raw x instead of (x − x̄)/s: rescale w¹ in place (exact to rounding)."""
+    W = model.layers[0].weight.data
+    W[1:] /= std[:, None]
+    W[0] -= mean @ W[1:]
+
+
+def _sizes(layers: str | None, F: int, M: int) -> list:
+    if layers is None:
+        return [F, 9, M]
+    try:
+        sizes = [int(s) for s in layers.split(",")]
+    except ValueError:
+        raise CLIError(f"--layers {layers}: expected sizes like 6,9,2") from None
+    if len(sizes) < 2 or min(sizes) < 1:
+        raise CLIError(f"--layers {layers}: expected at least two sizes, each >= 1")
+    if sizes[0] != F or sizes[-1] != M:
+        raise CLIError(f"--layers {layers}: the data has {F} input columns and {M} outputs, "
+                       f"so the sizes must be {F},…,{M}")
+    return sizes
+
+
+def _metrics(model, loss_fn, X, Y, classes) -> dict:
+    from stepgrad.autograd import no_grad
+
+    with no_grad():
+        A = model(X)
+        m = {"loss": float(loss_fn(A, Y).data)}
+    if classes is not None:
+        m["accuracy"] = float(np.mean(A.data.argmax(axis=1) == Y.argmax(axis=1)))
+    else:
+        m["rmse"] = float(np.sqrt(np.mean((A.data - Y) ** 2)))
+    return m
+
+
+def run_train(args) -> int:
+    """The ``train`` command; returns the exit code."""
+    from stepgrad import optim
+    from stepgrad.nn import LOSSES, MLP
+    from stepgrad.nn.data import Standardizer, train_val_test_split
+    from stepgrad.optim.history import STOP_REASONS
+
+    X, Y, classes = load_table(args.data, args.target)
+    sizes = _sizes(args.layers, X.shape[1], Y.shape[1])
+    output = args.output or ("softmax" if classes else "identity")
+    loss = args.loss or ("cross_entropy" if classes else "mse")
+    folder = output_folder(args.out)
+    paths = {"model": folder / "model.npz", "metrics": folder / "metrics.json"}
+    refuse_overwrite(paths.values(), args.force)
+    try:
+        train, _, test = train_val_test_split(X, Y, val=0.0, test=args.test, seed=args.seed,
+                                              stratify=classes is not None)
+        scaler = Standardizer().fit(train[0])
+        model = MLP(sizes, hidden=args.hidden, output=output, init=args.init, seed=args.seed)
+        opt = getattr(optim, args.optimizer)(model.parameters(), lr=args.lr)
+    except ValueError as e:
+        raise CLIError(str(e)) from None
+    say(f"Training MLP({sizes}, hidden={args.hidden}, output={output}) with {loss} and "
+        f"{args.optimizer} (μ = {args.lr}) on {len(train[0])} rows, {len(test[0])} held out")
+    history = optim.fit(model, scaler.transform(train[0]), train[1], loss=loss, optimizer=opt,
+                        batch_size=args.batch_size, epochs=args.epochs, seed=args.seed,
+                        progress=not args.quiet)
+    fold_standardizer(model, scaler.mean, scaler.std)
+    metrics = {"train": _metrics(model, LOSSES[loss], *train, classes)}
+    if len(test[0]):
+        metrics["test"] = _metrics(model, LOSSES[loss], *test, classes)
+    say(f"  {history.epochs} epochs, {history.steps} steps; stopped: "
+        f"{STOP_REASONS[history.stop_reason]}")
+    for part, m in metrics.items():
+        say(f"  {part:5}  " + "   ".join(f"{k} {v:.4f}" if k != "accuracy" else f"{k} {v:.1%}"
+                                         for k, v in m.items()))
+    record = {"sizes": sizes, "hidden": args.hidden, "output": output, "loss": loss,
+              "optimizer": args.optimizer, "lr": args.lr, "epochs": history.epochs,
+              "batch_size": args.batch_size, "classes": classes, "metrics": metrics,
+              "data": args.data, "target": args.target}
+    model.save(paths["model"])  # no optimizer state: the fold changed the coordinates
+    paths["metrics"].write_text(json.dumps(record, indent=2) + "\n")
+    say(f"Saved the model to {paths['model']} (it reads rows in the data's own units) "
+        f"and the metrics to {paths['metrics']}")
+    return 0
