@@ -5,7 +5,8 @@
    as y = (1, 0) or (0, 1)) with the lecture's algorithm: one sample per step,
    L = ½ Σ_m (a_m − y_m)², w := w − μ·∂L/∂w, Q := λ·L + (1 − λ)·Q.
 2. Print the accuracy on the training rows and on held-out rows.
-3. Write into ``--out`` (``stepgrad-demo/``): the forward and backward graphs of one
+3. Write into ``--out`` (``stepgrad-demo/``): the trained network (SVG, one edge per
+   weight), the forward and backward graphs of one
    held-out sample (SVG), the backprop stepper (HTML), the loss and Q curves (PNG),
    the trained model (``model.npz``), and say what to open next.
 
@@ -20,11 +21,18 @@ from stepgrad.optim.history import STOP_REASONS
 
 from .errors import require_dot, say
 from .paths import output_folder, refuse_overwrite
-from .pictures import sample_graph, write_curves_png, write_graph_svg, write_stepper_html
+from .pictures import (
+    sample_graph,
+    write_curves_png,
+    write_graph_svg,
+    write_network_svg,
+    write_stepper_html,
+)
 
 __all__ = ["FILES", "run_demo"]
 
 FILES = {
+    "network": "network.svg",
     "forward": "graph-forward.svg",
     "backward": "graph-backward.svg",
     "stepper": "backprop-stepper.html",
@@ -77,6 +85,7 @@ def run_demo(out: str = "stepgrad-demo", force: bool = False, epochs: int = 20,
 
     x, y = test[0][0], test[1][0]
     _, L = sample_graph(model, x, y)
+    write_network_svg(model, paths["network"])
     write_graph_svg(L, paths["forward"], "forward")
     write_graph_svg(L, paths["backward"], "backward")
     missing = {"stepper": write_stepper_html(L, paths["stepper"]),
@@ -85,6 +94,7 @@ def run_demo(out: str = "stepgrad-demo", force: bool = False, epochs: int = 20,
 
     sample = ", ".join(f"{v:.2f}" for v in x)
     what = {
+        "network": "the trained 6-9-2 network as on the slides: an edge per weight w",
         "forward": f"one held-out person, x = ({sample}):\n{'':27}the forward phase, "
                    f"u_h, α_h, a_m and L",
         "backward": "the same graph after L.backward(): each node's ∂L/∂node",

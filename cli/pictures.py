@@ -12,7 +12,8 @@ from pathlib import Path
 
 from .errors import DOT_INSTALL, CLIError
 
-__all__ = ["sample_graph", "write_graph_svg", "write_stepper_html", "write_curves_png"]
+__all__ = ["sample_graph", "write_graph_svg", "write_network_svg", "write_stepper_html",
+           "write_curves_png"]
 
 
 def sample_graph(model, x, y=None, loss: str = "half_sse"):
@@ -46,16 +47,27 @@ def _draw(root, view: str):
     return draw(root, grads=(view == "backward"))  # before draw(view=...) existed
 
 
-def write_graph_svg(root, path: Path, view: str) -> None:
-    """The graph of ``root`` (a node or a list of nodes) as SVG: view "forward" or "backward"."""
+def _write_svg(digraph, path: Path) -> None:
     import graphviz
 
     try:
-        svg = _draw(root, view).pipe(format="svg")
+        svg = digraph.pipe(format="svg")
     except graphviz.ExecutableNotFound:
         raise CLIError(f"Graphviz's dot program is missing (it draws the graphs); install it "
                        f"with: {DOT_INSTALL}") from None
     Path(path).write_bytes(svg)
+
+
+def write_graph_svg(root, path: Path, view: str) -> None:
+    """The graph of ``root`` (a node or a list of nodes) as SVG: view "forward" or "backward"."""
+    _write_svg(_draw(root, view), path)
+
+
+def write_network_svg(model, path: Path) -> None:
+    """The network as the slides draw it: a circle per unit, an edge per weight."""
+    from stepgrad.viz import draw_mlp
+
+    _write_svg(draw_mlp(model, by="weight"), path)
 
 
 def write_stepper_html(L, path: Path) -> str | None:
