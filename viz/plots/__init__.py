@@ -9,6 +9,9 @@ plot                               its data
 :func:`plot_history`               :func:`history_curves`
 :func:`plot_activations`           :func:`activation_curves`, :func:`slide_relu_derivative`
 :func:`plot_losses`                :func:`loss_curves` on :data:`LECTURE_EXAMPLE`
+:func:`plot_decision_boundary`     :func:`decision_grid`, :func:`class_labels`
+:func:`plot_grad_norms`            :func:`grad_norm_curves` (``History.grad_norms``)
+:func:`plot_depth_comparison`      :func:`depth_gradient_norms` (``nn.diagnostics``)
 =================================  =======================================
 
 matplotlib is imported here (``pip install stepgrad[notebooks]``), never by
@@ -16,6 +19,13 @@ matplotlib is imported here (``pip install stepgrad[notebooks]``), never by
 """
 
 from .activations import activation_curves, plot_activations, slide_relu_derivative
+from .boundary import class_labels, decision_grid, plot_decision_boundary
+from .grad_norms import (
+    depth_gradient_norms,
+    grad_norm_curves,
+    plot_depth_comparison,
+    plot_grad_norms,
+)
 from .history import history_curves, plot_history
 from .losses import LECTURE_EXAMPLE, loss_curves, plot_losses
 
@@ -23,4 +33,6 @@ __all__ = [
     "plot_history", "history_curves",
     "plot_activations", "activation_curves", "slide_relu_derivative",
     "plot_losses", "loss_curves", "LECTURE_EXAMPLE",
+    "plot_decision_boundary", "decision_grid", "class_labels",
+    "plot_grad_norms", "grad_norm_curves", "plot_depth_comparison", "depth_gradient_norms",
 ]
