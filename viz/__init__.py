@@ -1,8 +1,10 @@
-"""stepgrad.viz: pictures of the graph the engine recorded.
+"""stepgrad.viz: pictures of the graph the engine recorded, and backprop step by step.
 
-``draw(root)`` returns a ``graphviz.Digraph`` of the forward values and, after
-backward, the gradients; it replays the engine's own record (parents, op,
-topological order) and never re-implements it.
+``draw(root, view="forward" | "backward")`` returns a ``graphviz.Digraph``;
+``step_through(root)`` a :class:`Stepper` whose frames are the engine's own
+backward steps (Jupyter player, one self-contained HTML file, one SVG per
+frame). Both replay the engine's record and observer; neither re-implements
+the order or the math of backward.
 
 ``draw_mlp(model)`` draws a perceptron as the slides do, one circle per unit
 and one edge per weight; ``stepgrad.viz.plots`` holds the lecture's plots
@@ -12,5 +14,6 @@ training.
 
 from .graph import GraphNode, draw, extract
 from .network import draw_mlp
+from .render import GraphvizMissing
 
-__all__ = ["draw", "extract", "GraphNode", "draw_mlp"]
+__all__ = ["draw", "extract", "GraphNode", "GraphvizMissing", "draw_mlp"]

@@ -1,134 +1,119 @@
-"""Draw a computation graph: forward values, and gradients after backward.
+"""Draw a computation graph: the forward view (values) or the backward view (gradients).
 
-Extraction (:func:`extract`: nodes and edges, pure and testable) is kept apart
-from styling and rendering (:func:`draw`, which returns a ``graphviz.Digraph``:
-it shows inline as SVG in Jupyter, ``.source`` is the DOT text without the
-``dot`` program, ``.pipe(format="svg")`` is the SVG in memory).
+Extraction (:func:`extract`, and :mod:`.scene`: boxes and edges, pure and
+testable) is kept apart from styling (:mod:`.render`). :func:`draw` returns a
+``graphviz.Digraph``: it shows inline as SVG in Jupyter, ``.source`` is the
+DOT text without the ``dot`` program, ``.pipe(format="svg")`` the SVG bytes.
 
-Legend of the picture:
-
-* a **box** per node, with its label, ``data`` and ``grad`` (∂L/∂node);
-* a **pale blue** box is a leaf with a label (an input x_f or a weight w_fh;
-  a model's scalar view reads each w_fh out of its weight Tensor, which is
-  not drawn), a
-  **grey** box an unlabelled constant (a number lifted into the graph), a
-  **white** box a result computed by an op;
-* an **ellipse** is the op that computed the box it points to, with its
-  symbol (``+``, ``×``, ``tanh``, ``Σw·x``) and constants (``n=2``);
-* edges run forward, parent → op → result; a parent used twice (``a * a``)
-  has two edges, numbered by the argument position.
-
-Node ids are the nodes' topological indices, so the same graph gives the same
-DOT text on every run.
+The picture carries its legend in its title; see :mod:`.render` for the colours.
+The backward view's numbers come from the engine itself: ``draw`` replays the
+backward pass with the engine's observer and restores every gradient after.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
+from .check import leaf_errors
+from .record import as_roots, graph_nodes, replay
+from .render import FILL, to_digraph
+from .scene import build_scene
 
-from stepgrad.autograd import toposort
+__all__ = ["GraphNode", "extract", "draw", "MAX_NODES"]
 
-__all__ = ["GraphNode", "extract", "draw"]
-
-LEAF_FILL = "#dbeafe"
-CONST_FILL = "#e5e7eb"
-RESULT_FILL = "#ffffff"
+MAX_NODES = 2000  # above this, laying out takes seconds: draw collapses by default
+NOTEBOOK_INCHES = 9.2  # a collapsed picture is scaled to a notebook's ~900 px
+EDGE_LABELS_MAX = 60  # edge labels on by default up to this many edges
 
 
 @dataclass(frozen=True)
 class GraphNode:
-    """One node of the picture.
-
-    Attributes:
-        id: the node's topological index (parents come first).
-        node: the engine's Value or Tensor.
-        parents: ids of its parents, in argument order.
-    """
+    """One node of the recorded graph: its topological ``id``, the ``node``, parent ids."""
 
     id: int
     node: object
     parents: tuple
 
-    @property
-    def kind(self) -> str:
-        """``"result"``, ``"leaf"`` (labelled), ``"constant"`` or ``"weight"``.
-
-        A ``"weight"`` is one entry w_fh of a weight Tensor, read into the
-        scalar view of a model (the ``Element`` op): drawn as the leaf it is
-        to the student, without its Tensor.
-        """
-        op = self.node.op
-        if op is not None:
-            return "weight" if op.name == "element" else "result"
-        return "leaf" if self.node.label else "constant"
-
 
 def extract(root) -> list[GraphNode]:
     """The nodes ``root`` depends on, in the engine's topological order."""
-    order = toposort(root)
+    order = graph_nodes(as_roots(root))
     ids = {id(n): i for i, n in enumerate(order)}
     return [GraphNode(i, n, tuple(ids[id(p)] for p in n.parents)) for i, n in enumerate(order)]
 
 
-def _number(x, fmt: str) -> str:
-    if x is None:
-        return "–"
-    arr = np.asarray(x)
-    if arr.ndim == 0:
-        return format(float(arr), fmt)
-    text = np.array2string(arr, precision=3, threshold=6, edgeitems=2, separator=", ")
-    return f"{arr.shape} {' '.join(text.split())}"
-
-
-def draw(root, *, grads: bool = True, rankdir: str = "LR", fmt: str = ".4f",
-         highlight=()):
+def draw(root, view: str = "backward", *, collapse=None, expand=(), groups=None,
+         rankdir: str = "LR", fmt: str = ".4g", edge_labels=None, max_nodes=MAX_NODES,
+         highlight=(), check: bool = False, title: str | None = None, grads=None):
     """The graph of ``root`` as a ``graphviz.Digraph``.
 
     Args:
-        root: the node to draw (usually the loss L).
-        grads: show each node's ``grad`` under its ``data``.
-        rankdir: ``"LR"`` (left to right) or ``"TB"`` (top to bottom).
-        fmt: the number format of data and grad.
-        highlight: nodes to outline in red (e.g. the node of a backward step).
+        root: the node to draw (usually the loss L), or a list of nodes (a
+            model's outputs a₁…a_M).
+        view: ``"forward"`` (each node's label and value) or ``"backward"``
+            (also ∂L/∂node, and on each edge the local derivative and the
+            contribution it carries). Before ``backward()`` the gradients read
+            "not computed yet".
+        collapse: ``None``, ``"neuron"`` or ``"layer"``: draw each neuron
+            (Σw·x and its activation, with its weights) or each layer as one box.
+        expand: output nodes (α_h, a_m) whose neuron or layer stays expanded.
+        groups: explicit clusters ``{"title": [nodes]}`` instead of the
+            neuron/layer/loss clusters found from the graph's structure.
+        rankdir: ``"LR"`` (left to right) or ``"TB"``.
+        fmt: the number format.
+        edge_labels: show ``∂ local ⇒ contribution`` on the edges (backward
+            view); by default when there are at most 60 edges.
+        max_nodes: above this many nodes a graph with neurons is collapsed by
+            neuron (or by layer) unless ``collapse`` is given; ``None``: no limit.
+        highlight: nodes to mark in red.
+        check: compare each leaf's gradient with central differences and
+            colour the leaf by its relative error (:mod:`.check`), the worst named.
+        title: replaces the default title.
+        grads: the older spelling of ``view``: ``grads=False`` is ``view="forward"``.
+
+    Raises:
+        TypeError: ``root`` is not a node or a list of nodes.
+        ValueError: an unknown ``view`` or ``collapse``, or a graph larger
+            than ``max_nodes`` with no neurons to collapse.
     """
-    import graphviz
+    roots = as_roots(root)
+    if grads is not None:
+        view = "backward" if grads else "forward"
+    if view not in ("forward", "backward"):
+        raise ValueError(f"draw: view must be 'forward' or 'backward', got {view!r}")
+    size = len(graph_nodes(roots))
+    note = ""
+    if collapse is None and max_nodes is not None and size > max_nodes:
+        scene = build_scene(roots, groups=groups)
+        if not scene.groups:
+            raise ValueError(
+                f"draw: the graph has {size} nodes; laying it out would take many seconds. "
+                f"Draw a smaller expression, or pass max_nodes=None to draw it anyway")
+        neurons = sum(len(g.children) for g in scene.groups if g.kind == "layer")
+        collapse = "layer" if neurons > max_nodes // 10 else "neuron"
+        note = (f"{size} nodes: collapsed by {collapse} (collapse=None, max_nodes=None "
+                f"draws every node)")
+    scene = build_scene(roots, collapse=collapse, expand=expand, groups=groups)
+    record = replay(roots) if view == "backward" else replay([])
+    fills = {}
+    if check:
+        errors = leaf_errors(roots)
+        fills, check_note = errors.fills(scene)
+        note = "; ".join(t for t in (note, check_note) if t)
+    for n in highlight:
+        if id(n) in scene.owner:
+            fills[scene.owner[id(n)]] = "#fca5a5"
+    if edge_labels is None:
+        edge_labels = len(scene.edges) <= EDGE_LABELS_MAX
+    if view == "backward" and record.done and not edge_labels:
+        note = "; ".join(t for t in (note, "edge labels off (edge_labels=True shows them)") if t)
+    if title is None:
+        title = ("Forward pass: each box shows its value" if view == "forward" else
+                 "Backward pass: grad = ∂L/∂node" if record.done else
+                 "Backward pass: gradients not computed yet (call L.backward())")
+    return to_digraph(scene, view, record, title=title, note=note, fmt=fmt, rankdir=rankdir,
+                      edge_labels=edge_labels, fills=fills,
+                      width=NOTEBOOK_INCHES if collapse else None)
 
-    marked = {id(n) for n in highlight}
-    g = graphviz.Digraph(graph_attr={"rankdir": rankdir}, node_attr={"fontname": "Helvetica"})
-    items = extract(root)
-    # a weight Tensor read only entry by entry (the scalar view) is not drawn
-    behind_weights = {pid for it in items if it.kind == "weight" for pid in it.parents}
-    for it in items:
-        if it.kind != "weight":
-            behind_weights.difference_update(it.parents)
-    for item in items:
-        if item.id in behind_weights:
-            continue
-        n = item.node
-        rows = [n.label] if n.label else []
-        rows.append(f"data {_number(n.data, fmt)}")
-        if grads:
-            rows.append(f"grad {_number(n.grad, fmt)}")
-        fill = {"result": RESULT_FILL, "leaf": LEAF_FILL, "weight": LEAF_FILL,
-                "constant": CONST_FILL}[item.kind]
-        extra = {"color": "red", "penwidth": "2"} if id(n) in marked else {}
-        g.node(f"n{item.id}", " | ".join(_escape(r) for r in rows), shape="record",
-               style="filled", fillcolor=fill, **extra)
-        if n.op is None or item.kind == "weight":
-            continue
-        op_id = f"op{item.id}"
-        text = n.op.symbol + (f"\n{n.op.describe(n.ctx)}" if n.op.describe(n.ctx) else "")
-        g.node(op_id, text, shape="ellipse", tooltip=n.op.formula)
-        g.edge(op_id, f"n{item.id}")
-        repeated = len(set(item.parents)) < len(item.parents)
-        for slot, pid in enumerate(item.parents):
-            g.edge(f"n{pid}", op_id, **({"label": str(slot)} if repeated else {}))
-    return g
 
-
-def _escape(text: str) -> str:
-    for ch in "{}|<>":
-        text = text.replace(ch, "\\" + ch)
-    return text
+__all__ += ["FILL"]

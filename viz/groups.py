@@ -1,0 +1,139 @@
+"""Neurons, layers and the loss, found from the graph's structure alone.
+
+Never from label strings: labels are only shown. The rules:
+
+* a **neuron** is a Σw·x node (``ops.Dot``: u_h = Σ_f w_fh·x_f + w_0h) and,
+  when the Σw·x feeds only one one-argument op, that activation (α_h = σ(u_h));
+  its **weights** are the w's and the bias that are leaves read by this neuron only;
+  its **inputs** are the other arguments (the x_f, or the α_h of the layer before);
+* neurons that read the same inputs form a **layer** (numbered from the input side);
+* the **loss** is everything computed from the last layer's outputs a_m.
+
+Or the caller passes explicit groups, ``{"title": [nodes, ...]}``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from stepgrad.autograd import ops
+
+__all__ = ["Neuron", "Group", "find_groups"]
+
+_DOT = getattr(ops, "Dot", None)
+
+
+@dataclass(eq=False)
+class Neuron:
+    """One neuron: ``dot`` (u), ``act`` (σ(u), or None), ``weights``, ``inputs``."""
+
+    dot: object
+    act: object
+    weights: list
+    inputs: list
+    index: int = 0  # 1-based position in its layer (h or m)
+    layer: int = 0  # 1-based layer number
+
+    @property
+    def out(self):
+        return self.act if self.act is not None else self.dot
+
+    @property
+    def members(self) -> list:
+        return [*self.weights, self.dot] + ([self.act] if self.act is not None else [])
+
+
+@dataclass(eq=False)
+class Group:
+    """A cluster of the picture: ``kind`` is "neuron", "layer", "loss" or "group"."""
+
+    kind: str
+    title: str
+    members: list  # engine nodes directly in this group (not in a sub-group)
+    children: list = field(default_factory=list)  # sub-groups (a layer's neurons)
+    neuron: Neuron | None = None
+    outputs: list = field(default_factory=list)  # the nodes others read
+
+    def all_members(self) -> list:
+        out = list(self.members)
+        for c in self.children:
+            out += c.all_members()
+        return out
+
+
+def _is_read(node) -> bool:
+    """A leaf for the student: a leaf, or one entry read out of a Tensor."""
+    return node.op is None or (len(node.parents) == 1 and type(node.parents[0]) is not type(node))
+
+
+def find_neurons(order, consumers) -> list:
+    neurons = []
+    for n in order:
+        if _DOT is None or n.op is not _DOT:
+            continue
+        count, bias = n.ctx
+        args = n.parents
+        ws = list(args[:count]) + ([args[-1]] if bias else [])
+        xs = list(args[count:2 * count])
+        mine = [w for w in ws if _is_read(w) and len(consumers.get(id(w), ())) == 1]
+        inputs = xs + [w for w in ws if not any(w is m for m in mine)]
+        users = consumers.get(id(n), ())
+        act = None
+        if len(users) == 1 and len(users[0][0].parents) == 1:
+            act = users[0][0]
+        neurons.append(Neuron(n, act, mine, inputs))
+    return neurons
+
+
+def find_groups(order, consumers, outputs_of=None) -> list:
+    """The neuron, layer and loss groups of a graph (empty when it has no Σw·x)."""
+    neurons = find_neurons(order, consumers)
+    if not neurons:
+        return []
+    layers: dict = {}
+    for nr in neurons:
+        layers.setdefault(tuple(id(x) for x in nr.inputs), []).append(nr)
+    groups = []
+    dots = {id(nr.dot) for nr in neurons}
+    last = []
+    for li, members in enumerate(layers.values(), start=1):
+        read_by_neuron = all(
+            any(id(c) in dots for c, _ in consumers.get(id(m.out), ())) for m in members)
+        children = []
+        for h, nr in enumerate(members, start=1):
+            nr.index, nr.layer = h, li
+            title = f"neuron {nr.out.label}" if nr.out.label else f"neuron {li}.{h}"
+            children.append(Group("neuron", title, nr.members, neuron=nr, outputs=[nr.out]))
+        kind = "hidden" if read_by_neuron else "output"
+        if not read_by_neuron:
+            last = members
+        if len(members) == 1 and len(layers) == 1:  # one neuron: no layer around it
+            groups += children
+            continue
+        groups.append(Group("layer", f"layer {li} ({kind}, {len(members)} neurons)", [],
+                            children, outputs=[m.out for m in members]))
+    loss = _downstream(order, [m.out for m in last], consumers)
+    if loss:
+        groups.append(Group("loss", "loss L", loss, outputs=[loss[-1]]))
+    return groups
+
+
+def _downstream(order, outs, consumers) -> list:
+    """The nodes computed from ``outs`` (and the constants only they read)."""
+    reached = {id(n) for n in outs}
+    inside = set()
+    for n in order:
+        if n.op is not None and id(n) not in reached and any(id(p) in reached for p in n.parents):
+            reached.add(id(n))
+            inside.add(id(n))
+    consts = {id(n) for n in order if n.op is None and not n.label and consumers.get(id(n))
+              and all(id(c) in inside for c, _ in consumers[id(n)])}
+    return [n for n in order if id(n) in inside or id(n) in consts]
+
+
+def explicit_groups(groups: dict) -> list:
+    """``{"title": [nodes]}`` as :class:`Group` objects, kind "group"."""
+    if not isinstance(groups, dict):
+        raise TypeError(f"groups: expected a dict {{'title': [nodes, ...]}}, got "
+                        f"{type(groups).__name__}")
+    return [Group("group", str(t), list(ns), outputs=list(ns)[-1:]) for t, ns in groups.items()]

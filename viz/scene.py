@@ -1,0 +1,261 @@
+"""What the picture shows: boxes and edges made from the engine's recorded graph.
+
+The engine graph is never changed; only its display is rewritten so an
+expression reads as the student wrote it:
+
+* ``a + (−1·y)`` and ``a + (−y)`` (how the engine records ``a − y``) are one
+  **−** box with inputs a and y (y shows its value);
+* ``a · b⁻¹`` (how it records ``a / b``) is one **÷** box with inputs a and b;
+* an unlabelled leaf is a **constant**: its value, no gradient row;
+* a Value read out of a Tensor (one weight w_fh of a model's scalar view) is a
+  leaf, and the Tensor is not drawn.
+
+Each display edge keeps its *path* in the engine graph, a list of
+``(child, slot)`` pairs, so its local derivative and contribution are read
+from the engine's own backward record (:mod:`.record`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from stepgrad.autograd import ops
+
+from .groups import explicit_groups, find_groups
+from .record import graph_nodes
+
+__all__ = ["Box", "Edge", "Scene", "build_scene"]
+
+_ADD, _MUL = getattr(ops, "Add", None), getattr(ops, "Mul", None)
+_POWC = getattr(ops, "PowConst", None)
+
+
+@dataclass(eq=False)
+class Box:
+    """One drawn node.
+
+    ``kind`` is "leaf", "constant", "result", "neuron" or "layer" (a collapsed
+    group); ``node`` is the engine node whose value and gradient it shows
+    (``outputs`` for a layer); ``members`` the engine nodes it stands for.
+    """
+
+    id: str
+    kind: str
+    node: object
+    title: str = ""
+    op: str = ""
+    note: str = ""
+    formula: str = ""
+    value: object = None
+    members: list = field(default_factory=list)
+    outputs: list = field(default_factory=list)
+    group: object = None
+
+
+@dataclass(eq=False)
+class Edge:
+    """An arrow ``src → dst`` (box ids); ``paths`` are its engine (child, slot) chains."""
+
+    id: str
+    src: str
+    dst: str
+    paths: list
+
+
+@dataclass
+class Scene:
+    boxes: dict
+    edges: list
+    clusters: list  # (Group, [box ids], [sub-clusters])
+    owner: dict  # id(engine node) -> box id
+    order: list  # the engine nodes, in toposort order
+    groups: list
+    collapsed: str | None = None
+
+    def box_of(self, node) -> Box | None:
+        bid = self.owner.get(id(node))
+        return None if bid is None else self.boxes[bid]
+
+
+def _is_const(n) -> bool:
+    return n.op is None and not n.label
+
+
+def _is_read(n) -> bool:
+    return len(n.parents) == 1 and type(n.parents[0]) is not type(n)
+
+
+def _single_use(n, consumers) -> bool:
+    return len(consumers.get(id(n), ())) == 1 and not n.label
+
+
+def _rewrite(n, consumers):
+    """(symbol, args, absorbed, negated constant) for result node ``n``.
+
+    ``args`` is a list of (parent, path); ``absorbed`` the engine nodes drawn inside n.
+    """
+    ps = n.parents
+    args = [(p, [(n, i)]) for i, p in enumerate(ps)]
+    if len(ps) == 2 and n.op is _ADD:
+        m = ps[1]
+        if m.op is _MUL and m.op is not None and _single_use(m, consumers):
+            for s in (0, 1):
+                c = m.parents[1 - s]
+                if _is_const(c) and c.data == -1.0 and _single_use(c, consumers):
+                    return "−", [args[0], (m.parents[s], [(n, 1), (m, s)])], [m, c], None
+        if _is_const(m) and _single_use(m, consumers) and _negative(m.data):
+            return "−", args, [], m
+    if len(ps) == 2 and n.op is _MUL:
+        r = ps[1]
+        if r.op is _POWC and r.ctx == -1 and _single_use(r, consumers):
+            return "÷", [args[0], (r.parents[0], [(n, 1), (r, 0)])], [r], None
+    return n.op.symbol, args, [], None
+
+
+_FORMULA = {"−": "f = a − b;  ∂f/∂a = 1,  ∂f/∂b = −1",
+            "÷": "f = a ÷ b;  ∂f/∂a = 1/b,  ∂f/∂b = −a/b²"}
+
+
+def _name(n, negated=False) -> str:
+    if n.label:
+        return n.label
+    if n.op is None:
+        return format(-n.data if negated else n.data, ".4g")
+    return "(" + n.op.symbol + ")"
+
+
+def _negative(x) -> bool:
+    import math
+
+    try:
+        return math.copysign(1.0, float(x)) < 0
+    except (TypeError, ValueError):
+        return False
+
+
+def build_scene(roots, *, collapse=None, expand=(), groups=None) -> Scene:
+    """The boxes, edges and clusters of the graph behind ``roots``."""
+    order = graph_nodes(roots)
+    index = {id(n): i for i, n in enumerate(order)}
+    consumers: dict = {}
+    for n in order:
+        for slot, p in enumerate(n.parents):
+            consumers.setdefault(id(p), []).append((n, slot))
+    hidden = {id(n) for n in order
+              if consumers.get(id(n)) and all(_is_read(c) for c, _ in consumers[id(n)])}
+    boxes, owner, pending = {}, {}, []
+    absorbed_into = {}
+    negated = set()
+    for n in reversed(order):  # children first, so absorption is decided top-down
+        if id(n) in hidden or id(n) in absorbed_into or n.op is None or _is_read(n):
+            continue
+        symbol, args, absorbed, neg_const = _rewrite(n, consumers)
+        for a in absorbed:
+            absorbed_into[id(a)] = n
+        if neg_const is not None:
+            negated.add(id(neg_const))
+        pending.append((n, symbol, args))
+    for n in order:
+        if id(n) in hidden or id(n) in absorbed_into:
+            continue
+        bid = f"n{index[id(n)]}"
+        owner[id(n)] = bid
+        if n.op is None or _is_read(n):
+            kind = "constant" if _is_const(n) else "leaf"
+            value = -n.data if id(n) in negated else n.data
+            boxes[bid] = Box(bid, kind, n, n.label, value=value)
+        else:
+            boxes[bid] = Box(bid, "result", n, n.label, formula=n.op.formula, value=n.data,
+                             note=n.op.describe(n.ctx))
+    for a_id, n in absorbed_into.items():
+        owner[a_id] = owner[id(n)]
+    for n in order:
+        if id(n) in owner:
+            boxes[owner[id(n)]].members.append(n)
+    edges = []
+    for n, symbol, args in reversed(pending):
+        box = boxes[owner[id(n)]]
+        box.op = symbol
+        if symbol in ("−", "÷"):  # as written: a − y, a ÷ b
+            box.op = f" {symbol} ".join(_name(p, id(p) in negated) for p, _ in args)
+            box.formula = _FORMULA[symbol]
+        for p, path in args:
+            if id(p) in owner:
+                edges.append(Edge("", owner[id(p)], box.id, [path]))
+    found = explicit_groups(groups) if groups is not None else find_groups(order, consumers)
+    scene = Scene(boxes, edges, [], owner, order, found)
+    if collapse is not None:
+        _collapse(scene, collapse, expand)
+    scene.clusters = _clusters(scene)
+    for k, e in enumerate(scene.edges):
+        e.id = f"e{k}"
+    return scene
+
+
+def _collapse(scene, collapse, expand):
+    if collapse not in ("neuron", "layer"):
+        raise ValueError(f"collapse: expected None, 'neuron' or 'layer', got {collapse!r}")
+    keep = {id(n) for n in expand}
+    todo = []
+    for g in scene.groups:
+        if g.kind == "layer":
+            if collapse == "layer" and not any(id(o) in keep for o in g.outputs):
+                todo.append(g)
+            else:
+                todo += [c for c in g.children if not any(id(o) in keep for o in c.outputs)]
+        elif g.kind == "neuron" and not any(id(o) in keep for o in g.outputs):
+            todo.append(g)
+    for k, g in enumerate(todo):
+        members = g.all_members()
+        bid = f"g{k}"
+        ids = {scene.owner[id(m)] for m in members if id(m) in scene.owner}
+        node = g.outputs[0] if g.kind == "neuron" else None
+        n = g.neuron
+        title = g.title
+        scene.boxes[bid] = Box(bid, g.kind, node, title, op=n.act.op.symbol if n and n.act else "",
+                               members=members, outputs=list(g.outputs), group=g,
+                               value=None if node is None else node.data)
+        for b in ids:
+            scene.boxes.pop(b, None)
+        for nid, b in list(scene.owner.items()):
+            if b in ids:
+                scene.owner[nid] = bid
+        edges, merged = [], {}
+        for e in scene.edges:
+            e.src = bid if e.src in ids else e.src
+            e.dst = bid if e.dst in ids else e.dst
+            if e.src == e.dst == bid:
+                continue
+            if bid in (e.src, e.dst) and (e.src, e.dst) in merged:
+                merged[e.src, e.dst].paths += e.paths
+                continue
+            if bid in (e.src, e.dst):
+                merged[e.src, e.dst] = e
+            edges.append(e)
+        scene.edges = edges
+    scene.collapsed = collapse
+
+
+def _clusters(scene) -> list:
+    """(group, box ids, sub-clusters) for every group that is not one collapsed box."""
+    def boxes(g):
+        return list(dict.fromkeys(scene.owner[id(m)] for m in g.all_members()
+                                  if id(m) in scene.owner))
+
+    out = []
+    for g in scene.groups:
+        own = boxes(g)
+        if len(own) == 1 and scene.boxes[own[0]].group is g:
+            continue  # collapsed to one box
+        if not g.children:
+            out.append((g, own, []))
+            continue
+        direct, subs = [], []
+        for c in g.children:
+            ids = boxes(c)
+            if len(ids) == 1 and scene.boxes[ids[0]].group is c:
+                direct += ids
+            else:
+                subs.append((c, ids, []))
+        out.append((g, direct, subs))
+    return out
