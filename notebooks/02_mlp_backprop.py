@@ -104,7 +104,7 @@ L = half_sse(a, y)            # ½ Σ_m (a_m − y_m)²
 L.label = "L"
 
 nodes = {n.node.label: n.node for n in extract(L)}
-alpha = [nodes[f"α{h}"] for h in range(1, 10)]
+alpha = [nodes[name] for name in model.layers[0].names.outputs]   # α₁ … α₉
 print("α_h =", np.round([v.data for v in alpha], 4))
 print("a_m =", np.round([v.data for v in a], 4), "  y =", y)
 print(f"L_n = {L.data:.4f}   (the graph has {len(extract(L))} nodes)")
