@@ -32,13 +32,15 @@
 # the accuracy (6).
 
 # %%
-import matplotlib.pyplot as plt
+# %matplotlib inline
 import numpy as np
 
 from stepgrad.nn import MLP, half_sse, lecture_backprop, lecture_sgd_step
 from stepgrad.nn.data import COLUMNS, GENDERS, UNITS, Standardizer, lecture_data, train_val_test_split
 from stepgrad.optim import SGD, fit
 from stepgrad.viz import draw, extract
+from stepgrad.viz.network import draw_mlp
+from stepgrad.viz.plots import plot_history
 
 # %% [markdown]
 # ## 1 · The lecture's table
@@ -88,23 +90,31 @@ w1, w2 = model.parameters()
 model
 
 # %% [markdown]
+# The slide's picture of it: input layer $\in \mathbb{R}^6$, hidden layer $\in \mathbb{R}^9$, output
+# layer $\in \mathbb{R}^2$, with the bias units $x_0 = \alpha_0 = 1$. Each edge is one weight,
+# blue where it is positive, red where it is negative, thicker the larger it is.
+
+# %%
+draw_mlp(model)
+
+# %% [markdown]
 # ## 3 · Forward phase, one sample, the scalar view
 #
 # Called with a **list** of numbers, the model records the forward phase as a graph of `Value`
 # nodes, one per scalar of the slides: the inputs $x_1 \dots x_6$, one weighted-sum node
 # $u_h = \sum_{f=0}^{F} w^1_{fh} x_f$ and one $\alpha_h = \tanh(u_h)$ per hidden unit, then
-# $a_1, a_2$. The nodes carry the lecture's names, so we can pick the $\alpha_h$ out of the recorded
-# graph by label.
+# $a_1, a_2$. Every node carries the lecture's name (`stepgrad.nn.labels`); `model.trace(x)` runs
+# the same forward phase and hands back the named nodes, the $\alpha_h$ included.
 
 # %%
 i = 0
 x, y = X_train[i].tolist(), Y_train[i]
-a = model(x)                  # [a_1, a_2]: Values
+trace = model.trace(x)
+a = trace.outputs             # [a_1, a_2]: Values, the same as model(x)
+alpha = trace.hidden[0]       # [α_1, …, α_9]
 L = half_sse(a, y)            # ½ Σ_m (a_m − y_m)²
 L.label = "L"
 
-nodes = {n.node.label: n.node for n in extract(L)}
-alpha = [nodes[name] for name in model.layers[0].names.outputs]   # α₁ … α₉
 print("α_h =", np.round([v.data for v in alpha], 4))
 print("a_m =", np.round([v.data for v in a], 4), "  y =", y)
 print(f"L_n = {L.data:.4f}   (the graph has {len(extract(L))} nodes)")
@@ -223,16 +233,11 @@ history = fit(model, X_train, Y_train, loss="half_sse", optimizer=SGD(model.para
 history
 
 # %% [markdown]
-# Each step's loss and $Q$, on a log scale:
+# Each step's loss $\mathcal{L}_i$, its running average $Q$ and the mean loss of each epoch, with the
+# accuracy on the training people below:
 
 # %%
-fig, ax = plt.subplots(figsize=(8, 3.5))
-ax.plot(history.step_loss, lw=0.5, alpha=0.35, label=r"$\mathcal{L}_i$ of each step")
-ax.plot(history.Q, lw=1.5, label=r"$Q := \lambda \mathcal{L}_i + (1-\lambda) Q$")
-ax.set(xlabel="step (one sample each)", ylabel="loss", yscale="log",
-       title=f"SGD, μ = {mu}, λ = {history.lam}")
-ax.legend()
-plt.show()
+plot_history(history)
 
 # %% [markdown]
 # $Q$ starts at $\approx \tfrac14$ (the 50/50 network), falls as the hidden units find directions
