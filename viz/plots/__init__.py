@@ -12,6 +12,9 @@ plot                               its data
 :func:`plot_decision_boundary`     :func:`decision_grid`, :func:`class_labels`
 :func:`plot_grad_norms`            :func:`grad_norm_curves` (``History.grad_norms``)
 :func:`plot_depth_comparison`      :func:`depth_gradient_norms` (``nn.diagnostics``)
+:func:`optimizer_race`             :func:`race_trajectories` on :data:`SURFACES`
+:func:`race_animation`,            the same, frame by frame (GIF or HTML)
+:func:`save_race`
 =================================  =======================================
 
 matplotlib is imported here (``pip install stepgrad[notebooks]``), never by
@@ -28,6 +31,7 @@ from .grad_norms import (
 )
 from .history import history_curves, plot_history
 from .losses import LECTURE_EXAMPLE, loss_curves, plot_losses
+from .race import RULES, SURFACES, optimizer_race, race_animation, race_trajectories, save_race
 
 __all__ = [
     "plot_history", "history_curves",
@@ -35,4 +39,5 @@ __all__ = [
     "plot_losses", "loss_curves", "LECTURE_EXAMPLE",
     "plot_decision_boundary", "decision_grid", "class_labels",
     "plot_grad_norms", "grad_norm_curves", "plot_depth_comparison", "depth_gradient_norms",
+    "optimizer_race", "race_trajectories", "race_animation", "save_race", "SURFACES", "RULES",
 ]
