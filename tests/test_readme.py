@@ -1,18 +1,111 @@
-"""The README's tour runs, and says what the engine computes."""
+"""The README runs: every ```python block and every ```sh line, top to bottom, in a fresh folder,
+and its comments say what the engine computes.
+
+Conventions for README authors:
+
+* a ```python block runs (in one namespace shared with the blocks above it); an excerpt that is
+  not meant to run is fenced ```py instead; a block that imports torch is skipped without it;
+* each line of a ```sh block runs in the same folder: ``stepgrad …`` and ``.venv/bin/stepgrad …``
+  with the installed command; ``make demo`` as ``stepgrad demo`` (what the target runs) after a
+  dry run ``make -n demo`` in the repository; other ``make`` targets as dry runs;
+  ``. .venv/bin/activate`` checks that the file exists; ``pip install 'stepgrad[X]'`` checks
+  that the extra X exists; ``xdg-open``, ``jupyter`` and ``sudo`` lines are not run. Any other
+  line fails this test until a rule is added here.
+"""
+
+from __future__ import annotations
 
 import re
+import shlex
+import shutil
+import subprocess
+import sys
+from importlib.metadata import metadata
 from pathlib import Path
 
-README = Path(__file__).resolve().parent.parent / "README.md"
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+BIN = Path(sys.executable).parent
+NOT_RUN = ("xdg-open", "jupyter", "sudo", "open")
 
 
-def python_blocks():
-    return re.findall(r"```python\n(.*?)```", README.read_text(), flags=re.S)
+def blocks():
+    """``(language, code)`` of every fenced block, in order (```python, ```py, ```sh, …)."""
+    return re.findall(r"^```(\w*)\n(.*?)^```", README.read_text(), flags=re.S | re.M)
+
+
+def python_block(containing: str) -> str:
+    for lang, code in blocks():
+        if lang == "python" and containing in code:
+            return code
+    raise AssertionError(f"no ```python block of the README contains {containing!r}")
+
+
+def run_sh_line(line: str, cwd: Path) -> None:
+    """One README shell line, by the rules of the module docstring."""
+    words = shlex.split(line, comments=True)
+    if not words:
+        return
+    name = words[0]
+    if name in (".", "source"):
+        assert (ROOT / words[1]).name == "activate" and (BIN / "activate").exists(), line
+        return
+    if name in NOT_RUN:
+        return
+    if name == "make":
+        dry = subprocess.run(["make", "-n", *words[1:]], cwd=ROOT, capture_output=True,
+                             text=True, timeout=60)
+        assert dry.returncode == 0, f"make -n {' '.join(words[1:])}: {dry.stderr}"
+        if words[1:] == ["demo"]:
+            assert "-m stepgrad demo" in dry.stdout, dry.stdout
+            words = ["stepgrad", "demo"]
+        else:
+            return
+    if name in ("pip", ".venv/bin/pip"):
+        extras = metadata("stepgrad").get_all("Provides-Extra")
+        for word in words:
+            for extra in re.findall(r"(?:stepgrad|^\.)\[([\w,-]+)\]", word):
+                assert set(extra.split(",")) <= set(extras), f"no extra {extra}: {line}"
+        return
+    if words[0] in ("stepgrad", ".venv/bin/stepgrad"):
+        words = [str(BIN / "stepgrad"), *words[1:]]
+    elif words[:3] == ["python", "-m", "stepgrad"]:
+        words = [sys.executable, *words[1:]]
+    else:
+        raise AssertionError(f"the README's shell line {line!r} has no rule in test_readme.py")
+    p = subprocess.run(words, cwd=cwd, capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, f"{line}\n{p.stdout}\n{p.stderr}"
+
+
+@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot program")
+def test_the_readme_runs_top_to_bottom(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(tmp_path)
+    try:
+        import torch  # noqa: F401
+
+        have_torch = True
+    except ImportError:
+        have_torch = False
+    ns: dict = {}
+    ran = 0
+    for lang, code in blocks():
+        if lang == "python":
+            if "torch" in code and not have_torch:
+                continue
+            exec(compile(code, f"README.md ```python block {ran}", "exec"), ns)
+            ran += 1
+        elif lang in ("sh", "bash", "shell"):
+            for line in code.splitlines():
+                run_sh_line(line, tmp_path)
+            ran += 1
+    assert ran >= 3
 
 
 def test_readme_tour_runs_and_its_comments_are_true(capsys):
     ns = {}
-    exec(python_blocks()[0], ns)
+    exec(python_block("from stepgrad.autograd import Value, dot"), ns)
     assert round(ns["w1"].grad, 4) == -0.6486
     assert ns["steps"][3].node.op.name == "tanh"
     printed = capsys.readouterr().out
@@ -22,14 +115,22 @@ def test_readme_tour_runs_and_its_comments_are_true(capsys):
 
 def test_readme_viz_block_draws_the_tour_graph():
     ns = {}
-    exec(python_blocks()[0] + python_blocks()[1].replace('.pipe(format="svg")', ".source"), ns)
+    viz = python_block("from stepgrad.viz import draw").replace('.pipe(format="svg")', ".source")
+    exec(python_block("from stepgrad.autograd import Value, dot") + viz, ns)
     source = ns["draw"](ns["L"]).source
     assert "w₁" in source and "Σw·x" in source
 
 
 def test_readme_two_views_and_fit_block_runs_as_it_says():
     ns = {}
-    exec(python_blocks()[2], ns)  # asserts the two views give the same gradients
+    exec(python_block("history = fit("), ns)  # asserts the two views give the same gradients
     history = ns["history"]
     assert history.stop_reason == "epochs"
     assert len(history.Q) == 1 + 1000  # Q(w) at the start, then one per step: 5 epochs × 200
+
+
+def test_the_sh_rules_refuse_a_line_they_do_not_know(tmp_path):
+    with pytest.raises(AssertionError, match="has no rule"):
+        run_sh_line("rm -rf stepgrad-demo", tmp_path)
+    with pytest.raises(AssertionError, match="no extra"):
+        run_sh_line("pip install 'stepgrad[gpu]'", tmp_path)
