@@ -1,32 +1,56 @@
 """stepgrad.autograd: a reverse-mode autograd engine with two node types.
 
 :class:`Value` holds a Python float, :class:`Tensor` a numpy array; both are
-recorded and differentiated by the same op classes (:mod:`.ops`; the Tensor-only ones in
-:mod:`.tensor_ops`, :mod:`.shape_ops`, :mod:`.softmax`) and the same backward loop
-(:mod:`.backward`; :func:`no_grad` in :mod:`.grad_mode`).
+recorded and differentiated by the same op classes and the same backward
+loop. The modules import one way, each from the ones before it:
+
+* the core: :mod:`.grad_mode` (``no_grad``), :mod:`.anomaly`
+  (``detect_anomaly``), :mod:`.backward` (the topological order and the
+  backward loop), :mod:`.node` (what a node records, ``apply``);
+* the op table: :mod:`.ops` (shared by Value and Tensor), :mod:`.nary_ops`
+  (``nsum``, ``dot``), :mod:`.tensor_ops`, :mod:`.shape_ops` and
+  :mod:`.softmax` (Tensor only), with :mod:`.arrays` (broadcasting undone,
+  scatter) and :mod:`.backend` (the math ops compute with);
+* the node types: :mod:`.operators` (what both share), :mod:`.value`,
+  :mod:`.scalar_view` (a Tensor's entries as leaf Values), :mod:`.tensor`;
+* the function forms: :mod:`.functional`; and :mod:`.gradcheck`.
 """
 
 from . import ops, tensor_ops
-from .functional import dot, exp, hardtanh, identity, log, mean, nsum, relu, sigmoid, sign, tanh
-from .gradcheck import GradcheckError, gradcheck
-from .node import (
-    BackwardStep,
-    Node,
-    apply,
-    backprop,
-    enable_grad,
-    is_grad_enabled,
-    no_grad,
-    toposort,
+from .anomaly import AnomalyError, detect_anomaly
+from .backend import DivisionByZeroError
+from .backward import BackwardStep, backprop, toposort
+from .functional import (
+    concat,
+    dot,
+    exp,
+    hardtanh,
+    identity,
+    local_derivatives,
+    log,
+    log_softmax,
+    matmul,
+    mean,
+    nsum,
+    relu,
+    sigmoid,
+    sign,
+    softmax,
+    stack,
+    tanh,
+    where,
 )
+from .grad_mode import enable_grad, is_grad_enabled, no_grad
+from .gradcheck import GradcheckError, gradcheck
+from .node import Node, apply
 from .tensor import Tensor
-from .tensor_ops import concat, log_softmax, matmul, softmax, stack, where
 from .value import Value
 
 __all__ = [
     "Value", "Tensor", "Node", "BackwardStep", "apply", "backprop", "toposort",
-    "no_grad", "enable_grad", "is_grad_enabled", "gradcheck", "GradcheckError",
+    "no_grad", "enable_grad", "is_grad_enabled", "detect_anomaly", "AnomalyError",
+    "DivisionByZeroError", "gradcheck", "GradcheckError",
     "exp", "log", "tanh", "sigmoid", "relu", "sign", "hardtanh", "identity", "nsum", "dot",
-    "mean", "ops", "tensor_ops",
+    "mean", "local_derivatives", "ops", "tensor_ops",
     "matmul", "concat", "stack", "where", "softmax", "log_softmax",
 ]

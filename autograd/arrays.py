@@ -5,7 +5,8 @@
   ``Tensor._accumulate``, never in each op;
 * :func:`fast_sum` and :func:`expand`: a sum over leading or trailing axes as
   one BLAS call, and its adjoint as a read-only broadcast view;
-* ``_as_array``: what a Tensor accepts as data (float64 or float32, a copy).
+* :func:`axes_of`, :func:`axis_of`: an axis argument checked and normalised;
+* :func:`as_array`: what a Tensor accepts as data (float64 or float32, a copy).
 """
 
 from __future__ import annotations
@@ -14,13 +15,16 @@ import math
 import numbers
 
 import numpy as np
+from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 
 from .node import Node
 
-__all__ = ["Scatter", "unbroadcast", "expand", "fast_sum"]
+__all__ = [
+    "Scatter", "unbroadcast", "expand", "fast_sum", "as_array", "axes_of", "axis_of", "BASIC_INDEX",
+]
 
 _DTYPES = (np.float64, np.float32)
-_BASIC = (int, np.integer, slice, type(None), type(Ellipsis))
+BASIC_INDEX = (int, np.integer, slice, type(None), type(Ellipsis))
 _FAST_SUM_MIN = 1024  # below this many entries np.sum is as quick
 
 
@@ -40,6 +44,18 @@ class Scatter:
         self.value = value
         self.basic = _is_basic(index)
 
+    def added_to(self, grad, shape: tuple, dtype) -> np.ndarray:
+        """A new array: ``grad`` (None for zeros) with ``value`` added at ``index``.
+
+        New, because ``grad`` may be shared with another node or read-only.
+        """
+        g = np.zeros(shape, dtype) if grad is None else grad.astype(dtype)
+        if self.basic:  # no entry picked twice: a plain (fast) in-place add
+            g[self.index] += self.value
+        else:  # repeated indices accumulate
+            np.add.at(g, self.index, np.asarray(self.value, dtype))
+        return g
+
     def __repr__(self) -> str:
         return f"Scatter(index={self.index!r}, value={self.value!r})"
 
@@ -47,7 +63,7 @@ class Scatter:
 def _is_basic(index) -> bool:
     """True for an index of ints, slices, None and ..., which picks no entry twice."""
     for i in index if type(index) is tuple else (index,):
-        if type(i) is bool or not isinstance(i, _BASIC):
+        if type(i) is bool or not isinstance(i, BASIC_INDEX):
             return False
     return True
 
@@ -125,8 +141,8 @@ def unbroadcast(g, shape: tuple):
     return np.broadcast_to(g, shape)  # g smaller than shape (a 0-d constant derivative)
 
 
-
-def _as_array(x, dtype=None) -> np.ndarray:
+def as_array(x, dtype=None) -> np.ndarray:
+    """``x`` as a Tensor's data: float64 or float32, a copy; TypeError for anything else."""
     if isinstance(x, Node):
         raise TypeError(f"Tensor(...) takes numbers or arrays, got a {type(x).__name__} node; "
                         "use its .data")
@@ -150,3 +166,23 @@ def _as_array(x, dtype=None) -> np.ndarray:
     if dtype is None:
         dtype = arr.dtype if arr.dtype.type in _DTYPES else np.float64
     return np.array(arr, dtype=dtype)  # a copy: the Tensor owns its data
+
+
+def axes_of(axis, shape: tuple, op: str):
+    """``axis`` (an int, a tuple, negative from the end; None: all) as sorted axes, or None."""
+    if axis is None:
+        return None
+    try:
+        return tuple(sorted(normalize_axis_tuple(axis, len(shape))))
+    except (ValueError, TypeError):
+        raise ValueError(f"{op}: axis {axis!r} does not exist in a Tensor of shape {shape} "
+                         f"(axes run from {-len(shape)} to {len(shape) - 1})") from None
+
+
+def axis_of(axis, shape: tuple, op: str) -> int:
+    """One ``axis`` (negative from the end) as a non-negative int."""
+    try:
+        return normalize_axis_index(axis, len(shape))
+    except (ValueError, TypeError):
+        raise ValueError(f"{op}: axis {axis!r} does not exist in a Tensor of shape "
+                         f"{shape}") from None

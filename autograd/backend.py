@@ -16,8 +16,9 @@ Both backends share the conventions of the engine:
   a non-positive number, 0 to a negative power, a negative base to a
   fractional power), never ``math domain error`` and never a complex number;
 * NaN propagates: ``relu(nan)`` is ``nan``, not ``0``;
-* derivatives at kinks follow PyTorch: ``step(0) = 0`` (relu′(0) = 0),
-  ``sign(0) = 0`` (\\|x\\|′(0) = 0), ``inside(±1) = 0`` (hardtanh′(±1) = 0).
+* ``sign(0) = 0`` and ``sign(nan) = nan``; ``indicator(condition, like)`` turns
+  a comparison into 1.0 or 0.0, so an op's derivative at a kink is written
+  once, in the op (relu′(0) = 0 is ``indicator(x > 0, x)``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,11 @@ import math
 
 import numpy as np
 
-__all__ = ["ScalarMath", "ArrayMath"]
+__all__ = ["ScalarMath", "ArrayMath", "DivisionByZeroError"]
+
+
+class DivisionByZeroError(ZeroDivisionError, ValueError):
+    """x / y with y = 0: a ZeroDivisionError, and a ValueError as every domain error."""
 
 
 def _domain(op: str, message: str) -> ValueError:
@@ -35,8 +40,6 @@ def _domain(op: str, message: str) -> ValueError:
 
 class ScalarMath:
     """Math on Python floats, for :class:`Value`."""
-
-    name = "scalar"
 
     @staticmethod
     def exp(x: float) -> float:
@@ -89,20 +92,21 @@ class ScalarMath:
         return abs(x)
 
     @staticmethod
-    def step(x: float) -> float:
-        """relu′: 1 for x > 0, else 0 (0 at x = 0, as PyTorch)."""
-        return 1.0 if x > 0 else 0.0
-
-    @staticmethod
-    def inside(x: float) -> float:
-        """hardtanh′: 1 for −1 < x < 1, else 0 (0 at ±1, as PyTorch)."""
-        return 1.0 if -1.0 < x < 1.0 else 0.0
+    def indicator(condition: bool, like: float) -> float:
+        """1.0 where ``condition`` holds, else 0.0 (a number like ``like``)."""
+        return 1.0 if condition else 0.0
 
     @staticmethod
     def positive(x: float, op: str, why: str) -> None:
         """Raise ValueError naming ``op`` unless x > 0 (NaN passes through)."""
         if x <= 0:
             raise _domain(op, f"{why}; got {x!r}")
+
+    @staticmethod
+    def nonzero(x: float, op: str, why: str) -> None:
+        """Raise DivisionByZeroError naming ``op`` if x = 0."""
+        if x == 0:
+            raise DivisionByZeroError(f"{op}: {why}, got {x!r}")
 
     @staticmethod
     def pow(a: float, n: float) -> float:
@@ -129,8 +133,6 @@ class ScalarMath:
 
 class ArrayMath:
     """Math on numpy arrays, for :class:`Tensor`; elementwise, same rules."""
-
-    name = "array"
 
     @staticmethod
     def exp(x):
@@ -168,12 +170,9 @@ class ArrayMath:
         return np.abs(x)
 
     @staticmethod
-    def step(x):
-        return (x > 0).astype(x.dtype)
-
-    @staticmethod
-    def inside(x):
-        return ((x > -1) & (x < 1)).astype(x.dtype)
+    def indicator(condition, like):
+        """1 where ``condition`` holds, else 0, in the dtype of ``like``."""
+        return condition.astype(like.dtype)
 
     @staticmethod
     def positive(x, op: str, why: str) -> None:
@@ -182,6 +181,13 @@ class ArrayMath:
             first = np.asarray(x)[bad].flat[0]
             count = int(np.count_nonzero(bad))
             raise _domain(op, f"{why}; got {count} entries <= 0 (first: {first!r})")
+
+    @staticmethod
+    def nonzero(x, op: str, why: str) -> None:
+        zero = np.asarray(x) == 0
+        if np.any(zero):
+            raise DivisionByZeroError(f"{op}: {why}; got {int(np.count_nonzero(zero))} "
+                                      "entries equal to 0")
 
     @staticmethod
     def pow(a, n):

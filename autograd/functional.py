@@ -1,17 +1,45 @@
 """Function forms of the ops, for lists of nodes and for readability.
 
-``nsum`` and ``dot`` are the n-ary ops: one node for Σᵢ xᵢ or Σᵢ wᵢ·xᵢ
-instead of a chain of n binary nodes.
+``exp(x)``, ``tanh(x)``, ... take a node or a number (a number becomes a
+constant Value); ``nsum`` and ``dot`` are the n-ary ops: one node for Σᵢ xᵢ or
+Σᵢ wᵢ·xᵢ instead of a chain of n binary nodes; ``matmul``, ``concat``,
+``stack``, ``where``, ``softmax`` and ``log_softmax`` are the Tensor ops.
+:func:`local_derivatives` evaluates an op's own derivative with no graph.
 """
 
 from __future__ import annotations
 
-from . import ops
+import numpy as np
+
+from .arrays import axis_of
+from .backend import ArrayMath, ScalarMath
+from .nary_ops import Dot, Sum
 from .node import Node, apply
+from .shape_ops import Concat, Stack
+from .tensor import Tensor
+from .tensor_ops import MatMul, Where
 from .value import Value
 
 __all__ = ["exp", "log", "tanh", "sigmoid", "relu", "sign", "hardtanh", "identity",
-           "nsum", "dot", "mean"]
+           "nsum", "dot", "mean", "matmul", "concat", "stack", "where", "softmax",
+           "log_softmax", "local_derivatives"]
+
+
+def local_derivatives(op, *x, ctx=None) -> tuple:
+    """The op's local derivatives ∂f/∂xᵢ at ``x`` (floats or arrays), with no graph.
+
+    The derivative is the op's own ``partials``, written once in the op table:
+    ``local_derivatives(ops.Tanh, u)[0]`` is σ′(u) = 1 − tanh²u, for a float or
+    elementwise for an array. Only for ops with ``partials``.
+    """
+    if not op.has_partials:
+        raise TypeError(f"local_derivatives: {op.__name__} gives contributions with vjp, "
+                        "not local derivatives")
+    if all(isinstance(xi, (int, float)) for xi in x):
+        B, x = ScalarMath, tuple(float(xi) for xi in x)
+    else:
+        B, x = ArrayMath, tuple(np.asarray(xi, dtype=np.float64) for xi in x)
+    return tuple(op.partials(B, ctx, op.forward(B, ctx, *x), *x))
 
 
 def _node(x):
@@ -76,13 +104,13 @@ def _nodes(xs, what: str) -> tuple:
 
 
 def nsum(xs):
-    """Σᵢ xᵢ as one node (ops.Sum); numbers are lifted to constant nodes."""
+    """Σᵢ xᵢ as one node (:class:`~.nary_ops.Sum`); numbers are lifted to constant nodes."""
     xs = _nodes(xs, "nsum")
-    return apply(ops.Sum, xs)
+    return apply(Sum, xs)
 
 
 def dot(w, x, bias=None):
-    """u = Σᵢ wᵢ·xᵢ (+ bias) as one node (ops.Dot): a neuron's weighted sum.
+    """u = Σᵢ wᵢ·xᵢ (+ bias) as one node (:class:`~.nary_ops.Dot`): a neuron's weighted sum.
 
     In the lecture's notation u_h = Σ_{f=0}^{F} w_fh·x_f with x₀ = 1, the bias
     w₀ₕ is ``bias``. ``w`` and ``x`` must have the same length.
@@ -100,10 +128,66 @@ def dot(w, x, bias=None):
         terms, ctx = (*w, *x, bias), (n, True)
     if len(set(map(type, terms))) != 1 or not isinstance(terms[0], Node):
         terms = _nodes(terms, "dot")  # lift numbers, or explain the mix of kinds
-    return apply(ops.Dot, terms, ctx)
+    return apply(Dot, terms, ctx)
 
 
 def mean(xs):
     """(1/n)·Σᵢ xᵢ."""
     xs = tuple(xs)
     return nsum(xs) * (1.0 / len(xs)) if xs else nsum(xs)
+
+
+def _tensors(ts, what: str) -> tuple:
+    ts = tuple(ts)
+    if not ts:
+        raise ValueError(f"{what}: needs at least one Tensor, got none")
+    first = next((t for t in ts if isinstance(t, Tensor)), None)
+    if first is None:
+        first = Tensor(ts[0])
+    return tuple(first._lift(t) for t in ts)
+
+
+def matmul(a, b):
+    """A·B as numpy's ``@`` (see :class:`MatMul`); either may be an array."""
+    a, b = _tensors((a, b), "matmul")
+    return apply(MatMul, (a, b), (a.requires_grad, b.requires_grad))
+
+
+def concat(ts, axis: int = 0):
+    """The Tensors joined along an existing axis (see :class:`Concat`)."""
+    ts = _tensors(ts, "concat")
+    return apply(Concat, ts, axis_of(axis, ts[0].data.shape, "concat"))
+
+
+def stack(ts, axis: int = 0):
+    """The Tensors stacked along a new axis (see :class:`Stack`)."""
+    ts = _tensors(ts, "stack")
+    nd = ts[0].data.ndim + 1
+    if not -nd <= axis < nd:
+        raise ValueError(f"stack: axis {axis} does not exist in the result ({nd} axes)")
+    return apply(Stack, ts, axis % nd)
+
+
+def where(cond, a, b):
+    """A where ``cond`` (a boolean array, list or Tensor) holds, else B (see :class:`Where`)."""
+    cond = np.asarray(cond.data if isinstance(cond, Tensor) else cond)
+    if cond.dtype.kind not in "biuf":
+        raise TypeError(f"where: cond must be booleans, got an array of dtype {cond.dtype}")
+    cond = cond.astype(bool, copy=False)
+    a, b = _tensors((a, b), "where")
+    try:
+        np.broadcast_shapes(cond.shape, a.data.shape, b.data.shape)
+    except ValueError:
+        raise ValueError(f"where: shapes {cond.shape} (cond), {a.data.shape} and "
+                         f"{b.data.shape} do not broadcast") from None
+    return apply(Where, (a, b), cond)
+
+
+def softmax(x, axis: int = -1):
+    """e^{x−m}/Σe^{x−m} along ``axis`` (see :class:`Softmax`)."""
+    return _tensors((x,), "softmax")[0].softmax(axis)
+
+
+def log_softmax(x, axis: int = -1):
+    """x − m − ln Σe^{x−m} along ``axis`` (see :class:`LogSoftmax`)."""
+    return _tensors((x,), "log_softmax")[0].log_softmax(axis)

@@ -1,22 +1,53 @@
-"""Grad mode: whether ops record a graph (``no_grad`` turns it off)."""
+"""Grad mode: whether ops record a graph (``no_grad``), and whether they are checked.
+
+:class:`GradMode` holds the switches that :func:`~.node.apply` reads for every
+node. ``plain`` is True in the common case (recording, no anomaly checks), so
+``apply`` reads one attribute and takes its fast path; :func:`no_grad`,
+:func:`enable_grad` and :func:`~.anomaly.detect_anomaly` flip the switches.
+"""
 
 from __future__ import annotations
 
 from contextlib import contextmanager
 
-__all__ = ["no_grad", "enable_grad", "is_grad_enabled"]
+__all__ = ["GradMode", "no_grad", "enable_grad", "is_grad_enabled"]
 
 
-class _GradMode:
+class GradMode:
+    """The engine's switches (class attributes, never instantiated).
+
+    Attributes:
+        enabled: ops record parents, op and ctx (False inside ``no_grad``).
+        anomaly: forward values and backward contributions are checked for
+            NaN and inf (inside ``detect_anomaly``).
+        plain: ``enabled and not anomaly``: apply's fast path.
+    """
+
     enabled = True
+    anomaly = False
+    plain = True
+
+    @classmethod
+    def set(cls, enabled: bool, anomaly: bool) -> None:
+        cls.enabled, cls.anomaly = enabled, anomaly
+        cls.plain = enabled and not anomaly
 
 
 def is_grad_enabled() -> bool:
     """True unless inside :func:`no_grad`."""
-    return _GradMode.enabled
+    return GradMode.enabled
 
 
 @contextmanager
+def _switched(enabled: bool):
+    before = GradMode.enabled
+    GradMode.set(enabled, GradMode.anomaly)
+    try:
+        yield
+    finally:
+        GradMode.set(before, GradMode.anomaly)
+
+
 def no_grad():
     """Within this block ops record no graph: results are leaves.
 
@@ -25,20 +56,9 @@ def no_grad():
         with no_grad():
             y = model(x)
     """
-    before = _GradMode.enabled
-    _GradMode.enabled = False
-    try:
-        yield
-    finally:
-        _GradMode.enabled = before
+    return _switched(False)
 
 
-@contextmanager
 def enable_grad():
     """Record graphs again inside a :func:`no_grad` block."""
-    before = _GradMode.enabled
-    _GradMode.enabled = True
-    try:
-        yield
-    finally:
-        _GradMode.enabled = before
+    return _switched(True)

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .node import Node, no_grad
+from .grad_mode import no_grad
+from .node import Node
 
 __all__ = ["gradcheck", "GradcheckError"]
 
@@ -88,7 +89,7 @@ def gradcheck(f, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e
 
     for k, x in enumerate(inputs):
         name = f"input {k}" + (f" ({x.label!r})" if x.label else "")
-        if x._scalar:
+        if x.is_scalar:
             x0 = x.data
             x.data = x0 + eps
             fp = _evaluate(f, inputs)

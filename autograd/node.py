@@ -1,4 +1,4 @@
-"""The engine: how a node records its graph and how backward walks it.
+"""The core: what every node records, and ``apply``, which records it.
 
 :class:`Node` is the common base of :class:`~stepgrad.autograd.value.Value`
 (a Python float) and :class:`~stepgrad.autograd.tensor.Tensor` (a numpy
@@ -15,24 +15,17 @@ A node refers to its parents and to its op class, and to nothing else: no
 closure, no op object that holds its output. A finished graph has no
 reference cycle and is freed at once by reference counting.
 
-``backward`` is one short loop, :func:`~.backward.backprop` (in
-:mod:`.backward`, with the topological sort and :class:`BackwardStep`);
-whether ops record at all is :mod:`.grad_mode` (``no_grad``).
+This module knows no op: the operators (``+``, ``*``, ``tanh``, ...) are in
+:mod:`.operators`, the backward pass in :mod:`.backward`.
 """
 
 from __future__ import annotations
 
-import numbers
+from .anomaly import check_forward
+from .backward import backprop
+from .grad_mode import GradMode
 
-from . import ops as _ops
-from .backward import BackwardStep, backprop, toposort
-from .grad_mode import _GradMode, enable_grad, is_grad_enabled, no_grad
-
-__all__ = [
-    "Node", "BackwardStep", "apply", "backprop", "toposort", "no_grad", "enable_grad",
-    "is_grad_enabled",
-]
-
+__all__ = ["Node", "apply"]
 
 _new = object.__new__
 
@@ -42,44 +35,56 @@ def apply(op, parents: tuple, ctx=None, kind=None):
 
     This is the one place that does the plumbing: pick the node kind (Value or
     Tensor, from the first parent unless ``kind`` is given), compute the
-    forward with that kind's backend, and record parents, op and ctx unless
-    grad recording is off.
+    forward with that kind's backend (``kind.math``), and record parents, op
+    and ctx unless grad recording is off.
     """
     if kind is None:
         kind = type(parents[0])
     try:  # free unless it raises (Python 3.11's zero-cost exceptions)
         if len(parents) == 1:  # the common arities without building a list
-            data = op.forward(kind._math, ctx, parents[0].data)
+            data = op.forward(kind.math, ctx, parents[0].data)
         elif len(parents) == 2:
-            data = op.forward(kind._math, ctx, parents[0].data, parents[1].data)
+            data = op.forward(kind.math, ctx, parents[0].data, parents[1].data)
         else:
-            data = op.forward(kind._math, ctx, *[p.data for p in parents])
+            data = op.forward(kind.math, ctx, *[p.data for p in parents])
     except ValueError as e:  # numpy's "could not be broadcast": name the op and the shapes
-        if kind._scalar or "broadcast" not in str(e):
+        if kind.is_scalar or "broadcast" not in str(e):
             raise
         raise kind._broadcast_error(op, parents) from None
-    if not _GradMode.enabled:
-        return kind._make(data, (), None, None)
-    if kind._scalar:  # a Value: fill its slots here, one call fewer per node
-        node = _new(kind)
-        node.data = data
-        node.grad = 0.0
-        node._parents = parents
-        node._op = op
-        node._ctx = ctx
-        node.label = ""
-        return node
-    return kind._make(data, parents, op, ctx)
-
+    if GradMode.plain:  # recording, unchecked: the common case
+        if kind.is_scalar:  # a Value: fill its slots here, one call fewer per node
+            node = _new(kind)
+            node.data = data
+            node.grad = 0.0
+            node._parents = parents
+            node._op = op
+            node._ctx = ctx
+            node.label = ""
+            return node
+        return kind._make(data, parents, op, ctx)
+    if GradMode.enabled:
+        node = kind._make(data, parents, op, ctx)
+    else:  # no_grad(): a leaf
+        node = kind._make(data, (), None, None)
+    if GradMode.anomaly:
+        check_forward(node, op, parents)
+    return node
 
 
 class Node:
-    """What Value and Tensor share: graph record, operators, backward.
+    """What Value and Tensor share: the graph record and ``backward``.
 
-    Subclasses define the slots and four class attributes: ``_math`` (the
-    backend their ops compute with), ``_scalar``, ``_GRAD0`` (an intermediate
-    node's gradient before backward) and the methods ``_make``, ``_lift`` and
-    ``_accumulate``.
+    Subclasses define the slots and the class attributes ``math`` (the
+    backend their ops compute with), ``is_scalar`` (True for a Value: its data
+    is one Python float), ``_GRAD0`` (an intermediate node's gradient before
+    backward) and the methods ``_make``, ``_lift`` and ``_accumulate``.
+
+    Comparisons compare the data and record no graph, as numpy and PyTorch:
+    ``<``, ``<=``, ``>``, ``>=``, ``==`` and ``!=`` give a bool for Values and a
+    boolean array for Tensors, so ``max(a, b)`` of two Values is the larger
+    node. Hashing is by identity, so nodes are kept in sets and dicts by
+    identity (the engine does): two nodes with equal data are still two keys.
+    Use ``a is b`` to ask whether two nodes are the same node.
     """
 
     __slots__ = ()
@@ -122,96 +127,31 @@ class Node:
         """The same data as a new leaf, cut off from the graph."""
         return self._make(self.data, (), None, None)
 
-    # ------------------------------------------------- primitive operators
+    # ------------------------------------------------------- comparisons
 
-    def __add__(self, other):
-        return apply(_ops.Add, (self, self._lift(other)))
+    def __lt__(self, other):
+        """``a < b`` compares the data: a bool for Values, a bool array for Tensors."""
+        return self.data < _data(other)
 
-    def __radd__(self, other):
-        return apply(_ops.Add, (self._lift(other), self))
+    def __le__(self, other):
+        return self.data <= _data(other)
 
-    def __mul__(self, other):
-        return apply(_ops.Mul, (self, self._lift(other)))
+    def __gt__(self, other):
+        return self.data > _data(other)
 
-    def __rmul__(self, other):
-        return apply(_ops.Mul, (self._lift(other), self))
+    def __ge__(self, other):
+        return self.data >= _data(other)
 
-    def __pow__(self, other):
-        if isinstance(other, Node):
-            return apply(_ops.Pow, (self, self._lift(other)))
-        return apply(_ops.PowConst, (self,), self._exponent(other))
+    def __eq__(self, other):
+        """``a == b`` compares the data (not identity: use ``a is b`` for that)."""
+        return self.data == _data(other)
 
-    def __rpow__(self, other):
-        return apply(_ops.Pow, (self._lift(other), self))
+    def __ne__(self, other):
+        return self.data != _data(other)
 
-    def exp(self):
-        """eˣ."""
-        return apply(_ops.Exp, (self,))
+    __hash__ = object.__hash__  # by identity: nodes are set members and dict keys
 
-    def log(self):
-        """ln x; x <= 0 raises ValueError."""
-        return apply(_ops.Log, (self,))
 
-    def tanh(self):
-        """tanh x, stable at ±1000."""
-        return apply(_ops.Tanh, (self,))
-
-    def sigmoid(self):
-        """1/(1 + e⁻ˣ), stable at ±1000."""
-        return apply(_ops.Sigmoid, (self,))
-
-    def relu(self):
-        """max{x, 0}; relu′(0) = 0."""
-        return apply(_ops.Relu, (self,))
-
-    def sign(self):
-        """sign x; its derivative is 0 everywhere."""
-        return apply(_ops.Sign, (self,))
-
-    def hardtanh(self):
-        """max{min{x, 1}, −1}; derivative 1 on (−1, 1), else 0."""
-        return apply(_ops.Hardtanh, (self,))
-
-    def abs(self):
-        """|x|; derivative sign x, 0 at 0."""
-        return apply(_ops.Abs, (self,))
-
-    __abs__ = abs
-
-    def identity(self):
-        """x, as a node of its own (the identity activation)."""
-        return apply(_ops.Identity, (self,))
-
-    # --------------------------------------------- composites (one-liners)
-
-    def __neg__(self):  # -self
-        return self * -1.0
-
-    def __pos__(self):
-        return self
-
-    def __sub__(self, other):  # self + (-other)
-        if isinstance(other, (int, float)):
-            return apply(_ops.Add, (self, self._lift(-other)))  # self + (-other), one node
-        return self + (-self._lift(other))
-
-    def __rsub__(self, other):  # other + (-self)
-        return self._lift(other) + (-self)
-
-    def __truediv__(self, other):  # self · other⁻¹
-        if isinstance(other, (int, float)):
-            return self * self._math.pow(float(other), -1.0)
-        return self * self._lift(other) ** -1
-
-    def __rtruediv__(self, other):  # other · self⁻¹
-        return self._lift(other) * self**-1
-
-    # ------------------------------------------------------------- helpers
-
-    @staticmethod
-    def _exponent(n) -> float:
-        if type(n) is float or type(n) is int:
-            return float(n)
-        if isinstance(n, numbers.Real) and not isinstance(n, bool):
-            return float(n)
-        raise TypeError(f"pow: the exponent must be a number or a node, got {type(n).__name__}")
+def _data(x):
+    """The data of a node, or x itself (a number or array): comparisons record no graph."""
+    return x.data if isinstance(x, Node) else x

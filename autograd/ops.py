@@ -8,23 +8,38 @@ the node it made (``node.op``). Each op has
   :class:`Value`, :class:`~stepgrad.autograd.backend.ArrayMath` for a
   :class:`Tensor`); ``ctx`` holds the op's constants (an exponent, an axis);
 * either ``partials(B, ctx, out, *x)``: the local derivatives ∂out/∂x_i, one
-  per parent (elementwise ops: the engine multiplies each by the upstream
-  gradient, and undoes broadcasting once, for Tensors),
+  per parent (the engine multiplies each by the upstream gradient, and undoes
+  broadcasting once, for Tensors),
 * or ``vjp(B, ctx, g, out, *x)``: the contributions g·∂out/∂x_i directly, for
   ops whose Jacobian is not diagonal (matmul, reductions, reshapes: see
-  :mod:`stepgrad.autograd.tensor_ops`).
+  :mod:`.tensor_ops`, :mod:`.shape_ops`, :mod:`.softmax`).
 
 Derivatives are written in plain arithmetic, so the same line serves floats
-and arrays: no derivative is written twice. Composite ops (neg, sub, div,
-mean, ...) are one-liners over these primitives in :mod:`.node`.
+and arrays, and each is written once, here: to evaluate one without a graph
+call :func:`~stepgrad.autograd.functional.local_derivatives`. Composite ops
+(neg, sub, div, mean, ...) are one-liners over these primitives in
+:mod:`.operators`.
 
 Conventions at the kinks, as PyTorch: relu′(0) = 0, sign′ = 0 everywhere,
 hardtanh′(±1) = 0, \\|x\\|′(0) = 0.
+
+How to add an op:
+
+1. a class here (:mod:`.nary_ops` for n parents, :mod:`.tensor_ops` if only
+   Tensors have it) with a
+   unique ``name``, a ``symbol`` for graphs and ``formula``: f and f′ in one
+   line; the docstring gives the same math in the lecture's symbols;
+2. ``forward`` with the backend ``B`` for anything beyond + − × ÷ (add the
+   function to both backends, ScalarMath and ArrayMath, with the same
+   domain rules), and ``partials`` or ``vjp``;
+3. ``describe(ctx)`` if the op has constants;
+4. a method or operator in :mod:`.operators` (both node kinds) or
+   :mod:`.tensor`, and a function form in :mod:`.functional` if it reads well;
+5. a case in ``tests/cases.py`` (forward against :mod:`math`, finite
+   differences, the exact derivative at each kink and on both sides).
 """
 
 from __future__ import annotations
-
-from operator import mul
 
 
 class Op:
@@ -34,19 +49,21 @@ class Op:
         name: short name, e.g. ``"tanh"``.
         symbol: what a graph node shows, e.g. ``"+"`` or ``"tanh"``.
         formula: f and f′ in one line, for tooltips and the stepper.
-        elementwise: True when the op defines ``partials``; False when it
-            defines ``vjp``.
+        has_partials: True when the op defines ``partials`` (the engine
+            multiplies them by the upstream gradient), False when it defines
+            ``vjp``; set from the class, never by hand.
     """
 
     name = "op"
     symbol = "?"
     formula = ""
-    elementwise = True
+    has_partials = False
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
         if "name" not in cls.__dict__:
             cls.name = cls.__name__.lower()
+        cls.has_partials = hasattr(cls, "partials")
 
     def __new__(cls, *a, **k):  # pragma: no cover - guard
         raise TypeError(f"{cls.__name__} is an op class; apply it with apply({cls.__name__}, ...)")
@@ -97,8 +114,8 @@ class PowConst(Op):
     ValueError. The slope at a = 0 for 0 < n < 1 is +inf (as PyTorch).
     """
 
-    name = "pow"
-    symbol = "**"
+    name = "pow_const"
+    symbol = "xⁿ"
     formula = "f = aⁿ;  f′ = n·aⁿ⁻¹"
 
     @staticmethod
@@ -122,7 +139,7 @@ class Pow(Op):
     """
 
     name = "pow"
-    symbol = "**"
+    symbol = "aᵇ"
     formula = "f = aᵇ;  ∂f/∂a = b·aᵇ⁻¹,  ∂f/∂b = aᵇ·ln a"
 
     @staticmethod
@@ -211,7 +228,7 @@ class Relu(Op):
 
     @staticmethod
     def partials(B, ctx, out, x):
-        return (B.step(x),)
+        return (B.indicator(x > 0.0, x),)
 
 
 class Sign(Op):
@@ -241,7 +258,7 @@ class Hardtanh(Op):
 
     @staticmethod
     def partials(B, ctx, out, x):
-        return (B.inside(x),)
+        return (B.indicator((-1.0 < x) & (x < 1.0), x),)
 
 
 class Abs(Op):
@@ -272,59 +289,3 @@ class Identity(Op):
     @staticmethod
     def partials(B, ctx, out, x):
         return (1.0,)
-
-
-# ------------------------------------------------------------------ n-ary ops
-
-
-class Sum(Op):
-    """f(x₁, …, xₙ) = Σᵢ xᵢ as one node;  ∂f/∂xᵢ = 1."""
-
-    symbol = "Σ"
-    formula = "f = Σᵢ xᵢ;  ∂f/∂xᵢ = 1"
-
-    @staticmethod
-    def forward(B, ctx, *x):
-        return sum(x[1:], x[0])
-
-    @staticmethod
-    def partials(B, ctx, out, *x):
-        return (1.0,) * len(x)
-
-
-class Dot(Op):
-    """u = Σᵢ wᵢ·xᵢ (+ w₀) as one node: a neuron's weighted sum.
-
-    Parents are ``(w₁, …, wₙ, x₁, …, xₙ)`` and, with a bias, ``w₀`` last: the
-    lecture's u_h = Σ_{f=0}^{F} w_fh·x_f with x₀ = 1. ``ctx`` is ``(n, bias)``.
-
-    ∂u/∂wᵢ = xᵢ,  ∂u/∂xᵢ = wᵢ,  ∂u/∂w₀ = 1.
-    One node instead of micrograd's 2n keeps network graphs small and fast.
-    """
-
-    symbol = "Σw·x"
-    formula = "u = Σᵢ wᵢ·xᵢ + w₀;  ∂u/∂wᵢ = xᵢ,  ∂u/∂xᵢ = wᵢ,  ∂u/∂w₀ = 1"
-
-    @staticmethod
-    def describe(ctx):
-        n, bias = ctx
-        return f"n={n}" + (" +w₀" if bias else "")
-
-    @staticmethod
-    def forward(B, ctx, *p):
-        n, bias = ctx
-        if bias:  # w₀ + w₁x₁ + … + wₙxₙ, added in this order (as micrograd's neuron)
-            return sum(map(mul, p[:n], p[n : 2 * n]), p[-1])
-        return sum(map(mul, p[:n], p[n : 2 * n]))
-
-    @staticmethod
-    def partials(B, ctx, out, *p):
-        n, bias = ctx
-        d = p[n : 2 * n] + p[:n]
-        return d + (1.0,) if bias else d
-
-
-ELEMENTWISE_OPS = (
-    Add, Mul, PowConst, Pow, Exp, Log, Tanh, Sigmoid, Relu, Sign, Hardtanh, Abs, Identity,
-    Sum, Dot,
-)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arrays import _BASIC, Scatter
+from .arrays import BASIC_INDEX, Scatter
+from .node import Node
 from .ops import Op
 
 __all__ = ["Reshape", "Transpose", "Index", "Concat", "Stack", "index_key"]
@@ -18,7 +19,6 @@ class Reshape(Op):
 
     symbol = "reshape"
     formula = "f = reshape(X);  ∂L/∂X = reshape(G, shape of X)"
-    elementwise = False
 
     @staticmethod
     def describe(ctx):
@@ -42,7 +42,6 @@ class Transpose(Op):
 
     symbol = "ᵀ"
     formula = "f_{…j…i…} = X_{…i…j…};  ∂L/∂X = G permuted back"
-    elementwise = False
 
     @staticmethod
     def describe(axes):
@@ -67,7 +66,6 @@ class Index(Op):
 
     symbol = "[·]"
     formula = "f = X[idx];  ∂L/∂X = G scattered to idx (repeats add)"
-    elementwise = False
 
     @staticmethod
     def describe(idx):
@@ -104,7 +102,6 @@ class Concat(Op):
 
     symbol = "concat"
     formula = "f = [X₁ … Xₙ];  ∂L/∂Xᵢ = Gᵢ (G split where the Xᵢ were joined)"
-    elementwise = False
 
     @staticmethod
     def describe(axis):
@@ -130,7 +127,6 @@ class Stack(Op):
 
     symbol = "stack"
     formula = "f[i] = Xᵢ;  ∂L/∂Xᵢ = G[i] along the new axis"
-    elementwise = False
 
     @staticmethod
     def describe(axis):
@@ -150,11 +146,9 @@ class Stack(Op):
 
 
 def _index_part(i):
-    if isinstance(i, _BASIC) or i is True or i is False:
+    if isinstance(i, BASIC_INDEX) or i is True or i is False:
         return i
-    from .tensor import Tensor  # tensor.py imports this module: import late
-
-    if isinstance(i, Tensor):
+    if isinstance(i, Node) and not i.is_scalar:  # a Tensor of whole numbers
         i = i.data
         if not np.all(i == np.round(i)):
             raise TypeError("index: a Tensor used as an index must hold whole numbers")

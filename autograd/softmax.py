@@ -22,7 +22,6 @@ class Softmax(Op):
 
     symbol = "softmax"
     formula = "s = eˣ⁻ᵐ/Σeˣ⁻ᵐ;  ∂L/∂x = s·(G − Σ G·s)"
-    elementwise = False
 
     @staticmethod
     def describe(axis):
@@ -47,7 +46,6 @@ class LogSoftmax(Op):
     name = "log_softmax"
     symbol = "log softmax"
     formula = "ℓ = x − m − ln Σeˣ⁻ᵐ;  ∂L/∂x = G − eˡ·Σ G"
-    elementwise = False
 
     @staticmethod
     def describe(axis):

@@ -1,14 +1,15 @@
 """``Tensor``: a numpy array and its place in the computation graph.
 
-The same ops as :class:`~stepgrad.autograd.value.Value`, elementwise with
-numpy broadcasting, plus the array ops of :mod:`.tensor_ops` (matmul,
-reductions, reshapes, indexing, softmax). Broadcasting is undone once, here,
+The same ops as :class:`~stepgrad.autograd.value.Value` (:mod:`.operators`),
+elementwise with numpy broadcasting, plus the array ops of :mod:`.tensor_ops`
+(matmul, reductions, where, clip), :mod:`.shape_ops` (reshapes, indexing) and
+:mod:`.softmax`. Broadcasting is undone once,
 in :meth:`Tensor._accumulate`, when a gradient is added into a parent of a
 smaller shape: never in each op.
 
 Mixing kinds: a Value and a Tensor never meet in one op; the op raises
 TypeError saying how to convert (``Tensor(v.data)``, or ``t.scalars()`` for
-the Values of a Tensor's entries).
+the Values of a Tensor's entries: leaf Values, see :mod:`.scalar_view`).
 """
 
 from __future__ import annotations
@@ -16,20 +17,23 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
+from numpy.lib.array_utils import normalize_axis_tuple
 
-from .arrays import Scatter, _as_array, expand, fast_sum, unbroadcast
+from .arrays import Scatter, as_array, axes_of, axis_of, unbroadcast
 from .backend import ArrayMath
 from .node import Node, apply
-from .shape_ops import index_key
-from .value import Value
+from .operators import Operators
+from .scalar_view import ScalarView
+from .shape_ops import Index, Reshape, Transpose, index_key
+from .softmax import LogSoftmax, Softmax
+from .tensor_ops import Clip, MatMul, MaxAxes, SumAxes
 
-__all__ = ["Tensor", "Scatter", "unbroadcast", "expand", "fast_sum"]
+__all__ = ["Tensor"]
 
 _new = object.__new__
 
 
-class Tensor(Node):
+class Tensor(Operators):
     """An array node: ``data`` (ndarray), ``grad`` (ndarray, ∂L/∂self), ``label``.
 
     Args:
@@ -53,27 +57,29 @@ class Tensor(Node):
     in use.
     """
 
-    __slots__ = ("data", "grad", "_parents", "_op", "_ctx", "label", "requires_grad")
+    __slots__ = ("data", "_grad", "_parents", "_op", "_ctx", "label", "requires_grad", "_view")
 
-    _math = ArrayMath
-    _scalar = False
+    math = ArrayMath
+    is_scalar = False
     _GRAD0 = None
 
     def __init__(self, data, label: str = "", dtype=None, requires_grad: bool = True):
-        self.data = _as_array(data, dtype)
+        self.data = as_array(data, dtype)
         self.requires_grad = bool(requires_grad)
-        self.grad = np.zeros_like(self.data) if requires_grad else None
+        self._grad = np.zeros_like(self.data) if requires_grad else None
         self._parents = ()
         self._op = None
         self._ctx = None
         self.label = label
+        self._view = None
 
     @staticmethod
     def _make(data, parents, op, ctx):
         t = _new(Tensor)
         t.data = data if type(data) is np.ndarray else np.asarray(data)
-        t.grad = None
+        t._grad = None
         t.label = ""
+        t._view = None
         for p in parents:
             if p.requires_grad:  # some parent wants a gradient: record the op
                 t.requires_grad = True
@@ -97,7 +103,7 @@ class Tensor(Node):
                 "cannot combine a Tensor with a Value in one op: make the Value a Tensor "
                 "with Tensor(v.data), or take Values out of the Tensor with t.scalars()"
             )
-        return Tensor._make(_as_array(other, self.data.dtype), (), None, None)
+        return Tensor._make(as_array(other, self.data.dtype), (), None, None)
 
     @staticmethod
     def _broadcast_error(op, parents) -> ValueError:
@@ -110,28 +116,23 @@ class Tensor(Node):
             return
         data = self.data
         if type(c) is np.ndarray and c.shape == data.shape and c.dtype == data.dtype:
-            if self.grad is not None:  # the common case
-                self.grad = self.grad + c
+            if self._grad is not None:  # the common case
+                self._grad = self._grad + c
             else:  # an intermediate may share g; a leaf owns a writable copy
-                self.grad = c if self._op is not None else np.array(c)
+                self._grad = c if self._op is not None else np.array(c)
             return
         shape = data.shape
         dtype = data.dtype
-        if type(c) is Scatter:  # into a new array: self.grad may be shared or read-only
-            g = np.zeros(shape, dtype) if self.grad is None else self.grad.astype(dtype)
-            if c.basic:  # no entry picked twice: a plain (fast) in-place add
-                g[c.index] += c.value
-            else:  # repeated indices accumulate
-                np.add.at(g, c.index, np.asarray(c.value, dtype))
-            self.grad = g
+        if type(c) is Scatter:
+            self._grad = c.added_to(self._grad, shape, dtype)
             return
         c = unbroadcast(c, shape)
         if c.dtype != dtype:
             c = c.astype(dtype)
-        if self.grad is not None:
-            self.grad = self.grad + c
+        if self._grad is not None:
+            self._grad = self._grad + c
         else:
-            self.grad = c if self._op is not None else np.array(c)
+            self._grad = c if self._op is not None else np.array(c)
 
     def _seed(self, grad):
         if grad is None:
@@ -141,7 +142,7 @@ class Tensor(Node):
                     "reduce it first (t.sum(), t.mean()) or pass the gradient, t.backward(grad)"
                 )
             return np.ones_like(self.data)
-        g = _as_array(grad, self.data.dtype)
+        g = as_array(grad, self.data.dtype)
         if g.shape != self.data.shape:
             raise ValueError(
                 f"backward(grad): grad has shape {g.shape}, the Tensor has shape {self.data.shape}"
@@ -169,8 +170,30 @@ class Tensor(Node):
     def __len__(self) -> int:
         return len(self.data)
 
+    @property
+    def grad(self):
+        """∂L/∂self (an array of self's shape), or None for a constant or an unreached node.
+
+        Gradients that the leaf Values of :meth:`scalars` gathered are added
+        here when it is read (see :mod:`.scalar_view`).
+        """
+        if self._view is not None and self._grad is not None:
+            new = self._view.gathered()
+            if new.any():
+                self._grad = self._grad + new.reshape(self.data.shape).astype(self.data.dtype)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value) -> None:
+        if self._view is not None:
+            self._view.settle()
+        self._grad = value
+
     def zero_grad(self) -> None:
-        self.grad = np.zeros_like(self.data)
+        """Zero the gradient (and that of the leaf Values :meth:`scalars` gave)."""
+        self._grad = np.zeros_like(self.data)
+        if self._view is not None:
+            self._view.zero_grad()
 
     def item(self) -> float:
         """The one number of a one-element Tensor, as a Python float."""
@@ -183,16 +206,26 @@ class Tensor(Node):
         return self.data
 
     def scalars(self) -> np.ndarray:
-        """Every entry as a :class:`Value` node (an object array of this shape).
+        """Every entry as a leaf :class:`Value` (an object array of this shape).
 
-        Each Value's parent is this Tensor (op :class:`~.tensor_ops.Element`),
-        so gradients found through the scalar graph land in ``self.grad``.
+        The Values are the same leaves on every call, holding the current data;
+        the gradients they gather through a scalar graph are in ``self.grad``
+        when it is read. No bridge node: each entry is a leaf of the graph.
+        See :mod:`.scalar_view` for the rules.
+
+        Raises:
+            ValueError: for a Tensor computed by an op (its entries as leaves
+                would be cut off from its parents): take the scalars of the leaf
+                and index them, ``W.scalars()[1:]`` rather than ``W[1:].scalars()``.
         """
-        out = np.empty(self.data.shape, dtype=object)
-        element = _T.Element
-        for idx in np.ndindex(self.data.shape):
-            out[idx] = apply(element, (self,), idx, kind=Value)
-        return out
+        if self._op is not None:
+            raise ValueError(
+                f"scalars() gives the leaf Values of a leaf Tensor, but this one was computed "
+                f"by {self._op.name}: gradients could not reach its parents. Take the scalars "
+                "of the leaf and index them: W.scalars()[1:], not W[1:].scalars()")
+        if self._view is None:
+            self._view = ScalarView(self.data)
+        return self._view.read(self.data)
 
     def __repr__(self) -> str:
         vals = np.array2string(self.data, precision=4, threshold=6, edgeitems=2,
@@ -204,19 +237,19 @@ class Tensor(Node):
 
     def __matmul__(self, other):
         other = self._lift(other)
-        return apply(_T.MatMul, (self, other), (self.requires_grad, other.requires_grad))
+        return apply(MatMul, (self, other), (self.requires_grad, other.requires_grad))
 
     def __rmatmul__(self, other):
         other = self._lift(other)
-        return apply(_T.MatMul, (other, self), (other.requires_grad, self.requires_grad))
+        return apply(MatMul, (other, self), (other.requires_grad, self.requires_grad))
 
     def sum(self, axis=None, keepdims: bool = False):
         """Σ over ``axis`` (an int, a tuple, negative counts from the end; None: all)."""
-        return apply(_T.SumAxes, (self,), (self._axes(axis, "sum"), bool(keepdims)))
+        return apply(SumAxes, (self,), (axes_of(axis, self.data.shape, "sum"), bool(keepdims)))
 
     def mean(self, axis=None, keepdims: bool = False):
         """(1/n)·Σ over ``axis``: a composite, sum times 1/n."""
-        axes = self._axes(axis, "mean")
+        axes = axes_of(axis, self.data.shape, "mean")
         shape = self.data.shape
         n = math.prod(shape) if axes is None else math.prod(shape[i] for i in axes)
         if n == 0:
@@ -225,7 +258,7 @@ class Tensor(Node):
 
     def max(self, axis=None, keepdims: bool = False):
         """max over ``axis``; tied maxima share the gradient evenly."""
-        return apply(_T.MaxAxes, (self,), (self._axes(axis, "max"), bool(keepdims)))
+        return apply(MaxAxes, (self,), (axes_of(axis, self.data.shape, "max"), bool(keepdims)))
 
     def reshape(self, *shape):
         """The same entries in a new shape (one entry may be −1)."""
@@ -233,7 +266,7 @@ class Tensor(Node):
             shape = tuple(shape[0])
         if not all(isinstance(n, (int, np.integer)) for n in shape):
             raise TypeError(f"reshape: the shape must be integers, got {shape!r}")
-        return apply(_T.Reshape, (self,), tuple(int(n) for n in shape))
+        return apply(Reshape, (self,), tuple(int(n) for n in shape))
 
     def transpose(self, *axes):
         """Axes permuted (reversed when none are given)."""
@@ -249,7 +282,7 @@ class Tensor(Node):
         if norm is None or len(norm) != nd:
             raise ValueError(f"transpose: axes {axes} are not a permutation of the "
                              f"{nd} axes of a Tensor of shape {self.data.shape}")
-        return apply(_T.Transpose, (self,), norm)
+        return apply(Transpose, (self,), norm)
 
     @property
     def T(self):
@@ -257,7 +290,7 @@ class Tensor(Node):
         return self.transpose()
 
     def __getitem__(self, idx):
-        return apply(_T.Index, (self,), index_key(idx))
+        return apply(Index, (self,), index_key(idx))
 
     def clip(self, lo=None, hi=None):
         """min{max{x, lo}, hi}; gradient 1 inside [lo, hi], 0 outside."""
@@ -265,34 +298,12 @@ class Tensor(Node):
         hi = math.inf if hi is None else float(hi)
         if not lo <= hi:
             raise ValueError(f"clip: needs lo <= hi, got lo = {lo!r}, hi = {hi!r}")
-        return apply(_T.Clip, (self,), (lo, hi))
+        return apply(Clip, (self,), (lo, hi))
 
     def softmax(self, axis: int = -1):
         """e^{x−m}/Σe^{x−m} along ``axis`` (stable)."""
-        return apply(_T.Softmax, (self,), self._axis(axis, "softmax"))
+        return apply(Softmax, (self,), axis_of(axis, self.data.shape, "softmax"))
 
     def log_softmax(self, axis: int = -1):
         """x − m − ln Σe^{x−m} along ``axis`` (stable)."""
-        return apply(_T.LogSoftmax, (self,), self._axis(axis, "log_softmax"))
-
-    # ------------------------------------------------------------- helpers
-
-    def _axes(self, axis, op: str):
-        if axis is None:
-            return None
-        try:
-            return tuple(sorted(normalize_axis_tuple(axis, self.data.ndim)))
-        except (ValueError, TypeError):
-            raise ValueError(f"{op}: axis {axis!r} does not exist in a Tensor of shape "
-                             f"{self.data.shape} (axes run from {-self.data.ndim} to "
-                             f"{self.data.ndim - 1})") from None
-
-    def _axis(self, axis, op: str) -> int:
-        try:
-            return normalize_axis_index(axis, self.data.ndim)
-        except (ValueError, TypeError):
-            raise ValueError(f"{op}: axis {axis!r} does not exist in a Tensor of shape "
-                             f"{self.data.shape}") from None
-
-
-from . import tensor_ops as _T  # noqa: E402  (the op classes import Scatter from here)
+        return apply(LogSoftmax, (self,), axis_of(axis, self.data.shape, "log_softmax"))

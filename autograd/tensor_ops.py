@@ -3,32 +3,25 @@ its contributions directly with ``vjp(B, ctx, g, out, *x)`` (g is ∂L/∂out).
 
 The elementwise ops shared with Value live in :mod:`.ops`, the ops that only
 move entries (reshape, transpose, indexing, concat, stack) in :mod:`.shape_ops`,
-softmax and log-softmax in :mod:`.softmax`; :class:`Clip` is
-the one elementwise op here (a Value has no use for it). Each docstring gives
+softmax and log-softmax in :mod:`.softmax`; :class:`Clip` is the one op here
+with ``partials`` (a Value has no use for it). Their function forms
+(``matmul``, ``where``, ...) are in :mod:`.functional`. Each docstring gives
 f and its vector-Jacobian product in the lecture's spirit: what backward
 hands each parent, given the upstream gradient G = ∂L/∂f.
 
 Contributions may have the broadcast shape of the output (MatMul's batch
 dimensions, Where): the engine sums them down once, in
-:meth:`Tensor._accumulate <stepgrad.autograd.tensor.Tensor._accumulate>`.
+``Tensor._accumulate``.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .arrays import Scatter, expand, fast_sum
-from .node import apply
+from .arrays import expand, fast_sum
 from .ops import Op
-from .shape_ops import Concat, Index, Reshape, Stack, Transpose
-from .softmax import LogSoftmax, Softmax
-from .tensor import Tensor
 
-__all__ = [
-    "matmul", "concat", "stack", "where", "softmax", "log_softmax",
-    "Element", "MatMul", "SumAxes", "MaxAxes", "Reshape", "Transpose", "Index", "Concat", "Stack",
-    "Where", "Softmax", "LogSoftmax", "Clip",
-]
+__all__ = ["MatMul", "SumAxes", "MaxAxes", "Where", "Clip"]
 
 
 def _axes_text(ctx) -> str:
@@ -47,32 +40,6 @@ def _kept(a, x_shape, axes):
     return a.reshape(shape)
 
 
-class Element(Op):
-    """f(X) = X[i, j, …] as a :class:`Value`: one entry of a Tensor.
-
-    The bridge between the two views of one model: the scalar view reads each
-    weight w_fh as a Value whose parent is the weight Tensor W, so gradients
-    found through the scalar graph land in ``W.grad``.
-    ∂f/∂X = the one-hot array at the index: ``W.grad[i, j] += g``.
-    """
-
-    symbol = "[·]"
-    formula = "f = X[i];  ∂f/∂X[i] = 1, 0 elsewhere"
-    elementwise = False
-
-    @staticmethod
-    def describe(ctx):
-        return "[" + ", ".join(str(i) for i in ctx) + "]"
-
-    @staticmethod
-    def forward(B, ctx, x):
-        return float(x[ctx])
-
-    @staticmethod
-    def vjp(B, ctx, g, out, x):
-        return (Scatter(ctx, g),)
-
-
 class MatMul(Op):
     """F = A·B, i.e. F_ij = Σ_k A_ik·B_kj;  ∂L/∂A = G·Bᵀ,  ∂L/∂B = Aᵀ·G.
 
@@ -85,7 +52,6 @@ class MatMul(Op):
 
     symbol = "@"
     formula = "F = A·B;  ∂L/∂A = G·Bᵀ,  ∂L/∂B = Aᵀ·G"
-    elementwise = False
 
     @staticmethod
     def forward(B, ctx, a, b):
@@ -126,7 +92,6 @@ class SumAxes(Op):
     name = "sum"
     symbol = "Σ"
     formula = "f = Σᵢ Xᵢ;  ∂L/∂Xᵢ = G (spread over the summed axes)"
-    elementwise = False
     describe = staticmethod(_axes_text)
 
     @staticmethod
@@ -152,7 +117,6 @@ class MaxAxes(Op):
     name = "max"
     symbol = "max"
     formula = "f = maxᵢ Xᵢ;  ∂L/∂Xᵢ = G/c at the c maxima, 0 elsewhere"
-    elementwise = False
     describe = staticmethod(_axes_text)
 
     @staticmethod
@@ -176,7 +140,6 @@ class Where(Op):
 
     symbol = "where"
     formula = "f = cond ? A : B;  ∂L/∂A = G where cond,  ∂L/∂B = G elsewhere"
-    elementwise = False
 
     @staticmethod
     def describe(cond):
@@ -209,62 +172,3 @@ class Clip(Op):
     @staticmethod
     def partials(B, ctx, out, x):
         return (((x >= ctx[0]) & (x <= ctx[1])).astype(x.dtype),)
-
-
-# ------------------------------------------------------------ function forms
-
-
-def _tensors(ts, what: str) -> tuple:
-    ts = tuple(ts)
-    if not ts:
-        raise ValueError(f"{what}: needs at least one Tensor, got none")
-    first = next((t for t in ts if isinstance(t, Tensor)), None)
-    if first is None:
-        first = Tensor(ts[0])
-    return tuple(first._lift(t) for t in ts)
-
-
-def matmul(a, b):
-    """A·B as numpy's ``@`` (see :class:`MatMul`); either may be an array."""
-    a, b = _tensors((a, b), "matmul")
-    return apply(MatMul, (a, b), (a.requires_grad, b.requires_grad))
-
-
-def concat(ts, axis: int = 0):
-    """The Tensors joined along an existing axis (see :class:`Concat`)."""
-    ts = _tensors(ts, "concat")
-    return apply(Concat, ts, ts[0]._axis(axis, "concat"))
-
-
-def stack(ts, axis: int = 0):
-    """The Tensors stacked along a new axis (see :class:`Stack`)."""
-    ts = _tensors(ts, "stack")
-    nd = ts[0].data.ndim + 1
-    if not -nd <= axis < nd:
-        raise ValueError(f"stack: axis {axis} does not exist in the result ({nd} axes)")
-    return apply(Stack, ts, axis % nd)
-
-
-def where(cond, a, b):
-    """A where ``cond`` (a boolean array, list or Tensor) holds, else B (see :class:`Where`)."""
-    cond = np.asarray(cond.data if isinstance(cond, Tensor) else cond)
-    if cond.dtype.kind not in "biuf":
-        raise TypeError(f"where: cond must be booleans, got an array of dtype {cond.dtype}")
-    cond = cond.astype(bool, copy=False)
-    a, b = _tensors((a, b), "where")
-    try:
-        np.broadcast_shapes(cond.shape, a.data.shape, b.data.shape)
-    except ValueError:
-        raise ValueError(f"where: shapes {cond.shape} (cond), {a.data.shape} and "
-                         f"{b.data.shape} do not broadcast") from None
-    return apply(Where, (a, b), cond)
-
-
-def softmax(x, axis: int = -1):
-    """e^{x−m}/Σe^{x−m} along ``axis`` (see :class:`Softmax`)."""
-    return _tensors((x,), "softmax")[0].softmax(axis)
-
-
-def log_softmax(x, axis: int = -1):
-    """x − m − ln Σe^{x−m} along ``axis`` (see :class:`LogSoftmax`)."""
-    return _tensors((x,), "log_softmax")[0].log_softmax(axis)

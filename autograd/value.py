@@ -1,9 +1,9 @@
 """``Value``: one Python float and its place in the computation graph.
 
 This is the node a student steps through: every multiply of a neuron can be
-a node of its own (or one fused :class:`~stepgrad.autograd.ops.Dot` node),
-drawn, labelled and inspected. See :mod:`.node` for what every node records
-and how backward works.
+a node of its own (or one fused :class:`~stepgrad.autograd.nary_ops.Dot` node),
+drawn, labelled and inspected. See :mod:`.node` for what every node records,
+:mod:`.operators` for its operators and :mod:`.backward` for the backward pass.
 """
 
 from __future__ import annotations
@@ -12,13 +12,14 @@ import numbers
 
 from .backend import ScalarMath
 from .node import Node
+from .operators import Operators
 
 __all__ = ["Value"]
 
 _new = object.__new__
 
 
-class Value(Node):
+class Value(Operators):
     """A scalar node: ``data`` (float), ``grad`` (float, ∂L/∂self), ``label``.
 
     Python numbers work on either side of every operator::
@@ -36,8 +37,8 @@ class Value(Node):
 
     __slots__ = ("data", "grad", "_parents", "_op", "_ctx", "label")
 
-    _math = ScalarMath
-    _scalar = True
+    math = ScalarMath
+    is_scalar = True
     _GRAD0 = 0.0
 
     def __init__(self, data, label: str = ""):

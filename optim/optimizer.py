@@ -105,7 +105,7 @@ class Optimizer:
             if g is None:
                 continue
             theta, self.state[i] = rule(p.data, g, self.state[i], **hyper)
-            if p._scalar:
+            if p.is_scalar:
                 p.data = float(theta)
             else:
                 p.data[...] = theta  # in place: views of p.data stay in step, dtype is kept

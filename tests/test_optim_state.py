@@ -31,7 +31,7 @@ def _params():
 def _steps(opt, n):
     for _ in range(n):
         for p in opt.params:
-            p.grad = 2.0 * p.data + np.sin(p.data) if not p._scalar else 2.0 * p.data + 1.0
+            p.grad = 2.0 * p.data + np.sin(p.data) if not p.is_scalar else 2.0 * p.data + 1.0
         opt.step()
 
 

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from stepgrad.autograd import Tensor, Value, concat, stack, where
-from stepgrad.autograd.tensor import Scatter, fast_sum, unbroadcast
+from stepgrad.autograd.arrays import Scatter, fast_sum, unbroadcast
 
 
 def expression(a, b, c):

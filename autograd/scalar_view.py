@@ -1,0 +1,78 @@
+"""A Tensor's entries as leaf Values: how the scalar view of a model reads its weights.
+
+``W.scalars()`` gives each entry w_fh of a weight Tensor W as a *leaf*
+:class:`~stepgrad.autograd.value.Value`: no bridge node stands between the
+weight and the graph the student draws, and the backward observer shows no
+extra step. The mechanism, in three rules:
+
+* **the same leaves every time.** W keeps one :class:`ScalarView`: the list of
+  its leaf Values, made on the first call. Each call of ``scalars()`` copies
+  W's current data into them (an optimizer updates W in place) and returns
+  them as an object array of W's shape. They are the weights, as a network
+  of bare Values keeps its weights: two forward passes share them, and
+  backward through both adds both contributions, as it should.
+* **gradients go home when W.grad is read.** A leaf accumulates ``grad``
+  like any leaf. Reading ``W.grad`` adds to it what the leaves gathered since
+  the last read (one array operation): ``W.grad`` is always ∂L/∂W, and
+  backward twice accumulates exactly as for W itself.
+* **W.zero_grad() zeroes both**, W's gradient and its leaves'; setting
+  ``W.grad = ...`` by hand keeps the leaves' gradients but sends none of
+  what they held so far. Zero a weight's gradient through W, not through
+  its Value.
+
+The cost per step is one list of floats copied into the leaves and one array
+built from their gradients: a few µs for the lecture's 6-9-2 network.
+"""
+
+from __future__ import annotations
+
+from operator import attrgetter
+
+import numpy as np
+
+from .value import Value
+
+__all__ = ["ScalarView"]
+
+_grad_of = attrgetter("grad")
+
+
+class ScalarView:
+    """The leaf Values of one Tensor's entries (C order) and what they sent home.
+
+    Attributes:
+        values: the leaf Values, one per entry, in C order.
+        objects: the same Values as an object array of the Tensor's shape.
+        sent: the gradients already added to the Tensor's ``grad`` (float64).
+    """
+
+    __slots__ = ("values", "objects", "sent")
+
+    def __init__(self, data: np.ndarray):
+        self.values = [Value._make(x, (), None, None) for x in data.ravel().tolist()]
+        self.objects = np.empty(len(self.values), dtype=object)
+        self.objects[:] = self.values
+        self.objects = self.objects.reshape(data.shape)
+        self.sent = np.zeros(len(self.values))
+
+    def read(self, data: np.ndarray) -> np.ndarray:
+        """The leaves holding ``data`` now, as an object array of its shape (a new array)."""
+        for v, x in zip(self.values, data.ravel().tolist()):
+            v.data = x
+        return self.objects.copy()
+
+    def gathered(self) -> np.ndarray:
+        """What the leaves' gradients gained since the last call (a flat float64 array)."""
+        now = np.fromiter(map(_grad_of, self.values), np.float64, len(self.values))
+        new = now - self.sent
+        self.sent = now
+        return new
+
+    def settle(self) -> None:
+        """Count the leaves' gradients as sent (the Tensor's grad was set by hand)."""
+        self.sent = np.fromiter(map(_grad_of, self.values), np.float64, len(self.values))
+
+    def zero_grad(self) -> None:
+        for v in self.values:
+            v.grad = 0.0
+        self.sent = np.zeros(len(self.values))
