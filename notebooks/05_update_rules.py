@@ -1,0 +1,286 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 05 · The six update rules
+#
+# The plain gradient step $\theta := \theta - \mu g$ (with $g = \nabla f(\theta)$, or
+# $\mathcal{L}'_i(w)$ in training) has two weaknesses the lecture names: on a long narrow valley it
+# zig-zags across the steep walls while crawling along the floor, and one μ must serve every
+# weight, whatever the size of its gradient. The five improvements either remember past steps
+# (**Momentum**, **Nesterov**) or scale each weight's step by the size of its gradients
+# (**AdaGrad**, **RMSProp**), or both (**Adam**).
+#
+# The story: the rules side by side with the slides' formulas (1), racing on a narrow valley (2),
+# the slides' printed Momentum, NAG, RMSProp and Adam forms run to see what they do (3),
+# AdaGrad's shrinking effective rate (4), and the six rules training the lecture's network (5).
+
+# %%
+# %matplotlib inline
+import matplotlib.pyplot as plt
+import numpy as np
+
+from stepgrad.autograd import Tensor
+from stepgrad.nn import MLP
+from stepgrad.nn.data import lecture_data
+from stepgrad.optim import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSProp, fit
+
+# %% [markdown]
+# ## 1 · The rules, in the lecture's symbols
+#
+# stepgrad follows PyTorch's conventions for where μ and ε go; each class's docstring has the
+# algorithm box. With $g$ the gradient, $\mu$ the learning rate (`lr`), γ the momentum (`momentum`),
+# β the decay (`beta`, `betas`):
+#
+# | rule | state | update | the slide writes |
+# |---|---|---|---|
+# | SGD | – | $\theta \leftarrow \theta - \mu g$ | $w := w - \mu\,\mathcal{L}'_i(w)$ |
+# | Momentum | $v$ | $v \leftarrow \gamma v + g,\quad \theta \leftarrow \theta - \mu v$ | $v_t = v_{t-1} + \epsilon g$ (no γ) |
+# | Nesterov | $v$ | $v \leftarrow \gamma v + g,\quad \theta \leftarrow \theta - \mu (g + \gamma v)$ | $v_t = v_{t-1} + \epsilon\nabla f(\theta_{t-1} - \mu v_{t-1})$ |
+# | AdaGrad | $v = \sum g^2$ | $v \leftarrow v + g^2,\quad \theta \leftarrow \theta - \mu\, g / (\sqrt{v} + \varepsilon)$ | the same |
+# | RMSProp | $v$ | $v \leftarrow \beta v + (1-\beta) g^2,\quad \theta \leftarrow \theta - \mu\, g / (\sqrt{v} + \varepsilon)$ | the same |
+# | Adam | $v, s$ | $v \leftarrow \beta_1 v + (1-\beta_1) g,\ s \leftarrow \beta_2 s + (1-\beta_2) g^2,\ \theta \leftarrow \theta - \mu\, \hat v / (\sqrt{\hat s} + \varepsilon)$ | with an extra factor $g$ |
+#
+# AdaGrad's $v$ is the **cumulative** sum of all squared gradients so far; RMSProp's is a moving
+# average that forgets. Each optimizer keeps this state per weight, under the slide's name:
+
+# %%
+theta = Tensor(np.array([1.0, -2.0]), label="θ")
+for rule in (Momentum, AdaGrad, RMSProp, Adam):
+    opt = rule([theta], lr=0.1)
+    opt.zero_grad()
+    (0.5 * (theta * theta).sum()).backward()        # g = θ
+    opt.step()
+    print(f"{rule.__name__:8}", opt.state_of(theta))
+    theta.data[:] = [1.0, -2.0]
+
+# %% [markdown]
+# ## 2 · The race on a narrow valley
+#
+# The bowl $f(\theta) = \tfrac12(\theta_1^2 + 25\,\theta_2^2)$ is 25 times steeper across ($\theta_2$)
+# than along ($\theta_1$): the valley where plain gradient descent zig-zags. Each rule starts at
+# $(-4, 1)$ and takes 60 steps with its own learning rate (each near its best for this bowl; the
+# plain step must stay below $2/25$ or it diverges across the valley).
+
+# %%
+rates = {SGD: 0.07, Momentum: 0.02, Nesterov: 0.02, AdaGrad: 0.8, RMSProp: 0.1, Adam: 0.3}
+steepness = np.array([1.0, 25.0])
+paths = {}
+for rule, mu in rates.items():
+    theta = Tensor(np.array([-4.0, 1.0]), label="θ")
+    opt = rule([theta], lr=mu)
+    path = [theta.data.copy()]
+    for _ in range(60):
+        opt.zero_grad()
+        f = 0.5 * (steepness * theta * theta).sum()
+        f.backward()
+        opt.step()
+        path.append(theta.data.copy())
+    paths[rule.__name__] = np.array(path)
+    end = paths[rule.__name__][-1]
+    print(f"{rule.__name__:8} μ = {mu:4}: after 60 steps θ = ({end[0]:+.4f}, {end[1]:+.4f}), "
+          f"f = {0.5 * np.sum(steepness * end**2):.2e}")
+
+# %% [markdown]
+# The paths over the contours of $f$:
+
+# %%
+t1, t2 = np.meshgrid(np.linspace(-4.5, 1, 200), np.linspace(-1.3, 1.3, 200))
+fig, ax = plt.subplots(figsize=(9, 4.2))
+ax.contour(t1, t2, 0.5 * (t1**2 + 25 * t2**2), levels=np.geomspace(0.01, 40, 12), colors="0.8")
+for name, path in paths.items():
+    ax.plot(path[:, 0], path[:, 1], marker=".", ms=3, lw=1, label=name)
+ax.plot(0, 0, "k*", ms=10)
+ax.set(xlabel="θ₁", ylabel="θ₂", aspect="equal")
+ax.legend(ncol=3, loc="lower right")
+plt.show()
+
+# %% [markdown]
+# SGD zig-zags across the valley (its μ = 0.07 is just below the limit 2/25 = 0.08 of the steep
+# direction) while it creeps along the floor, where each step shrinks θ₁ only by the factor
+# 1 − 0.07. Momentum gathers speed along the floor (the gradient there keeps pointing the same way,
+# so $v$ builds up), shoots past the minimum and swings back: with γ = 0.9 it remembers about ten
+# steps. Nesterov, which looks ahead before it steps, brakes in time. AdaGrad and RMSProp divide
+# each coordinate's step by the size of its gradients, so the steep and the flat direction move
+# at about the same pace: after the first steps they run straight along the floor to the minimum.
+# Adam does the same with momentum added, so it too overshoots and spirals in.
+#
+# ## 3 · The slides' printed forms, run
+#
+# ### Momentum
+# The slide prints $v_t = v_{t-1} + \epsilon g$, $\theta_{t+1} = \theta_t - \mu v_t$: with **no decay** on
+# $v$. That is stepgrad's (and PyTorch's) Momentum with γ = 1 and learning rate με. Run as printed,
+# two lines a step, next to `Momentum(momentum=1, lr=μ·ε)` on $f = \tfrac12\theta^2$:
+
+# %%
+mu, eps = 0.1, 1.0
+theta_slide, v = 2.0, 0.0
+theta = Tensor(np.array(2.0), label="θ")
+opt = Momentum([theta], lr=mu * eps, momentum=1.0)
+print(" t   slide's θ   Momentum(γ=1)")
+for t in range(1, 41):
+    v = v + eps * theta_slide            # the slide: v_t = v_{t−1} + ε·g,  g = θ
+    theta_slide = theta_slide - mu * v   #            θ_{t+1} = θ_t − μ·v_t
+    opt.zero_grad()
+    (0.5 * theta * theta).backward()
+    opt.step()
+    assert np.isclose(theta.item(), theta_slide)
+    if t % 5 == 0:
+        print(f"{t:2}   {theta_slide:+9.4f}   {theta.item():+9.4f}")
+
+# %% [markdown]
+# The two agree step for step, and neither converges: without decay the velocity never forgets,
+# so θ swings through the minimum and back with an amplitude that does not shrink (for
+# $\mu\epsilon < 4$ on this bowl). The usual Momentum damps it with γ < 1, here 0.9:
+
+# %%
+theta = Tensor(np.array(2.0), label="θ")
+opt = Momentum([theta], lr=mu * eps, momentum=0.9)
+for t in range(1, 101):
+    opt.zero_grad()
+    (0.5 * theta * theta).backward()
+    opt.step()
+print(f"γ = 0.9: θ after 100 steps = {theta.item():+.2e}")
+
+# %% [markdown]
+# ### NAG
+# The slide's Nesterov evaluates the gradient at the look-ahead point $\theta_{t-1} - \mu v_{t-1}$:
+# $v_t = v_{t-1} + \epsilon\nabla f(\theta_{t-1} - \mu v_{t-1})$. PyTorch's form (and stepgrad's)
+# keeps the look-ahead point itself as the parameter, so it needs the gradient only where the
+# parameter is. With γ = 1 and learning rate με, stepgrad's `Nesterov` θ is exactly the slide's
+# look-ahead point $\theta_t - \mu v_t$, step after step:
+
+# %%
+c = np.array([1.0, 25.0])                # the valley again
+mu, eps = 0.02, 1.0
+theta_slide, v = np.array([-4.0, 1.0]), np.zeros(2)
+theta = Tensor(np.array([-4.0, 1.0]), label="θ")
+opt = Nesterov([theta], lr=mu * eps, momentum=1.0)
+for t in range(1, 6):
+    v = v + eps * c * (theta_slide - mu * v)     # the slide: ∇f at θ − μ·v, ∇f(θ) = c·θ
+    theta_slide = theta_slide - mu * v
+    opt.zero_grad()
+    (0.5 * (c * theta * theta).sum()).backward()
+    opt.step()
+    print(f"t = {t}: slide's look-ahead θ − μv = {np.round(theta_slide - mu * v, 6)}, "
+          f"Nesterov θ = {np.round(theta.data, 6)}")
+    assert np.allclose(theta.data, theta_slide - mu * v)
+
+# %% [markdown]
+# Like the slide's Momentum it has no decay; `Nesterov(momentum=0.9)` is the damped rule used in
+# practice.
+#
+# ### RMSProp as β → 1
+# The slide says that with $\beta \approx 1$ the update becomes $\theta - \mu\operatorname{sign}(g)$.
+# It is the other end: at **β = 0**, $v = g^2$ and the step is $\mu g/(|g| + \varepsilon) \approx
+# \mu\operatorname{sign}(g)$, exactly μ whatever the gradient's size. With β close to 1, $v$ starts
+# at 0 and grows slowly, so the first steps are *larger* than μ (about $\mu/\sqrt{1-\beta}$, ten
+# times μ at β = 0.99). On $f(\theta) = 3\theta_1 - 0.001\,\theta_2$, whose gradient
+# $g = (3, -0.001)$ never changes, with μ = 0.01:
+
+# %%
+for beta in (0.0, 0.9, 0.99):
+    theta = Tensor(np.array([0.0, 0.0]), label="θ")
+    opt = RMSProp([theta], lr=0.01, beta=beta)
+    steps = []
+    for _ in range(4):
+        before = theta.data.copy()
+        opt.zero_grad()
+        (theta * np.array([3.0, -0.001])).sum().backward()
+        opt.step()
+        steps.append(np.abs(theta.data - before))
+    print(f"β = {beta:4}: |step| per weight, steps 1–4: "
+          + "  ".join(f"({s[0]:.4f}, {s[1]:.4f})" for s in steps))
+
+# %% [markdown]
+# In every row both weights move the same distance, although their gradients differ 3000-fold:
+# dividing by $\sqrt{v}$ keeps only the sign of a steady gradient. β sets how fast the step settles
+# to μ (as $1/\sqrt{1 - \beta^t}$).
+#
+# ### Adam's extra $g$
+# The slide ends Adam with $\theta_{t+1} = \theta_t - \frac{\mu\hat v_t}{\sqrt{\hat s_t} + \epsilon}\,g$.
+# At the first step $\hat v = g$ and $\hat s = g^2$, so the correct rule moves each weight by μ
+# whatever the size of $g$ (Adam's scale invariance). The extra factor $g$ would make that step
+# $\mu|g|$: a gradient 1000 times larger would step 1000 times further.
+
+# %%
+for scale in (1.0, 1000.0):
+    theta = Tensor(np.array([2.0]), label="θ")
+    opt = Adam([theta], lr=0.01)
+    opt.zero_grad()
+    (scale * 0.5 * theta * theta).sum().backward()     # g = scale·θ
+    g = theta.grad.item()
+    opt.step()
+    adam_step = 2.0 - theta.item()
+    slide_step = 0.01 * g / (abs(g) + 1e-8) * g          # μ·v̂/(√ŝ + ε)·g at t = 1
+    print(f"g = {g:7.0f}: Adam steps {adam_step:.4f};  the slide's form would step {slide_step:.4f}")
+
+# %% [markdown]
+# ## 4 · AdaGrad's shrinking effective rate
+#
+# AdaGrad's step for a weight is $\mu_{\text{eff}}\,g$ with $\mu_{\text{eff}} = \mu/(\sqrt{v} + \varepsilon)$,
+# and $v = \sum g^2$ only grows. So the effective rate can only fall: fast learning at first,
+# then ever smaller steps, even when the weights are still far from a minimum. RMSProp's $v$
+# forgets old gradients, so its rate follows the recent ones. On the lecture's network (100
+# people), the median effective rate of the hidden weights $w^1_{fh}$ after each epoch:
+
+# %%
+X, Y = lecture_data(100, seed=1)
+for rule in (AdaGrad, RMSProp):
+    model = MLP([6, 9, 2], hidden="tanh", output="sigmoid", seed=0)
+    opt = rule(model.parameters(), lr=0.01)
+    w1 = model.parameters()[0]
+    rates = []
+
+    def record(history):
+        v = opt.state_of(w1)[0]                          # AdaGrad: Σg²; RMSProp: its average
+        rates.append(np.median(0.01 / (np.sqrt(v) + 1e-8)))
+
+    fit(model, X, Y, optimizer=opt, batch_size=1, epochs=8, tol=None, seed=0,
+        callbacks=[record], progress=False)
+    print(f"{rule.__name__:8} μ_eff per epoch: " + "  ".join(f"{r:.3f}" for r in rates))
+
+# %% [markdown]
+# AdaGrad's rate shrinks epoch after epoch and can never recover. RMSProp's *grows*: as the
+# network fits the data the gradients get small, $v$ follows them down, and the rate goes up, so
+# the actual step $\mu_{\text{eff}}\,g$ stays near μ.
+#
+# ## 5 · The six rules on the lecture's network
+#
+# To compare the rules and nothing else, each run starts from the same initial weights
+# (`seed=0`), sees the samples in the same order, and uses the same small step μ = 0.01, with the
+# lecture's one sample per step.
+
+# %%
+runs = {}
+for rule in (SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam):
+    model = MLP([6, 9, 2], hidden="tanh", output="sigmoid", seed=0)
+    runs[rule.__name__] = fit(model, X, Y, optimizer=rule(model.parameters(), lr=0.01),
+                              batch_size=1, epochs=8, tol=None, seed=0, progress=False)
+
+fig, ax = plt.subplots(figsize=(9, 3.5))
+for name, h in runs.items():
+    ax.plot(range(1, h.epochs + 1), h.loss, marker="o", ms=3, label=name)
+ax.set(xlabel="epoch", ylabel="mean loss of the epoch", yscale="log", title="μ = 0.01 for every rule")
+ax.legend(ncol=3)
+plt.show()
+
+# %% [markdown]
+# With the same small μ, plain SGD spends epochs on the plateau near $\mathcal{L} = \tfrac14$: all
+# weights are small, so all gradients are small, and a small step times a small gradient hardly
+# moves. Momentum and Nesterov build up speed along the consistent downhill direction (up to
+# $1/(1-\gamma) = 10$ times the step; here the two curves almost coincide). AdaGrad, RMSProp and
+# Adam divide by $\sqrt{v}$ (Adam: $\sqrt{\hat s}$), the size of each weight's gradients so far, so
+# their steps do not shrink with the gradient: they leave the plateau at once. AdaGrad then slows,
+# since its sum $v$ only grows.
