@@ -34,7 +34,6 @@ BIAS_FILL = "#e5e7eb"
 UNIT_FILL = {"input": "#dbeafe", "hidden": "#ffffff", "output": "#fef3c7"}
 MAX_EDGES = 400
 _SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
-_SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 @dataclass(frozen=True)
@@ -63,12 +62,10 @@ class Edge:
 
     @property
     def name(self) -> str:
-        """w¹_fh with the numbers filled in: ``w¹₃,₄``."""
-        return f"w{str(self.layer).translate(_SUP)}{_sub(self.j)},{_sub(self.k)}"
+        """w¹_fh with the numbers filled in, as ``stepgrad.nn.labels`` writes it: ``w¹₃₄``."""
+        from stepgrad.nn.labels import weight_name
 
-
-def _sub(n: int) -> str:
-    return str(n).translate(_SUB)
+        return weight_name(self.layer, self.j, self.k)
 
 
 def mlp_layers(model) -> list:
@@ -139,16 +136,12 @@ def strongest(edges: list, k: int) -> list:
     return [edges[i] for i in sorted(keep)]
 
 
-def _unit_label(layer: int, index: int, n_layers: int) -> str:
-    """x_f, α_h (α^l_h with several hidden layers) or a_m; 1 for a bias unit."""
-    if index == 0:
-        return "1"
-    if layer == 0:
-        return f"x{_sub(index)}"
-    if layer == n_layers:
-        return f"a{_sub(index)}"
-    sup = str(layer).translate(_SUP) if n_layers > 2 else ""
-    return f"α{sup}{_sub(index)}"
+def _unit_labels(sizes) -> list:
+    """Per layer, the units' names from ``stepgrad.nn.labels``: x_f, α_h (α¹_h, α²_h, …), a_m."""
+    from stepgrad.nn.labels import mlp_names
+
+    inputs, layers = mlp_names(sizes)
+    return [inputs] + [names.outputs for names in layers]
 
 
 def _title(layer: int, n_layers: int, size: int) -> str:
@@ -193,6 +186,7 @@ def draw_mlp(model, by: str = "weight", max_edges: int = MAX_EDGES):
         node_attr={"fontname": "Helvetica", "fontsize": "13", "fixedsize": "true"},
         edge_attr={"arrowhead": "none"})
     top_y = gap * tallest / 2
+    names = _unit_labels(sizes)
     for layer, size in enumerate(sizes):
         kind = "input" if layer == 0 else "output" if layer == n_layers else "hidden"
         x = layer * dx
@@ -207,7 +201,7 @@ def draw_mlp(model, by: str = "weight", max_edges: int = MAX_EDGES):
                    fontsize="11", tooltip="bias unit: x₀ = 1")
             slot = 1
         for i in range(1, size + 1):
-            text = _unit_label(layer, i, n_layers)
+            text = names[layer][i - 1]
             g.node(f"L{layer}_{i}", text if labelled else "", shape="circle", style="filled",
                    fillcolor=UNIT_FILL[kind], width=f"{width:.3f}",
                    pos=f"{x:.3f},{y0 - gap * (slot + i - 1):.3f}!", tooltip=text)

@@ -19,13 +19,15 @@ RULE_COLORS = {"SGD": "#111827", "Momentum": "#2563eb", "Nesterov": "#0891b2",
                "AdaGrad": "#16a34a", "RMSProp": "#ea580c", "Adam": "#dc2626"}
 
 
-def figure(width: float = 9.0, height: float = 4.0, **subplots):
+def figure(width: float = 9.0, height: float = 4.0, layout: str | None = "constrained",
+           **subplots):
     """A Figure of ``width`` × ``height`` inches (9 in ≈ a notebook's width at 100 dpi).
 
     Extra keyword arguments go to ``Figure.subplots`` (``nrows``, ``ncols``,
-    ``sharex``, ``gridspec_kw``, …); returns ``(fig, axes)``.
+    ``sharex``, ``gridspec_kw``, …); returns ``(fig, axes)``. ``layout=None``
+    skips matplotlib's constrained layout (half the drawing time, for live views).
     """
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    fig = Figure(figsize=(width, height), dpi=100, layout=layout)
     return fig, fig.subplots(**subplots)
