@@ -13,6 +13,7 @@ gradients, saturated sigmoid/tanh units, dead ReLUs.
 
 from __future__ import annotations
 
+import math
 from collections import OrderedDict
 
 import numpy as np
@@ -28,7 +29,7 @@ __all__ = ["gradient_norms", "unit_health", "layer_trace"]
 def gradient_norms(model: Module) -> OrderedDict:
     """``{name: ‖grad‖₂}`` for every parameter (0.0 where no gradient arrived)."""
     return OrderedDict(
-        (name, 0.0 if p.grad is None else float(np.sqrt(np.sum(np.square(p.grad)))))
+        (name, 0.0 if p.grad is None else math.sqrt(float(np.vdot(p.grad, p.grad))))
         for name, p in model.named_parameters()
     )
 

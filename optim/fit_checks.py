@@ -11,22 +11,27 @@ import numbers
 import numpy as np
 
 from stepgrad.autograd import Node
+from stepgrad.nn import get_loss
 
-from .optimizer import SGD, Optimizer
+from .optimizer import SGD, Optimizer, get_optimizer
+from .schedules import Schedule
 
-__all__ = ["as_data", "resolve_loss", "resolve_optimizer", "check_int", "check_lam",
-           "check_tol", "accuracy_rule"]
+__all__ = ["as_data", "resolve_loss", "resolve_optimizer", "check_schedule", "check_callbacks",
+           "check_int", "check_lam", "check_tol", "accuracy_rule"]
 
 
 def as_data(X, Y, what: str = "X, Y") -> tuple:
-    """X as a float64 array (N, F) and Y as a float64 array (N, M) or (N,)."""
+    """X as a float64 array (N, F); Y as a float64 array (N, M) or (N,), or, for
+    class indices, an integer array (N,)."""
     X = np.asarray(X.data if isinstance(X, Node) else X)
     Y = np.asarray(Y.data if isinstance(Y, Node) else Y)
     x_name, y_name = what.split(", ")
     for name, a in ((x_name, X), (y_name, Y)):
         if a.dtype.kind not in "fiub":
             raise TypeError(f"{name} must hold numbers, got an array of dtype {a.dtype}")
-    X, Y = X.astype(np.float64, copy=False), Y.astype(np.float64, copy=False)
+    X = X.astype(np.float64, copy=False)
+    if not (Y.ndim == 1 and Y.dtype.kind in "iu"):  # class indices stay integers
+        Y = Y.astype(np.float64, copy=False)
     if X.ndim != 2:
         raise ValueError(f"{x_name} must have shape (N, F), one sample per row; got {X.shape}")
     if Y.ndim not in (1, 2):
@@ -43,30 +48,55 @@ def as_data(X, Y, what: str = "X, Y") -> tuple:
 
 
 def resolve_loss(loss):
-    """A loss function: a callable, or a name from ``stepgrad.nn.LOSSES``."""
-    from stepgrad.nn import LOSSES
-
-    if callable(loss):
-        return loss
-    if isinstance(loss, str) and loss in LOSSES:
-        return LOSSES[loss]
-    raise ValueError(f"loss must be a function or one of {sorted(LOSSES)}, got {loss!r}")
+    """A loss function: a callable, or a name of ``stepgrad.nn.LOSSES`` (any case)."""
+    if not (callable(loss) or isinstance(loss, str)):
+        raise ValueError(f"loss must be a function or a name such as 'half_sse', got {loss!r}")
+    return get_loss(loss)
 
 
 def resolve_optimizer(optimizer, model) -> Optimizer:
-    """The optimizer, checked to update the model's parameters (default SGD, μ = 0.1)."""
+    """The optimizer, checked to update the model's parameters.
+
+    ``None`` gives SGD with μ = 0.1; a name (``"adam"``, any case) gives that
+    rule with its default hyperparameters on ``model.parameters()``.
+    """
     params = model.parameters()
     if optimizer is None:
         return SGD(params, lr=0.1)
+    if isinstance(optimizer, str):
+        return get_optimizer(optimizer)(params)
     if not isinstance(optimizer, Optimizer):
         raise TypeError(f"optimizer must be a stepgrad.optim optimizer such as "
-                        f"Adam(model.parameters()), got {type(optimizer).__name__}")
+                        f"Adam(model.parameters()) or its name, got {type(optimizer).__name__}")
     own = {id(p) for p in params}
     foreign = [i for i, p in enumerate(optimizer.params) if id(p) not in own]
     if foreign:
         raise ValueError(f"the optimizer's parameters {foreign} are not parameters of the "
                          "model: build it with optimizer(model.parameters(), ...)")
     return optimizer
+
+
+def check_schedule(schedule, optimizer):
+    """A :class:`~.schedules.Schedule` driving fit's optimizer, or None."""
+    if schedule is None:
+        return None
+    if not isinstance(schedule, Schedule):
+        raise TypeError(f"schedule must be a stepgrad.optim schedule such as "
+                        f"StepDecay(optimizer, step_size=10), got {type(schedule).__name__}")
+    if schedule.optimizer is not optimizer:
+        raise ValueError("the schedule drives another optimizer: build it on the optimizer "
+                         "passed to fit")
+    return schedule
+
+
+def check_callbacks(callbacks) -> list:
+    """The callbacks as a list of callables ``f(history)``."""
+    callbacks = [callbacks] if callable(callbacks) else list(callbacks)
+    for i, cb in enumerate(callbacks):
+        if not callable(cb):
+            raise TypeError(f"callbacks[{i}] is a {type(cb).__name__}, not a function "
+                            "f(history)")
+    return callbacks
 
 
 def check_int(name: str, n, *, allow_none: bool = False):
@@ -88,12 +118,12 @@ def check_lam(lam, steps_per_epoch: int) -> float:
     return float(lam)
 
 
-def check_tol(tol):
-    """tol >= 0, or None for no convergence test."""
+def check_tol(tol, name: str = "tol"):
+    """A tolerance >= 0, or None for no test."""
     if tol is None:
         return None
     if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not tol >= 0:
-        raise ValueError(f"tol must be a number >= 0 or None, got tol={tol!r}")
+        raise ValueError(f"{name} must be a number >= 0 or None, got {name}={tol!r}")
     return float(tol)
 
 

@@ -10,6 +10,7 @@ STOP_REASONS = {
     "epochs": "the epochs ran out",
     "converged": "Q converged: |Q_e − Q_{e−1}| < tol between the ends of epochs e−1 and e",
     "early_stopping": "the validation loss did not improve for `patience` epochs",
+    "w_converged": "w converged: no weight moved by w_tol or more over the last epoch",
     "callback": "a callback returned True",
     "interrupted": "KeyboardInterrupt (Ctrl-C)",
     "diverged": "the loss became NaN or infinite",
@@ -49,6 +50,14 @@ class History:
     lr: list = field(default_factory=list)
     stop_reason: str = ""
     best_epoch: int | None = None
+
+    def end_epoch(self, loss: float, accuracy, grad_norm_sums: dict, steps: int) -> None:
+        """Record an epoch: its mean loss, its accuracy, and its mean gradient norms
+        (``grad_norm_sums`` holds each parameter's norms added over ``steps`` steps)."""
+        self.loss.append(loss)
+        self.accuracy.append(accuracy)
+        for name, total in grad_norm_sums.items():
+            self.grad_norms[name].append(total / steps)
 
     @property
     def epochs(self) -> int:

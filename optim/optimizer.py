@@ -22,10 +22,12 @@ import numbers
 import numpy as np
 
 from stepgrad.autograd import Node
+from stepgrad.nn.by_name import by_name
 
 from . import rules
 
-__all__ = ["Optimizer", "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam"]
+__all__ = ["Optimizer", "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "OPTIMIZERS",
+           "get_optimizer"]
 
 
 def _check_number(name: str, x, *, positive: bool = False) -> float:
@@ -281,3 +283,12 @@ class Adam(Optimizer):
         super().__init__(params, lr=_check_number("lr", lr), betas=betas,
                          eps=_check_number("eps", eps),
                          weight_decay=_check_number("weight_decay", weight_decay))
+
+
+OPTIMIZERS = {c.__name__: c for c in (SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam)}
+
+
+def get_optimizer(name: str):
+    """The optimizer class named ``name``, matched as every name in stepgrad is
+    (:mod:`stepgrad.nn.by_name`: ``"adam"``, ``"RMSProp"``, ``"rmsprop"``)."""
+    return by_name("optimizer", name, OPTIMIZERS)

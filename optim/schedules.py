@@ -1,8 +1,10 @@
-"""Learning-rate schedules: μ as a function of the epoch, written into ``opt.lr``.
+"""Learning-rate schedules: μ as a function of the epoch (or step), written into ``opt.lr``.
 
 Each schedule is a pure function ``μ_e = f(μ₀, e)`` plus a small class that
-remembers μ₀ and the epoch and sets ``optimizer.lr`` when you call
-``step()`` (once per epoch, after the epoch's updates, as in PyTorch)::
+remembers μ₀ and the count e and sets ``optimizer.lr`` when you call
+``step()``: once per epoch, after the epoch's updates, as in PyTorch; or, made
+with ``by="step"``, after every gradient step (e then counts steps).
+``fit(..., schedule=sched)`` calls ``step()`` for you, at the schedule's unit::
 
     opt = SGD(model.parameters(), lr=0.1)
     sched = StepDecay(opt, step_size=10, gamma=0.5)
@@ -29,20 +31,25 @@ def exponential_decay(lr0: float, epoch: int, gamma: float) -> float:
 
 
 class Schedule:
-    """Base class: ``step()`` advances the epoch and sets ``optimizer.lr``.
+    """Base class: ``step()`` advances the count and sets ``optimizer.lr``.
 
     Attributes:
         optimizer: the optimizer whose ``lr`` is set.
+        by: ``"epoch"`` (``fit`` calls ``step()`` after each epoch) or ``"step"``
+            (after each gradient step).
         base_lr: μ₀, the optimizer's learning rate when the schedule was made.
-        epoch: how many times ``step()`` was called.
+        epoch: how many times ``step()`` was called (epochs or steps, as ``by``).
     """
 
-    def __init__(self, optimizer: Optimizer):
+    def __init__(self, optimizer: Optimizer, by: str = "epoch"):
         if not isinstance(optimizer, Optimizer):
             raise TypeError(
                 f"a schedule needs a stepgrad optimizer, got {type(optimizer).__name__}"
             )
+        if by not in ("epoch", "step"):
+            raise ValueError(f"by must be 'epoch' or 'step', got by={by!r}")
         self.optimizer = optimizer
+        self.by = by
         self.base_lr = optimizer.lr
         self.epoch = 0
 
@@ -69,16 +76,18 @@ class StepDecay(Schedule):
 
     Args:
         optimizer: the optimizer to drive.
-        step_size: epochs between decays, an integer >= 1.
+        step_size: epochs (or steps, with ``by="step"``) between decays, an integer >= 1.
         gamma: γ > 0, the factor (default 0.1).
+        by: ``"epoch"`` or ``"step"``: what e counts.
     """
 
-    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1):
+    def __init__(self, optimizer: Optimizer, step_size: int, gamma: float = 0.1,
+                 by: str = "epoch"):
         if isinstance(step_size, bool) or not isinstance(step_size, int) or step_size < 1:
             raise ValueError(f"step_size must be an integer >= 1, got step_size={step_size!r}")
         self.step_size = step_size
         self.gamma = _check_number("gamma", gamma, positive=True)
-        super().__init__(optimizer)
+        super().__init__(optimizer, by)
 
     def lr_at(self, epoch: int) -> float:
         return step_decay(self.base_lr, epoch, self.step_size, self.gamma)
@@ -89,12 +98,13 @@ class ExponentialDecay(Schedule):
 
     Args:
         optimizer: the optimizer to drive.
-        gamma: γ > 0, the factor per epoch.
+        gamma: γ > 0, the factor per epoch (or per step, with ``by="step"``).
+        by: ``"epoch"`` or ``"step"``: what e counts.
     """
 
-    def __init__(self, optimizer: Optimizer, gamma: float):
+    def __init__(self, optimizer: Optimizer, gamma: float, by: str = "epoch"):
         self.gamma = _check_number("gamma", gamma, positive=True)
-        super().__init__(optimizer)
+        super().__init__(optimizer, by)
 
     def lr_at(self, epoch: int) -> float:
         return exponential_decay(self.base_lr, epoch, self.gamma)

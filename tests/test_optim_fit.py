@@ -164,10 +164,12 @@ def test_divergence_stops_and_restores_finite_weights():
     assert all(np.all(np.isfinite(p.data)) for p in model.parameters())
 
 
-def test_a_callback_can_stop_training():
+def test_a_callback_stops_training_only_by_returning_true():
     X, Y = lecture_data()
     _, h = run(X, Y, epochs=10, callbacks=[lambda hist: None, lambda hist: hist.epochs == 2])
     assert h.stop_reason == "callback" and h.epochs == 2
+    _, h = run(X, Y, epochs=3, tol=None, callbacks=[lambda hist: 1.0, lambda hist: 1])
+    assert h.stop_reason == "epochs" and h.epochs == 3      # a number is not a stop signal
 
 
 def test_progress_bar_shows_epoch_q_and_validation_loss(capsys):
@@ -195,7 +197,11 @@ BAD = [
     ({"patience": 3}, ValueError, "needs validation"),
     ({"view": "graph"}, ValueError, "view='graph'"),
     ({"validation": X0}, ValueError, "a pair"),
-    ({"optimizer": "adam"}, TypeError, "got str"),
+    ({"optimizer": "adamm"}, ValueError, "unknown optimizer 'adamm'; valid names: SGD"),
+    ({"optimizer": 3}, TypeError, "got int"),
+    ({"w_tol": -1.0}, ValueError, "w_tol=-1.0"),
+    ({"callbacks": [3]}, TypeError, r"callbacks\[0\] is a int"),
+    ({"schedule": 0.5}, TypeError, "schedule must be a stepgrad.optim schedule"),
 ]
 
 
@@ -211,3 +217,125 @@ def test_an_optimizer_of_another_model_is_refused():
     with pytest.raises(ValueError, match="not parameters of the model"):
         fit(net(), X0, Y0, optimizer=SGD(other.parameters()), progress=False)
     assert math.isfinite(fit(net(), X0, Y0, epochs=1, progress=False).Q[-1])  # default SGD
+
+
+# --------------------------------------------------- targets, rules, warnings
+
+
+def test_class_index_targets_train_exactly_as_one_hot_rows():
+    X, Y = lecture_data(30)
+    labels = Y.argmax(axis=1)                                  # ints, shape (N,)
+    runs = []
+    for target in (labels, Y):
+        model = MLP([6, 5, 2], output="softmax", seed=0)
+        runs.append(fit(model, X, target, loss="cross_entropy", epochs=3, seed=0,
+                        optimizer=SGD(model.parameters(), lr=0.1), progress=False, tol=None))
+    assert runs[0].Q == runs[1].Q and runs[0].accuracy == runs[1].accuracy
+    model = MLP([6, 5, 2], output="softmax", seed=0)
+    h = fit(model, X, labels, loss="cross_entropy", epochs=3, seed=0, view="scalar",
+            optimizer=SGD(model.parameters(), lr=0.1), progress=False, tol=None)
+    np.testing.assert_allclose(h.Q, runs[0].Q, rtol=0, atol=1e-12)
+
+
+def test_cross_entropy_on_a_sigmoid_output_is_refused_with_the_fix():
+    X, Y = lecture_data(20)
+    with pytest.raises(ValueError, match='output="softmax"'):
+        fit(MLP([6, 5, 2], seed=0), X, Y.argmax(axis=1), loss="cross_entropy", progress=False)
+    with pytest.raises(ValueError, match="indices must be integers"):
+        fit(MLP([6, 5, 2], output="softmax", seed=0), X, Y.argmax(axis=1).astype(float),
+            loss="cross_entropy", progress=False)
+
+
+def test_names_of_losses_and_optimizers_match_in_any_case():
+    X, Y = lecture_data(20)
+    _, h = run(X, Y, loss="MSE", epochs=1)
+    assert math.isfinite(h.Q[-1])
+    model = net()
+    h = fit(model, X, Y, optimizer="Adam", epochs=1, progress=False)
+    assert h.lr == [1e-3]                                      # Adam's default μ
+
+
+def test_a_loss_returning_a_float_is_a_type_error_from_fit():
+    X, Y = lecture_data(10)
+    with pytest.raises(TypeError, match="the loss function returned a float, not a node"):
+        run(X, Y, loss=lambda a, y: float(((a.data - y) ** 2).mean()))
+
+
+def test_a_schedule_steps_by_epoch_or_by_step():
+    from stepgrad.optim import StepDecay
+
+    X, Y = lecture_data(20)
+    model = net()
+    opt = SGD(model.parameters(), lr=0.1)
+    h = fit(model, X, Y, optimizer=opt, schedule=StepDecay(opt, step_size=2, gamma=0.5),
+            epochs=5, tol=None, progress=False)
+    assert h.lr == pytest.approx([0.1, 0.1, 0.05, 0.05, 0.025])
+    model = net()
+    opt = SGD(model.parameters(), lr=0.1)
+    sched = StepDecay(opt, step_size=10, gamma=0.5, by="step")
+    h = fit(model, X, Y, optimizer=opt, schedule=sched, batch_size=4, epochs=4, tol=None,
+            progress=False)
+    assert sched.epoch == h.steps == 20 and h.lr == pytest.approx([0.1, 0.1, 0.05, 0.05])
+    assert opt.lr == pytest.approx(0.025)
+    with pytest.raises(ValueError, match="the schedule drives another optimizer"):
+        fit(net(), X, Y, schedule=StepDecay(opt, 2), progress=False)
+
+
+def test_training_stops_when_w_converges():
+    X, Y = lecture_data()
+    model = net()
+    h = fit(model, X, Y, optimizer=Adam(model.parameters(), lr=0.05), batch_size=None,
+            epochs=5000, tol=None, w_tol=1e-4, progress=False)
+    assert h.stop_reason == "w_converged" and h.epochs < 5000
+    before = model.state_dict()
+    fit(model, X, Y, optimizer=Adam(model.parameters(), lr=0.05), batch_size=None, epochs=1,
+        tol=None, progress=False)
+    assert max(np.abs(model.state_dict()[k] - before[k]).max() for k in before) > 0
+
+
+def test_a_saturating_learning_rate_gets_a_warning_naming_it():
+    X, Y = lecture_data()
+    model = net(seed=0)                 # all outputs thrown to 0 or 1, σ′ = 0: the loss sits at 1
+    with pytest.warns(RuntimeWarning, match=r"learning rate μ = 1e\+06 has likely saturated"):
+        h = fit(model, X, Y, optimizer=SGD(model.parameters(), lr=1e6), batch_size=None,
+                epochs=10, tol=None, progress=False)
+    assert h.stop_reason == "epochs" and all(math.isfinite(q) for q in h.Q)
+
+
+def test_a_good_run_gets_no_saturation_warning(recwarn):
+    X, Y = lecture_data()
+    model = net()
+    fit(model, X, Y, optimizer=Adam(model.parameters(), lr=0.05), batch_size=None,
+        epochs=30, tol=None, progress=False)
+    assert not [w for w in recwarn if "saturated" in str(w.message)]
+
+
+def test_live_calls_the_live_plot_after_each_epoch(monkeypatch):
+    live = pytest.importorskip("stepgrad.viz.live")
+    seen = []
+
+    class Recorder:
+        def __init__(self, model):
+            self.model = model
+
+        def __call__(self, history):
+            seen.append(history.epochs)
+
+    monkeypatch.setattr(live, "LiveTraining", Recorder)
+    X, Y = lecture_data(10)
+    run(X, Y, epochs=3, tol=None, live=True)
+    assert seen == [1, 2, 3]
+
+
+def test_fits_body_is_the_lectures_loop_in_about_40_lines():
+    import inspect
+
+    from stepgrad.optim.fit import fit as f
+
+    source = inspect.getsource(f)
+    body = source[source.index('"""', source.index('"""') + 3) + 3:].strip().splitlines()
+    assert len(body) <= 45, len(body)
+    text = "\n".join(body)
+    for line in ("select xᵢ", "forward, Lᵢ, backward", "w := w − μ·L′ᵢ(w)",
+                 "Q := λ·Lᵢ + (1 − λ)·Q", "until Q or w converges"):
+        assert line in text

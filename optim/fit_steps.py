@@ -1,0 +1,87 @@
+"""One step of :func:`~stepgrad.optim.fit`'s loop in each view, and the loss over a data set.
+
+A step is the lecture's forward phase, loss L_i and backward phase on the
+picked samples: :func:`tensor_step` runs them as one batch of Tensors,
+:func:`scalar_step` as one graph of Values per sample. Both return L_i as a
+float and the predictions as an array, and leave ∂L_i/∂w in the weights' ``.grad``.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from stepgrad.autograd import Node, no_grad, nsum
+
+__all__ = ["tensor_step", "scalar_step", "evaluate", "match_outputs", "Diverged",
+           "checked_loss"]
+
+
+class Diverged(Exception):
+    """The loss of a step was NaN or infinite: ``args == (loss, step)``."""
+
+
+def checked_loss(loss_fn, a, y):
+    """``loss_fn(a, y)``, refused with a TypeError unless it is a node of the graph."""
+    L = loss_fn(a, y)
+    if not isinstance(L, Node):
+        raise TypeError(f"the loss function returned a {type(L).__name__}, not a node of the "
+                        "graph, so there is nothing to differentiate: build it from the "
+                        "prediction with its ops (e.g. ((a - y) * (a - y)).mean()), "
+                        "not from a.data or float()")
+    return L
+
+
+def tensor_step(model, loss_fn, X, Y, idx):
+    """Forward the rows ``idx`` of X (all rows for None) as one Tensor batch, backward."""
+    a = model(X if idx is None else X[idx])
+    L = checked_loss(loss_fn, a, Y if idx is None else Y[idx])
+    value = L.item()
+    if math.isfinite(value):
+        L.backward()
+    return value, a.data
+
+
+def scalar_step(model, loss_fn, X, Y, idx):
+    """The same with each sample a graph of Values (the lecture's scalar view)."""
+    rows = range(len(X)) if idx is None else idx
+    losses, preds = [], []
+    for i in rows:
+        a = model.scalar_forward(X[i].tolist())
+        losses.append(checked_loss(loss_fn, a, Y[i]))
+        preds.append([v.data for v in a])
+    L = nsum(losses) * (1.0 / len(losses)) if len(losses) > 1 else losses[0]
+    if math.isfinite(L.data):
+        L.backward()
+    return L.data, np.array(preds)
+
+
+def evaluate(model, loss_fn, X, Y, view, correct=None):
+    """(mean loss, correct count or None) on (X, Y), in eval mode, recording nothing."""
+    model.eval()
+    try:
+        with no_grad():
+            if view == "tensor":
+                a = model(X)
+                value = checked_loss(loss_fn, a, Y).item()
+                a = a.data
+            else:
+                outs = [model.scalar_forward(x.tolist()) for x in X]
+                value = sum(checked_loss(loss_fn, o, y).data for o, y in zip(outs, Y)) / len(X)
+                a = np.array([[v.data for v in o] for o in outs])
+    finally:
+        model.train()
+    return value, (None if correct is None else correct(a, slice(None)))
+
+
+def match_outputs(model, X, Y):
+    """Y (N,) becomes (N, 1) when the model has one output (so losses see like shapes)."""
+    if Y.ndim == 1:
+        model.eval()
+        with no_grad():
+            out = model(X[:1])
+        model.train()
+        if out.data.shape[-1] == 1:
+            return Y[:, None]
+    return Y

@@ -1,0 +1,115 @@
+"""What :func:`~stepgrad.optim.fit` watches at the end of each epoch.
+
+:class:`EpochWatch` holds everything of the loop that is not the lecture's
+algorithm: the validation loss, the best weights so far (restored after
+early stopping, Ctrl-C or divergence), the stop tests ("until Q or w
+converges", patience, a callback's ``True``), the progress bar, and the
+saturation warning.
+"""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from tqdm.auto import tqdm
+
+from .fit_steps import evaluate
+
+__all__ = ["EpochWatch", "SATURATION_EPOCHS"]
+
+SATURATION_EPOCHS = 5  # flat epochs, above the initial Q, before fit warns
+
+
+class EpochWatch:
+    """The end-of-epoch bookkeeping and stop tests of one :func:`fit` run.
+
+    Args:
+        model, loss_fn, view: as fit's.
+        Q0: Q at the initial weights (the first "best" value without validation).
+        validation: ``(X_val, Y_val, correct)`` or None.
+        patience, tol, w_tol: fit's stop settings (None: that test is off).
+        callbacks: functions ``f(history)``; only a returned ``True`` stops.
+        optimizer: to name μ in the saturation warning.
+        progress: show a tqdm bar of ``epochs`` epochs.
+    """
+
+    def __init__(self, model, loss_fn, view, Q0, validation, patience, tol, w_tol, callbacks,
+                 optimizer, epochs, progress):
+        self.model, self.loss_fn, self.view = model, loss_fn, view
+        self.validation, self.patience, self.tol, self.w_tol = validation, patience, tol, w_tol
+        self.callbacks, self.optimizer = callbacks, optimizer
+        self.Q0 = Q0
+        value = Q0 if validation is None else evaluate(model, loss_fn, *validation[:2], view)[0]
+        self.best = {"epoch": 0, "state": model.state_dict(), "value": value}
+        self.weights = self.best["state"] if w_tol is not None else None
+        self.warned = False
+        self.bar = tqdm(total=epochs, desc="epoch", unit="epoch", disable=not progress,
+                        leave=True)
+
+    def end_epoch(self, epoch: int, h, steps_per_epoch: int) -> str | None:
+        """Record the epoch's validation loss and best weights; the stop reason or None."""
+        monitor = h.loss[-1]
+        if self.validation is not None:
+            Xv, Yv, correct = self.validation
+            monitor, hits = evaluate(self.model, self.loss_fn, Xv, Yv, self.view, correct)
+            h.val_loss.append(monitor)
+            h.val_accuracy.append(None if hits is None else hits / len(Xv))
+        if monitor < self.best["value"]:
+            self.best = {"epoch": epoch, "state": self.model.state_dict(), "value": monitor}
+        self.show(h)
+        self.warn_if_saturated(h)
+        stops = [cb(h) for cb in self.callbacks]  # every callback runs, every epoch
+        if any(r is True or r is np.True_ for r in stops):
+            return "callback"
+        if self.patience is not None and epoch - self.best["epoch"] >= self.patience:
+            return "early_stopping"
+        if self.tol is not None and epoch > 1 and \
+                abs(h.Q[-1] - h.Q[-1 - steps_per_epoch]) < self.tol:
+            return "converged"
+        if self.w_tol is not None and self.weights_settled():
+            return "w_converged"
+        return None
+
+    def weights_settled(self) -> bool:
+        """max |w_e − w_{e−1}| < w_tol over every weight, between the ends of two epochs."""
+        now = self.model.state_dict()
+        change = max(float(np.max(np.abs(now[k] - self.weights[k]), initial=0.0))
+                     for k in now)
+        self.weights = now
+        return change < self.w_tol
+
+    def warn_if_saturated(self, h) -> None:
+        """Warn once when the epoch loss rose above Q₀ and then stayed flat.
+
+        That is what a learning rate far too large does without overflowing:
+        the first steps throw u_h into σ's flat tails, where σ′ ≈ 0, and no
+        gradient is left to bring them back.
+        """
+        k = SATURATION_EPOCHS
+        if self.warned or len(h.loss) < k + 1:
+            return
+        last = np.asarray(h.loss[-(k + 1):])
+        flat = np.ptp(last) <= 1e-3 * max(abs(last.mean()), 1e-12)
+        if flat and last.min() > self.Q0:
+            self.warned = True
+            warnings.warn(f"fit: the loss rose from Q = {self.Q0:.4g} to {last[-1]:.4g} and "
+                          f"has not moved for {k} epochs: the learning rate μ = "
+                          f"{self.optimizer.lr:g} has likely saturated the network (units "
+                          "stuck where σ′ ≈ 0); try a learning rate 10 to 1000 times smaller",
+                          RuntimeWarning, stacklevel=4)
+
+    def show(self, h) -> None:
+        val = f", val_loss={h.val_loss[-1]:.4g}" if h.val_loss else ""
+        self.bar.set_postfix_str(f"Q={h.Q[-1]:.4g}{val}", refresh=False)
+        self.bar.update(1)
+
+    def finish(self, h, reason: str, restore_best: bool):
+        """Close the bar, restore the best weights where asked, and return ``h``."""
+        self.bar.close()
+        h.stop_reason = reason
+        if reason in ("interrupted", "diverged") or (restore_best and self.validation):
+            self.model.load_state_dict(self.best["state"])
+            h.best_epoch = self.best["epoch"]
+        self.model.zero_grad()
+        return h
