@@ -15,5 +15,7 @@ training.
 from .graph import GraphNode, draw, extract
 from .network import draw_mlp
 from .render import GraphvizMissing
+from .stepper import Frame, Stepper, step_through
 
-__all__ = ["draw", "extract", "GraphNode", "GraphvizMissing", "draw_mlp"]
+__all__ = ["draw", "extract", "GraphNode", "GraphvizMissing", "draw_mlp", "step_through",
+           "Stepper", "Frame"]

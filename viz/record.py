@@ -112,17 +112,24 @@ class Record:
         return None
 
 
-def replay(roots, *, keep: bool = False) -> Record:
+def replay(roots, *, keep: bool = False, run: bool = False) -> Record:
     """Run the engine's backward with an observer and record what it did.
 
     The seed of each root is its current ``grad`` (what ``backward()`` gave it).
     Leaves start from zero, so the record is one pass. Unless ``keep`` is true
     every node's ``grad`` is restored afterwards: the graph is left unchanged.
     Several roots (a model's outputs a₁…a_M) are seeded together through one
-    temporary Σ gᵢ·aᵢ node whose own step is not recorded.
+    temporary Σ gᵢ·aᵢ node whose own step is not recorded. With ``run``, a
+    single root whose backward has not run gets the seed 1 and keeps its
+    gradients (this *is* its backward pass).
     """
     if not backward_done(roots):
-        return Record()
+        if not (run and len(roots) == 1):
+            return Record()
+        keep = True
+        seeds = [1.0 if np.ndim(roots[0].data) == 0 else np.ones_like(roots[0].data)]
+    else:
+        seeds = [_copy(r.grad) for r in roots]
     nodes = graph_nodes(roots)
     saved = [(n, _copy(n.grad)) for n in nodes]
     record = Record(done=True)
@@ -142,7 +149,6 @@ def replay(roots, *, keep: bool = False) -> Record:
             record.by_edge[(id(step.node), slot)] = con
 
     top = None
-    seeds = [_copy(r.grad) for r in roots]
     try:
         for n in nodes:
             if n.op is None:

@@ -62,7 +62,10 @@ def number(x, fmt: str = ".4g") -> str:
     """One number, or an array's shape and first entries."""
     if x is None:
         return "–"
-    arr = np.asarray(x)
+    try:
+        arr = np.asarray(x, dtype=float)
+    except (TypeError, ValueError):
+        return type(x).__name__
     if arr.ndim == 0:
         return format(float(arr), fmt)
     text = np.array2string(arr, precision=3, threshold=6, edgeitems=2, separator=", ")
@@ -173,8 +176,9 @@ def legend(title: str, view: str, note: str = "") -> str:
 
 
 def to_digraph(scene, view, record, *, title, note="", fmt=".4g", rankdir="LR",
-               edge_labels=True, fills=None, texts=None, width=None) -> Picture:
-    """The DOT picture. ``fills``: box id → colour; ``texts``: (key, node id) → row text."""
+               edge_labels=True, fills=None, texts=None, keyed=None, width=None) -> Picture:
+    """The DOT picture. ``fills``: box id → colour; ``texts``: ``keyed(row key)`` → row
+    text, replacing the rows a stepper changes."""
     g = Picture(graph_attr={"rankdir": rankdir, "label": legend(title, view, note),
                             "labelloc": "t", "labeljust": "l", "fontname": "Helvetica",
                             "nodesep": "0.1", "ranksep": "0.25"},
@@ -190,7 +194,7 @@ def to_digraph(scene, view, record, *, title, note="", fmt=".4g", rankdir="LR",
     def emit_box(target, box):
         rows = _rows(box, view, record, fmt)
         if texts:
-            rows = [(texts.get((key[0], id(key[1])), t) if key else t, key) for t, key in rows]
+            rows = [(texts.get(keyed(key), t) if key else t, key) for t, key in rows]
         attrs = {"fillcolor": fills.get(box.id, FILL[box.kind]), "id": box.id}
         if box.formula:
             attrs["tooltip"] = box.formula

@@ -1,0 +1,174 @@
+"""The stepper's frames are the engine's own backward steps, with the engine's numbers."""
+
+import json
+import re
+
+import pytest
+
+from stepgrad.autograd import Value, dot, toposort
+from stepgrad.viz import step_through
+from stepgrad.viz.render import number
+
+
+def neuron():
+    x1, x2 = Value(2.0, label="x1"), Value(-1.0, label="x2")
+    w1, w2, w0 = Value(-0.5, label="w1"), Value(0.75, label="w2"), Value(0.4, label="w0")
+    u = dot([w1, w2], [x1, x2], bias=w0)
+    u.label = "u"
+    a = u.tanh()
+    a.label = "a"
+    L = 0.5 * (a - 0.5) ** 2
+    L.label = "L"
+    return L, {v.label: v for v in (x1, x2, w1, w2, w0, u, a)}
+
+
+def engine_steps(L):
+    steps = []
+    L.backward(observer=steps.append)
+    return steps
+
+
+def test_frames_are_the_engines_backward_steps_in_its_order():
+    L, _ = neuron()
+    expected = [s.node.op.name for s in engine_steps(neuron()[0])]
+    s = step_through(L)
+    assert len(s) == len(expected)
+    assert [s.frame(k).node.op.name for k in range(len(s))] == expected
+    for k in range(len(s)):
+        assert s.frame(k).box == s.scene.owner[id(s.record.steps[k].node)]
+
+
+def test_step_through_runs_backward_when_it_has_not_run():
+    L, v = neuron()
+    step_through(L)
+    L2, v2 = neuron()
+    L2.backward()
+    assert v["w1"].grad == v2["w1"].grad != 0
+
+
+def test_stepping_a_graph_after_backward_leaves_its_gradients_unchanged():
+    L, v = neuron()
+    L.backward()
+    before = {k: n.grad for k, n in v.items()}
+    step_through(L)
+    assert {k: n.grad for k, n in v.items()} == before
+
+
+def test_each_frames_arithmetic_is_the_nodes_actual_gradient():
+    L, v = neuron()
+    s = step_through(L)
+    for k in range(len(s)):
+        node = s.frame(k).node
+        assert f"∂L/∂{node.label or ''}" in s.text(k) or not node.label
+        assert f"= {number(node.grad)}   (" in s.text(k)  # the complete upstream
+    last = s.frame(len(s) - 1)
+    for name in ("x1", "x2", "w1", "w2", "w0"):
+        key = ("grad", s.index[id(v[name])])
+        assert last.texts[key] == f"grad {number(v[name].grad)}"
+        assert f"{name}.grad = {number(v[name].grad)}" in s.text(len(s) - 1)
+
+
+def test_gradients_read_not_computed_yet_until_a_step_reaches_them():
+    L, v = neuron()
+    s = step_through(L)
+    first = s.frame(0)
+    assert first.texts[("grad", s.index[id(v["x1"])])] == "grad not computed yet"
+    assert first.texts[("grad", s.index[id(L)])] == "grad 1"
+
+
+def test_finished_nodes_are_marked_and_the_parents_are_the_nodes_parents():
+    L, v = neuron()
+    s = step_through(L)
+    k = len(s) - 1
+    f = s.frame(k)
+    assert f.done == {s.frame(j).box for j in range(k)} - {f.box}
+    assert set(f.parents) == {s.scene.owner[id(p)] for p in f.node.parents}
+
+
+def test_lecture_notation_for_an_output_neuron():
+    L, v = neuron()
+    s = step_through(L)
+    k = next(k for k in range(len(s)) if s.frame(k).node is v["a"])
+    assert f"ε_1 = {number(v['a'].grad)}" in s.text(k)
+
+
+def test_a_reused_nodes_chain_rule_lists_each_edge_in_the_engines_order():
+    a = Value(3.0, label="a")
+    b = a + a
+    b.label = "b"
+    c = b * a
+    c.label = "c"
+    s = step_through(c)
+    text = s.explain(a)
+    assert text.splitlines()[1] == "  = ①∂L/∂c · ∂c/∂a + ②∂L/∂b · ∂b/∂a + ③∂L/∂b · ∂b/∂a"
+    assert text.endswith(f"= {number(a.grad)}") and a.grad == 2 * 3 + 3 * 2
+
+
+def test_forward_mode_steps_each_op_in_topological_order():
+    L, v = neuron()
+    s = step_through(L, mode="forward")
+    ops = [n for n in toposort(L) if n.op is not None]
+    assert [s.frame(k).node for k in range(len(s))] == ops
+    assert s.frame(0).node is v["u"]
+    u_key = ("data", s.index[id(v["u"])])
+    assert s.initial[u_key] == "data ?" and s.frame(0).texts[u_key] == f"data {number(v['u'].data)}"
+
+
+def test_frame_out_of_range_and_unknown_mode_are_refused():
+    L, _ = neuron()
+    with pytest.raises(IndexError, match="5 frames"):
+        step_through(L).frame(5)
+    with pytest.raises(ValueError, match="mode"):
+        step_through(L, mode="sideways")
+
+
+@pytest.mark.dot
+def test_frames_restyle_one_layout(monkeypatch):
+    import graphviz
+
+    calls = []
+    pipe = graphviz.Digraph.pipe
+    monkeypatch.setattr(graphviz.Digraph, "pipe", lambda *a, **k: calls.append(1) or pipe(*a, **k))
+    L, _ = neuron()
+    s = step_through(L)
+    svgs = [s.svg(k) for k in range(len(s))]
+    assert len(calls) == 1
+    assert len(set(svgs)) == len(s)
+    points = [re.findall(r'points="([^"]*)"', x) for x in svgs]
+    assert all(p == points[0] for p in points)  # the same geometry in every frame
+
+
+@pytest.mark.dot
+def test_save_html_holds_every_frame_and_refuses_to_overwrite(tmp_path):
+    L, _ = neuron()
+    s = step_through(L)
+    path = s.save_html(tmp_path / "steps.html")
+    page = path.read_text(encoding="utf-8")
+    data = json.loads(re.search(r'id="stepper-data">(.*?)</script>', page, re.S).group(1))
+    assert len(data["frames"]) == len(s)
+    assert "http://" not in page.replace("http://www.w3.org", "") and "https://" not in page
+    with pytest.raises(FileExistsError, match="overwrite=True"):
+        s.save_html(path)
+    s.save_html(path, overwrite=True)
+
+
+@pytest.mark.dot
+def test_save_frames_writes_one_svg_per_frame(tmp_path):
+    L, _ = neuron()
+    s = step_through(L)
+    paths = s.save_frames(tmp_path / "frames")
+    assert [p.name for p in paths] == [f"frame-{k:03d}.svg" for k in range(len(s))]
+    with pytest.raises(FileExistsError):
+        s.save_frames(tmp_path / "frames")
+
+
+@pytest.mark.dot
+def test_widget_shows_the_frame_its_slider_selects():
+    widgets = pytest.importorskip("ipywidgets")
+    L, _ = neuron()
+    s = step_through(L)
+    box = s.widget()
+    assert isinstance(box, widgets.VBox)
+    slider = box.children[0].children[3]
+    slider.value = 3
+    assert s.text(3).splitlines()[0] in box.children[2].value

@@ -1,0 +1,75 @@
+"""The stepper's exports: one self-contained HTML file, and one SVG file per frame.
+
+The HTML file holds the SVG laid out once, the frames as a small JSON record
+(what changes at each step) and a short script: no network access, no Python.
+← and → (or the buttons) step, Home and End jump, clicking a node shows its
+chain-rule expansion. Existing files are never overwritten silently: pass
+``overwrite=True``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .stepper import ACTIVE, CURRENT, DONE, PARENT
+from .svgframe import _tid
+
+__all__ = ["save_html", "save_frames", "html_text"]
+
+_ASSET = Path(__file__).with_name("assets") / "stepper.html"
+
+
+def _refuse(path: Path, overwrite: bool) -> None:
+    if path.exists() and not overwrite:
+        raise FileExistsError(f"{path} exists; pass overwrite=True to replace it")
+
+
+def frames_json(stepper) -> dict:
+    """The frames as the script needs them: ids, colours and the changed texts."""
+    lay = stepper.layout
+    frames = []
+    for k in range(len(stepper)):
+        f = stepper.frame(k)
+        frames.append({"cur": f.box, "par": list(f.parents), "edges": list(f.edges),
+                       "set": {_tid(key): v for key, v in stepper.deltas[k].items()},
+                       "panel": f.panel})
+    texts = {_tid(k): v for k, v in stepper.initial.items()}
+    fills = {key[1]: v for key, v in lay.original.items() if key[0] == "fill"}
+    strokes = {key[1]: v for key, v in lay.original.items() if key[0] in ("stroke", "estroke")}
+    explain = {b.id: stepper.explain(b.node) for b in stepper.scene.boxes.values()
+               if b.node is not None and b.kind != "constant"}
+    return {"frames": frames, "init": texts, "fills": fills, "strokes": strokes,
+            "explain": explain,
+            "colors": {"current": CURRENT, "parent": PARENT, "done": DONE, "active": ACTIVE}}
+
+
+def html_text(stepper, title: str = "stepgrad: backprop step by step") -> str:
+    """The HTML page as text."""
+    data = json.dumps(frames_json(stepper), ensure_ascii=False).replace("</", "<\\/")
+    page = _ASSET.read_text(encoding="utf-8")
+    svg = stepper.layout.tagged
+    svg = svg[svg.index("<svg"):]
+    return (page.replace("{{TITLE}}", title).replace("{{SVG}}", svg)
+            .replace("{{DATA}}", data).replace("{{N}}", str(len(stepper))))
+
+
+def save_html(stepper, path, overwrite: bool = False) -> Path:
+    """Write the page to ``path`` (refusing to replace a file unless ``overwrite``)."""
+    path = Path(path)
+    _refuse(path, overwrite)
+    path.write_text(html_text(stepper), encoding="utf-8")
+    return path
+
+
+def save_frames(stepper, folder, overwrite: bool = False) -> list:
+    """``frame-000.svg`` … in ``folder`` (made if missing); refuses to replace files."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    width = max(3, len(str(len(stepper) - 1)))
+    paths = [folder / f"frame-{k:0{width}d}.svg" for k in range(len(stepper))]
+    for p in paths:
+        _refuse(p, overwrite)
+    for k, p in enumerate(paths):
+        p.write_text(stepper.svg(k), encoding="utf-8")
+    return paths

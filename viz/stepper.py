@@ -1,0 +1,239 @@
+"""Backprop step by step: frames that are the engine's own backward steps.
+
+``step_through(L)`` records ``L.backward(observer=...)`` (:mod:`.record`); frame
+k is the engine's k-th :class:`~stepgrad.autograd.BackwardStep`:
+
+* the current node in **red**, the parents it hands gradients to in **amber**,
+  the nodes already finished in **green**;
+* each grad row shows what has been added so far (``not computed yet`` before);
+* an edge's ``∂ local ⇒ contribution`` appears at the step that adds it;
+* the text panel (:mod:`.explain`) writes the step's arithmetic with numbers.
+
+``mode="forward"`` steps the forward pass node by node in topological order.
+The layout is computed once (one ``dot`` call); a frame only restyles it
+(:mod:`.svgframe`). The frame logic (:meth:`Stepper.frame`) is a pure function
+of k; the Jupyter player (:mod:`.widget`) and the HTML export (:mod:`.html`) only
+show it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import explain
+from .record import as_roots, graph_nodes, replay
+from .graph import EDGE_LABELS_MAX
+from .render import FILL, _rows, edge_label, grad_text, to_digraph
+from .scene import build_scene
+from .svgframe import FrameSVG
+
+__all__ = ["Frame", "Stepper", "step_through", "CURRENT", "PARENT", "DONE"]
+
+CURRENT, PARENT, DONE, ACTIVE = "#fca5a5", "#fde68a", "#bbf7d0", "#dc2626"
+
+
+@dataclass(frozen=True)
+class Frame:
+    """What frame k shows: the current box, its parents' boxes, the finished
+    boxes, the active edges, every changing row's text (key → text), the panel."""
+
+    index: int
+    node: object
+    box: str
+    parents: tuple
+    done: frozenset
+    edges: tuple
+    texts: dict
+    panel: str
+
+
+def step_through(root, mode: str = "backward", *, collapse=None, expand=(), groups=None,
+                 rankdir: str = "LR", fmt: str = ".4g") -> Stepper:
+    """A :class:`Stepper` over the backward (or forward) pass of ``root``.
+
+    When ``root.backward()`` has not run yet this runs it (with the engine's
+    observer) and the gradients stay, as after ``L.backward()``; leaves start
+    from zero, as after ``zero_grad()``. When it has run, it is replayed and
+    every gradient is restored afterwards.
+    """
+    if mode not in ("backward", "forward"):
+        raise ValueError(f"step_through: mode must be 'backward' or 'forward', got {mode!r}")
+    return Stepper(as_roots(root), mode, collapse=collapse, expand=expand, groups=groups,
+                   rankdir=rankdir, fmt=fmt)
+
+
+class Stepper:
+    """Frames of one pass over a graph laid out once. ``len(stepper)`` frames."""
+
+    def __init__(self, roots, mode, *, collapse=None, expand=(), groups=None, rankdir="LR",
+                 fmt=".4g"):
+        self.roots, self.mode, self.fmt = roots, mode, fmt
+        self.record = replay(roots, run=True) if mode == "backward" else replay(roots)
+        self.scene = build_scene(roots, collapse=collapse, expand=expand, groups=groups)
+        self.rankdir = rankdir
+        order = graph_nodes(roots)
+        self.index = {id(n): i for i, n in enumerate(order)}
+        self._roles = explain.roles(self.scene.groups)
+        view = "backward" if mode == "backward" else "forward"
+        self.view = view
+        if mode == "backward":
+            self.nodes = [s.node for s in self.record.steps]
+        else:
+            self.nodes = [n for n in order if n.op is not None]
+        self._rows = {}  # box id -> [(final text, key)]
+        for box in self.scene.boxes.values():
+            rows = [(t, self._key(k)) for t, k in _rows(box, view, self.record, fmt) if k]
+            self._rows[box.id] = [r for r in rows if r[1] in self._dynamic_keys()]
+        labelled = mode == "backward" and len(self.scene.edges) <= EDGE_LABELS_MAX
+        self._edges = {e.id: edge_label(e, self.record, self._counts(), fmt)
+                       for e in self.scene.edges} if labelled else {}
+        self.initial = self._initial()
+        self.deltas = [self._delta(k) for k in range(len(self.nodes))]
+        self._layout = None
+
+    # ------------------------------------------------------------ frames
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    def _key(self, key):
+        return (key[0], self.index[id(key[1])])
+
+    def _counts(self):
+        return {k: len(v) for k, v in self.record.into.items()}
+
+    def _dynamic_keys(self):
+        if not hasattr(self, "_dyn"):
+            if self.mode == "backward":
+                self._dyn = {("grad", i) for i in self.index.values()}
+            else:
+                self._dyn = {("data", self.index[id(n)]) for n in self.nodes}
+        return self._dyn
+
+    def _initial(self) -> dict:
+        texts = {}
+        for rows in self._rows.values():
+            for text, key in rows:
+                texts[key] = ("grad not computed yet" if key[0] == "grad" else
+                              text.rsplit(" ", 1)[0] + " ?")
+        for eid in self._edges:
+            texts[("edge", eid)] = ""
+        return texts
+
+    def _delta(self, k: int) -> dict:
+        node = self.nodes[k]
+        if self.mode == "forward":
+            key = ("data", self.index[id(node)])
+            return dict((kk, t) for rows in self._rows.values() for t, kk in rows if kk == key)
+        step = self.record.steps[k]
+        changed = {}
+        for p in ([node] if k == 0 else []) + list(step.parents):
+            key = ("grad", self.index[id(p)])
+            if key in self.initial:  # a row that is drawn
+                changed[key] = grad_text(p, self.record, self.fmt, upto=k + 1)
+        for e in self.scene.edges:
+            if any(path[-1][0] is node for path in e.paths):
+                changed[("edge", e.id)] = self._edges[e.id]
+        return changed
+
+    def frame(self, k: int) -> Frame:
+        """Frame ``k`` (0 ≤ k < len): a pure function of the record."""
+        if not 0 <= k < len(self):
+            raise IndexError(f"frame {k}: the stepper has {len(self)} frames (0…{len(self) - 1})")
+        texts = dict(self.initial)
+        for d in self.deltas[:k + 1]:
+            texts.update(d)
+        owner = self.scene.owner
+        node = self.nodes[k]
+        box = owner[id(node)]
+        parents = tuple(dict.fromkeys(owner[id(p)] for p in node.parents
+                                      if id(p) in owner and owner[id(p)] != box))
+        done = frozenset(owner[id(n)] for n in self.nodes[:k]) - {box}
+        edges = tuple(e.id for e in self.scene.edges
+                      if any(c is node for path in e.paths for c, _ in path))
+        return Frame(k, node, box, parents, done, edges, texts, self._panel(k))
+
+    def _panel(self, k: int) -> str:
+        node = self.nodes[k]
+        if self.mode == "forward":
+            return explain.explain_forward(node, k, len(self))
+        return explain.explain_step(self.record.steps[k], self.record, len(self),
+                                    self._roles.get(id(node)))
+
+    def text(self, k: int) -> str:
+        """The text panel of frame k: the step's arithmetic with its numbers."""
+        return self.frame(k).panel
+
+    def explain(self, node) -> str:
+        """∂L/∂node as the sum of one term per edge, with the engine's numbers."""
+        return explain.explain_node(node, self.record)
+
+    # ------------------------------------------------------------ pictures
+
+    def digraph(self):
+        """The picture laid out for stepping (each changing row at its widest text)."""
+        texts = {}
+        for rows in self._rows.values():
+            for text, key in rows:
+                texts[key] = max(text, self.initial[key], key=len)
+        title = ("Backward pass, step by step: grad = ∂L/∂node" if self.mode == "backward"
+                 else "Forward pass, step by step")
+        g = to_digraph(self.scene, self.view, self.record, title=title, fmt=self.fmt,
+                       rankdir=self.rankdir, edge_labels=bool(self._edges),
+                       texts=texts, keyed=self._key)
+        return g, texts
+
+    @property
+    def layout(self) -> FrameSVG:
+        """The one layout (one ``dot`` call, made on first use)."""
+        if self._layout is None:
+            g, texts = self.digraph()
+            svg = g.pipe(format="svg").decode()
+            rows = {b: [(texts[k], k) for _, k in r] for b, r in self._rows.items()}
+            for eid, label in self._edges.items():
+                rows[eid] = [(label, ("edge", eid))]
+            self._layout = FrameSVG(svg, rows)
+        return self._layout
+
+    def styles(self, frame: Frame) -> dict:
+        """The restyling of a frame: span key → value (fills, strokes, texts)."""
+        values = dict(frame.texts)
+        for b in frame.done:
+            values[("fill", b)] = DONE
+        for b in frame.parents:
+            values[("fill", b)] = PARENT
+        values[("fill", frame.box)] = CURRENT
+        values[("stroke", frame.box)] = "#b91c1c"
+        values[("width", frame.box)] = "3"
+        for e in frame.edges:
+            values[("estroke", e)] = ACTIVE
+            values[("ewidth", e)] = "2.5"
+        return values
+
+    def svg(self, k: int) -> str:
+        """Frame k as SVG text: the one layout, restyled."""
+        return self.layout.render(self.styles(self.frame(k)))
+
+    def widget(self):
+        """The Jupyter player: previous, next, play, a slider, the panel."""
+        from .widget import player
+
+        return player(self)
+
+    def save_html(self, path, overwrite: bool = False):
+        """One self-contained HTML file (see :mod:`.html`); returns its path."""
+        from .html import save_html
+
+        return save_html(self, path, overwrite=overwrite)
+
+    def save_frames(self, folder, overwrite: bool = False) -> list:
+        """Every frame as its own SVG file, ``frame-000.svg`` …; returns the paths."""
+        from .html import save_frames
+
+        return save_frames(self, folder, overwrite=overwrite)
+
+    def __repr__(self) -> str:
+        return f"Stepper({self.mode}, {len(self)} frames, {len(self.scene.boxes)} boxes)"
+
+
+__all__ += ["FILL"]
