@@ -21,8 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import explain
-from .record import as_roots, graph_nodes, replay
 from .graph import EDGE_LABELS_MAX
+from .record import as_roots, graph_nodes, replay
 from .render import FILL, _rows, edge_label, grad_text, to_digraph
 from .scene import build_scene
 from .svgframe import FrameSVG
