@@ -172,3 +172,14 @@ def test_widget_shows_the_frame_its_slider_selects():
     slider = box.children[0].children[3]
     slider.value = 3
     assert s.text(3).splitlines()[0] in box.children[2].value
+
+
+def test_a_graph_with_many_edges_steps_without_edge_labels():
+    from stepgrad.nn import MLP, half_sse
+
+    model = MLP([6, 9, 2], seed=0)
+    L = half_sse(model([0.1, 0.2, -0.3, 0.4, 0.5, -0.6]), [1.0, 0.0], reduction="sum")
+    s = step_through(L)
+    assert len(s) == len(engine_steps(half_sse(model([0.1, 0.2, -0.3, 0.4, 0.5, -0.6]),
+                                               [1.0, 0.0], reduction="sum")))
+    assert not any(k[0] == "edge" for k in s.frame(len(s) - 1).texts)

@@ -132,7 +132,7 @@ class Stepper:
             if key in self.initial:  # a row that is drawn
                 changed[key] = grad_text(p, self.record, self.fmt, upto=k + 1)
         for e in self.scene.edges:
-            if any(path[-1][0] is node for path in e.paths):
+            if e.id in self._edges and any(path[-1][0] is node for path in e.paths):
                 changed[("edge", e.id)] = self._edges[e.id]
         return changed
 
