@@ -14,13 +14,25 @@ Or the caller passes explicit groups, ``{"title": [nodes, ...]}``.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 
-from stepgrad.autograd import ops
+__all__ = ["Neuron", "Group", "find_groups", "op_class"]
 
-__all__ = ["Neuron", "Group", "find_groups"]
 
-_DOT = getattr(ops, "Dot", None)
+def op_class(name: str):
+    """The engine's op class ``name`` (``"Dot"``, ``"Add"``), wherever the op table keeps it."""
+    for module in ("ops", "nary_ops", "tensor_ops"):
+        try:
+            mod = importlib.import_module(f"stepgrad.autograd.{module}")
+        except ImportError:
+            continue
+        if isinstance(getattr(mod, name, None), type):
+            return getattr(mod, name)
+    return None
+
+
+_DOT = op_class("Dot")
 
 
 @dataclass(eq=False)

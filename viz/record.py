@@ -112,24 +112,24 @@ class Record:
         return None
 
 
-def replay(roots, *, keep: bool = False, run: bool = False) -> Record:
+def replay(roots, *, run: bool = False) -> Record:
     """Run the engine's backward with an observer and record what it did.
 
     The seed of each root is its current ``grad`` (what ``backward()`` gave it).
-    Leaves start from zero, so the record is one pass. Unless ``keep`` is true
-    every node's ``grad`` is restored afterwards: the graph is left unchanged.
+    A replay starts the leaves from zero, so the record is one pass, and
+    restores every node's ``grad`` afterwards: the graph is left unchanged.
     Several roots (a model's outputs a₁…a_M) are seeded together through one
     temporary Σ gᵢ·aᵢ node whose own step is not recorded. With ``run``, a
     single root whose backward has not run gets the seed 1 and keeps its
-    gradients (this *is* its backward pass).
+    gradients: this *is* its backward pass, leaves accumulating as always.
     """
     if not backward_done(roots):
         if not (run and len(roots) == 1):
             return Record()
-        keep = True
         seeds = [1.0 if np.ndim(roots[0].data) == 0 else np.ones_like(roots[0].data)]
     else:
         seeds = [_copy(r.grad) for r in roots]
+    keep = not backward_done(roots)
     nodes = graph_nodes(roots)
     saved = [(n, _copy(n.grad)) for n in nodes]
     record = Record(done=True)
@@ -151,7 +151,7 @@ def replay(roots, *, keep: bool = False, run: bool = False) -> Record:
     top = None
     try:
         for n in nodes:
-            if n.op is None:
+            if n.op is None and not keep:  # a replay counts one pass; restored below
                 n.zero_grad()
         if len(roots) == 1:
             roots[0].backward(seeds[0], observer=observe)

@@ -19,15 +19,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from stepgrad.autograd import ops
-
-from .groups import explicit_groups, find_groups
+from .groups import explicit_groups, find_groups, op_class
 from .record import graph_nodes
 
 __all__ = ["Box", "Edge", "Scene", "build_scene"]
 
-_ADD, _MUL = getattr(ops, "Add", None), getattr(ops, "Mul", None)
-_POWC = getattr(ops, "PowConst", None)
+_ADD, _MUL, _POWC = op_class("Add"), op_class("Mul"), op_class("PowConst")
 
 
 @dataclass(eq=False)
