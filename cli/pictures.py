@@ -47,12 +47,21 @@ def _draw(root, view: str):
     return draw(root, grads=(view == "backward"))  # before draw(view=...) existed
 
 
-def _write_svg(digraph, path: Path) -> None:
+def _dot_missing() -> tuple:
+    """The exceptions that mean Graphviz's ``dot`` is not installed."""
     import graphviz
 
     try:
+        from stepgrad.viz import GraphvizMissing
+    except ImportError:  # before viz had its own
+        return (graphviz.ExecutableNotFound,)
+    return (graphviz.ExecutableNotFound, GraphvizMissing)
+
+
+def _write_svg(digraph, path: Path) -> None:
+    try:
         svg = digraph.pipe(format="svg")
-    except graphviz.ExecutableNotFound:
+    except _dot_missing():
         raise CLIError(f"Graphviz's dot program is missing (it draws the graphs); install it "
                        f"with: {DOT_INSTALL}") from None
     Path(path).write_bytes(svg)
@@ -76,7 +85,15 @@ def write_stepper_html(L, path: Path) -> str | None:
         from stepgrad.viz import step_through
     except ImportError:
         return "the backprop stepper (stepgrad.viz.step_through) is not in this version"
-    step_through(L).save_html(str(path))
+    stepper = step_through(L)
+    try:
+        if "overwrite" in inspect.signature(stepper.save_html).parameters:
+            stepper.save_html(path, overwrite=True)  # the command refused already, without --force
+        else:
+            stepper.save_html(path)
+    except _dot_missing():
+        raise CLIError(f"Graphviz's dot program is missing (it lays out the stepper's graph); "
+                       f"install it with: {DOT_INSTALL}") from None
     return None
 
 
