@@ -42,24 +42,22 @@ def _positive_int(text: str) -> int:
     return n
 
 
-def _positive_float(text: str) -> float:
+def _number(text: str, ok, expected: str) -> float:
     try:
         x = float(text)
     except ValueError:
         x = float("nan")
-    if not 0 < x < float("inf"):
-        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}")
+    if not ok(x):
+        raise argparse.ArgumentTypeError(f"expected {expected}, got {text!r}")
     return x
+
+
+def _positive_float(text: str) -> float:
+    return _number(text, lambda x: 0 < x < float("inf"), "a number > 0")
 
 
 def _fraction(text: str) -> float:
-    try:
-        x = float(text)
-    except ValueError:
-        x = -1.0
-    if not 0 <= x < 1:
-        raise argparse.ArgumentTypeError(f"expected a fraction in [0, 1), got {text!r}")
-    return x
+    return _number(text, lambda x: 0 <= x < 1, "a fraction in [0, 1)")
 
 
 def _batch_size(text: str):
