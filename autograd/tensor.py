@@ -190,8 +190,13 @@ class Tensor(Operators):
         self._grad = value
 
     def zero_grad(self) -> None:
-        """Zero the gradient (and that of the leaf Values :meth:`scalars` gave)."""
-        self._grad = np.zeros_like(self.data)
+        """Zero the gradient in place (a buffer kept across steps), and that of
+        the leaf Values :meth:`scalars` gave."""
+        g = self._grad
+        if g is not None and g.shape == self.data.shape and g.flags.writeable:
+            g.fill(0.0)
+        else:
+            self._grad = np.zeros_like(self.data)
         if self._view is not None:
             self._view.zero_grad()
 
