@@ -38,10 +38,11 @@ def test_outside_jupyter_it_does_nothing():
 
 
 def test_the_throttle_keeps_drawing_within_max_share():
-    assert should_draw(spent=0.0, cost=0.3, elapsed=2.7, max_share=0.1)
-    assert not should_draw(spent=0.0, cost=0.3, elapsed=2.6, max_share=0.1)
-    assert not should_draw(spent=1.0, cost=0.3, elapsed=10.0, max_share=0.1)
-    assert should_draw(spent=1.0, cost=0.3, elapsed=12.7, max_share=0.1)
+    assert should_draw(spent=0.0, cost=0.25, elapsed=2.5, max_share=0.1)
+    assert not should_draw(spent=0.0, cost=0.25, elapsed=2.4, max_share=0.1)
+    # 1 s drawn in 10 s: 9 s of training allow 0.9 s in all, not 1.25 s
+    assert not should_draw(spent=1.0, cost=0.25, elapsed=10.0, max_share=0.1)
+    assert should_draw(spent=1.0, cost=0.25, elapsed=13.5, max_share=0.1)
 
 
 def test_it_draws_only_when_the_throttle_allows_and_finish_draws_the_last_epoch():

@@ -10,7 +10,7 @@ Outside Jupyter it does nothing: fit's progress bar is the view there.
 Drawing is throttled so that it costs at most ``max_share`` (10 %) of the
 training time: after each epoch it redraws only if the time spent drawing so
 far, plus the measured cost of one more drawing, stays within ``max_share`` of
-the time since training started (since the LiveTraining was made). A short
+the time spent training since it started (since the LiveTraining was made). A short
 run may therefore show its first picture late; the last epoch is drawn when
 the cell ends (or call :meth:`LiveTraining.finish`).
 """
@@ -39,12 +39,13 @@ def in_notebook() -> bool:
 
 
 def should_draw(spent: float, cost: float, elapsed: float, max_share: float) -> bool:
-    """The throttle: draw if (spent + cost) / (elapsed + cost) ≤ max_share.
+    """The throttle: draw if, after one more drawing, drawing ≤ max_share × training time.
 
-    ``spent``: seconds drawing so far; ``cost``: what one more drawing is expected
-    to take; ``elapsed``: seconds since training started, drawings included.
+    ``spent``: seconds spent drawing so far; ``cost``: what one more drawing is
+    expected to take; ``elapsed``: seconds since training started, drawings
+    included (so the training time is ``elapsed − spent``).
     """
-    return spent + cost <= max_share * (elapsed + cost)
+    return spent + cost <= max_share * (elapsed - spent)
 
 
 class LiveTraining:
