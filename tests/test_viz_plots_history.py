@@ -68,3 +68,13 @@ def test_regression_without_schedule_is_one_panel():
 def test_an_empty_history_says_so():
     with pytest.raises(ValueError, match="no completed epoch"):
         plot_history(History(lam=0.1))
+
+
+def test_importing_stepgrad_viz_does_not_import_matplotlib():
+    import subprocess
+    import sys
+
+    code = ("import sys, stepgrad.viz, stepgrad.viz.network, stepgrad.viz.live; "
+            "print('matplotlib' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
