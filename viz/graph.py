@@ -89,8 +89,9 @@ def draw(root, view: str = "backward", *, collapse=None, expand=(), groups=None,
             raise ValueError(
                 f"draw: the graph has {size} nodes; laying it out would take many seconds. "
                 f"Draw a smaller expression, or pass max_nodes=None to draw it anyway")
-        neurons = sum(len(g.children) for g in scene.groups if g.kind == "layer")
-        collapse = "layer" if neurons > max_nodes // 10 else "neuron"
+        neurons = [c for g in scene.groups for c in (g.children or [g]) if c.neuron]
+        left = size - sum(len(c.members) - 1 for c in neurons)  # boxes once collapsed
+        collapse = "neuron" if left <= max_nodes else "layer"
         note = (f"{size} nodes: collapsed by {collapse} (collapse=None, max_nodes=None "
                 f"draws every node)")
     scene = build_scene(roots, collapse=collapse, expand=expand, groups=groups)
