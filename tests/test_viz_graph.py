@@ -168,3 +168,17 @@ def test_scalar_view_weights_are_drawn_as_leaves_without_their_tensor():
     assert "w00" in src and "w10" in src
     assert "(2, 2)" not in src
     assert src.count('fillcolor="#dbeafe"') == 4  # two weights and two inputs, as leaves
+
+
+def test_a_fused_dot_expands_into_its_products_and_their_sum_with_the_engines_numbers():
+    L, a, (x1, x2, w1, w2, w0) = neuron()
+    L.backward()
+    src = draw(L, expand_fused=True).source
+    products = re.findall(r"^\s*n\d+p\d \[label=<<B>×</B><BR ALIGN=\"LEFT\"/>data ([^<]*)<", src,
+                          re.M)
+    assert products == [f"{w1.data * x1.data:.4g}", f"{w2.data * x2.data:.4g}"]
+    u = a.parents[0]
+    assert src.count(f'label="∂ 1 ⇒ {u.grad:.4g}"') == 3  # two products and the bias into Σ
+    assert f'label="∂ 2 ⇒ {w1.grad:.4g}"' in src  # w1 → w1·x1 carries the Dot step's numbers
+    assert "Σw·x" not in src and "<B>Σ +w₀</B>" in src
+    assert "Σw·x" in draw(L).source  # by default the fused node is one box

@@ -44,7 +44,8 @@ def extract(root) -> list[GraphNode]:
 
 def draw(root, view: str = "backward", *, collapse=None, expand=(), groups=None,
          rankdir: str = "LR", fmt: str = ".4g", edge_labels=None, max_nodes=MAX_NODES,
-         highlight=(), check: bool = False, title: str | None = None, grads=None):
+         highlight=(), check: bool = False, title: str | None = None, grads=None,
+         expand_fused: bool = False):
     """The graph of ``root`` as a ``graphviz.Digraph``.
 
     Args:
@@ -69,6 +70,8 @@ def draw(root, view: str = "backward", *, collapse=None, expand=(), groups=None,
         check: compare each leaf's gradient with central differences and
             colour the leaf by its relative error (:mod:`.check`), the worst named.
         title: replaces the default title.
+        expand_fused: draw each fused Σw·x node as its products w_f·x_f and
+            their sum (display only: the engine's numbers, one Dot step).
         grads: the older spelling of ``view``: ``grads=False`` is ``view="forward"``.
 
     Raises:
@@ -94,7 +97,8 @@ def draw(root, view: str = "backward", *, collapse=None, expand=(), groups=None,
         collapse = "neuron" if left <= max_nodes else "layer"
         note = (f"{size} nodes: collapsed by {collapse} (collapse=None, max_nodes=None "
                 f"draws every node)")
-    scene = build_scene(roots, collapse=collapse, expand=expand, groups=groups)
+    scene = build_scene(roots, collapse=collapse, expand=expand, groups=groups,
+                        expand_fused=expand_fused)
     record = replay(roots) if view == "backward" else replay([])
     fills = {}
     if check:

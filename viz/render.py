@@ -26,7 +26,8 @@ __all__ = ["Picture", "GraphvizMissing", "INSTALL", "number", "to_digraph", "gra
            "circled", "FILL"]
 
 INSTALL = "sudo apt-get install -y graphviz"
-FILL = {"leaf": "#dbeafe", "constant": "#e5e7eb", "result": "#ffffff", "neuron": "#fef3c7",
+FILL = {"leaf": "#dbeafe", "constant": "#e5e7eb", "result": "#ffffff", "product": "#ffffff",
+        "neuron": "#fef3c7",
         "layer": "#fde68a"}
 CLUSTER = {"neuron": "#fbbf24", "layer": "#9ca3af", "loss": "#f472b6", "group": "#60a5fa"}
 NOT_YET = "not computed yet"
@@ -107,9 +108,10 @@ def _rows(box, view, record, fmt):
     elif box.kind == "neuron":
         n = box.group.neuron
         name = n.out.label or title
-        rows = [(f"{name} = {box.op}(u)" if box.op else f"{name} = Σw·x", None)]
+        u = n.dot.label or "u"
+        rows = [(f"{name} = {box.op}({u})" if box.op else f"{name} = Σw·x", None)]
         if n.act is not None:
-            rows.append((f"u = {number(n.dot.data, fmt)}", ("data", n.dot)))
+            rows.append((f"{u} = {number(n.dot.data, fmt)}", ("data", n.dot)))
         rows.append((f"{name} = {number(n.out.data, fmt)}", ("data", n.out)))
         if view == "backward":
             rows.append((grad_text(n.out, record, fmt, terms=False), ("grad", n.out)))
@@ -121,6 +123,11 @@ def _rows(box, view, record, fmt):
             rows.append((text, ("data", o)))
             if view == "backward":
                 rows.append(("  " + grad_text(o, record, fmt, terms=False), ("grad", o)))
+        return rows
+    elif box.kind == "product":  # one term w·x of an expanded Σw·x: its grad is ∂L/∂u
+        rows = [(box.op, None), (f"data {number(box.value, fmt)}", None)]
+        if view == "backward":
+            rows.append((grad_text(box.node, record, fmt, terms=False), ("grad", box.node)))
         return rows
     else:
         head = title
@@ -142,8 +149,11 @@ def html_label(rows) -> str:
 
 def edge_label(edge, record, parents_count, fmt=".4g") -> str:
     """``② ∂ local ⇒ contribution`` for one path; ``⇒ Σ`` when several merge."""
+    if edge.through is not None:
+        step = record.step_of(edge.through)
+        return "" if step is None else f"∂ 1 ⇒ {number(step.upstream, fmt)}"
     cons = [record.by_edge.get((id(p[-1][0]), p[-1][1])) for p in edge.paths]
-    if any(c is None for c in cons):
+    if not cons or any(c is None for c in cons):
         return ""
     if len(cons) > 1:
         return f"⇒ {number(sum(c.value for c in cons), fmt)}"
@@ -220,6 +230,11 @@ def to_digraph(scene, view, record, *, title, note="", fmt=".4g", rankdir="LR",
     for b, box in scene.boxes.items():
         if b not in in_cluster:
             emit_box(g, box)
+    for k, stack in enumerate(scene.stacks):  # keep x₁…x_F in reading order
+        with g.subgraph(name=f"stack_{k}") as st:
+            st.attr(rank="same")
+            for a, b in zip(stack, stack[1:]):
+                st.edge(a, b, style="invis")
     counts = {k: len(v) for k, v in record.into.items()}
     for e in scene.edges:
         attrs = {"id": e.id}

@@ -57,6 +57,7 @@ class Edge:
     src: str
     dst: str
     paths: list
+    through: object = None  # an expanded fused node: the edge carries ∂L/∂node × 1
 
 
 @dataclass
@@ -68,6 +69,8 @@ class Scene:
     order: list  # the engine nodes, in toposort order
     groups: list
     collapsed: str | None = None
+    stacks: list = field(default_factory=list)  # box ids drawn one under the other
+    extras: dict = field(default_factory=dict)  # box id -> display-only boxes beside it
 
     def box_of(self, node) -> Box | None:
         bid = self.owner.get(id(node))
@@ -130,8 +133,12 @@ def _negative(x) -> bool:
         return False
 
 
-def build_scene(roots, *, collapse=None, expand=(), groups=None) -> Scene:
-    """The boxes, edges and clusters of the graph behind ``roots``."""
+def build_scene(roots, *, collapse=None, expand=(), groups=None,
+                expand_fused: bool = False) -> Scene:
+    """The boxes, edges and clusters of the graph behind ``roots``.
+
+    ``expand_fused`` draws each Σw·x as its products and their sum (:mod:`.unfuse`).
+    """
     order = graph_nodes(roots)
     index = {id(n): i for i, n in enumerate(order)}
     consumers: dict = {}
@@ -183,7 +190,12 @@ def build_scene(roots, *, collapse=None, expand=(), groups=None) -> Scene:
     scene = Scene(boxes, edges, [], owner, order, found)
     if collapse is not None:
         _collapse(scene, collapse, expand)
+    if expand_fused:
+        from .unfuse import unfuse
+
+        unfuse(scene)
     scene.clusters = _clusters(scene)
+    scene.stacks = _stacks(scene)
     for k, e in enumerate(scene.edges):
         e.id = f"e{k}"
     return scene
@@ -236,8 +248,8 @@ def _collapse(scene, collapse, expand):
 def _clusters(scene) -> list:
     """(group, box ids, sub-clusters) for every group that is not one collapsed box."""
     def boxes(g):
-        return list(dict.fromkeys(scene.owner[id(m)] for m in g.all_members()
-                                  if id(m) in scene.owner))
+        ids = dict.fromkeys(scene.owner[id(m)] for m in g.all_members() if id(m) in scene.owner)
+        return [x for b in ids for x in [*scene.extras.get(b, ()), b]]
 
     out = []
     for g in scene.groups:
@@ -256,3 +268,15 @@ def _clusters(scene) -> list:
                 subs.append((c, ids, []))
         out.append((g, direct, subs))
     return out
+
+
+def _stacks(scene) -> list:
+    """The first layer's leaf inputs x₁…x_F, in order (they are in no cluster)."""
+    stacks = []
+    layers = [g for g in scene.groups if g.kind == "layer"]
+    if layers:
+        first = layers[0].children[0].neuron.inputs
+        ids = [scene.owner.get(id(x)) for x in first]
+        if all(b is not None and scene.boxes[b].kind == "leaf" for b in ids):
+            stacks.append(list(dict.fromkeys(ids)))
+    return [s for s in stacks if len(s) > 1]

@@ -48,28 +48,30 @@ class Frame:
 
 
 def step_through(root, mode: str = "backward", *, collapse=None, expand=(), groups=None,
-                 rankdir: str = "LR", fmt: str = ".4g") -> Stepper:
+                 rankdir: str = "LR", fmt: str = ".4g", expand_fused: bool = False) -> Stepper:
     """A :class:`Stepper` over the backward (or forward) pass of ``root``.
 
     When ``root.backward()`` has not run yet this runs it (with the engine's
     observer) and the gradients stay, as after ``L.backward()``; leaves start
     from zero, as after ``zero_grad()``. When it has run, it is replayed and
-    every gradient is restored afterwards.
+    every gradient is restored afterwards. ``collapse``, ``expand``,
+    ``groups`` and ``expand_fused`` are those of :func:`~.graph.draw`.
     """
     if mode not in ("backward", "forward"):
         raise ValueError(f"step_through: mode must be 'backward' or 'forward', got {mode!r}")
     return Stepper(as_roots(root), mode, collapse=collapse, expand=expand, groups=groups,
-                   rankdir=rankdir, fmt=fmt)
+                   rankdir=rankdir, fmt=fmt, expand_fused=expand_fused)
 
 
 class Stepper:
     """Frames of one pass over a graph laid out once. ``len(stepper)`` frames."""
 
     def __init__(self, roots, mode, *, collapse=None, expand=(), groups=None, rankdir="LR",
-                 fmt=".4g"):
+                 fmt=".4g", expand_fused=False):
         self.roots, self.mode, self.fmt = roots, mode, fmt
         self.record = replay(roots, run=True) if mode == "backward" else replay(roots)
-        self.scene = build_scene(roots, collapse=collapse, expand=expand, groups=groups)
+        self.scene = build_scene(roots, collapse=collapse, expand=expand, groups=groups,
+                                 expand_fused=expand_fused)
         self.rankdir = rankdir
         order = graph_nodes(roots)
         self.index = {id(n): i for i, n in enumerate(order)}
@@ -132,7 +134,8 @@ class Stepper:
             if key in self.initial:  # a row that is drawn
                 changed[key] = grad_text(p, self.record, self.fmt, upto=k + 1)
         for e in self.scene.edges:
-            if e.id in self._edges and any(path[-1][0] is node for path in e.paths):
+            if e.id in self._edges and (e.through is node or
+                                        any(path[-1][0] is node for path in e.paths)):
                 changed[("edge", e.id)] = self._edges[e.id]
         return changed
 
