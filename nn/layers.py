@@ -109,6 +109,7 @@ class Layer(Module):
         self.names = names or layer_names(self.n_in, self.n_out)
         self.weight = Tensor(init_weights(init, self.n_in, self.n_out, make_rng(seed)),
                              label=self.names.tensor)
+        self._columns = None  # (first leaf, [(w_1h…w_Fh, w_0h) per unit h]), made once
 
     def preactivation(self, X: Tensor) -> Tensor:
         """U = X·W[1:] + W[0] for a 2-D batch X: u_h for every sample."""
@@ -123,12 +124,16 @@ class Layer(Module):
 
     def trace(self, x) -> LayerTrace:
         """One sample's scalar view of this layer, every Value named (see :class:`LayerTrace`)."""
-        x = check_sample(x, self.n_in, type(self).__name__)
+        return self._trace(check_sample(x, self.n_in, type(self).__name__))
+
+    def _trace(self, x: list) -> LayerTrace:
+        """:meth:`trace` of a checked list of Values."""
+        w = self.weight.scalars()  # the same leaf Values every call, holding W's data now
+        cols = self._columns
+        if cols is None or cols[0] is not w.flat[0]:
+            cols = self._columns = _columns(w, self.names)
+        u = [dot(ws, x, bias=b) for ws, b in cols[1]]
         names = self.names
-        w = self.weight.scalars()
-        for v, name in zip(w.flat, names.weights.flat):
-            v.label = name
-        u = [dot(tuple(w[1:, h]), x, bias=w[0, h]) for h in range(self.n_out)]
         for v, name in zip(u, names.sums):
             v.label = name
         alpha = self.activation(u)
@@ -176,6 +181,13 @@ class Neuron(Layer):
 
     def extra_repr(self) -> str:
         return f"{self.n_in}, {self.activation.name}"
+
+
+def _columns(w: np.ndarray, names: LayerNames) -> tuple:
+    """Name the leaf Values w_fh once and group them by unit: ``[(w_1h…w_Fh, w_0h)]``."""
+    for v, name in zip(w.flat, names.weights.flat):
+        v.label = name
+    return w.flat[0], [(tuple(w[1:, h]), w[0, h]) for h in range(w.shape[1])]
 
 
 def _neuron_weight_names(n_in: int) -> np.ndarray:
@@ -265,7 +277,7 @@ class MLP(Module):
                 v.label = name
         layers, h = [], x
         for layer in self.layers:
-            t = layer.trace(h)
+            t = layer._trace(h)
             layers.append(t)
             h = t.outputs
         return Trace(x, layers)

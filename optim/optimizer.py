@@ -173,7 +173,7 @@ class SGD(Optimizer):
     Args:
         params: Values or Tensors, e.g. ``model.parameters()``.
         lr: μ, the learning rate (PyTorch's default 1e-3).
-        weight_decay: λ_wd, adds λ_wd·θ to g (default 0).
+        weight_decay: κ, adds κ·θ to g (default 0).
     """
 
     rule = staticmethod(rules.sgd)
@@ -193,7 +193,7 @@ class Momentum(Optimizer):
         params: Values or Tensors.
         lr: μ (default 1e-3, PyTorch's SGD default).
         momentum: γ >= 0 (default 0.9; PyTorch's SGD defaults to 0, plain SGD).
-        weight_decay: λ_wd (default 0).
+        weight_decay: κ (default 0).
     """
 
     rule = staticmethod(rules.momentum)
@@ -212,7 +212,7 @@ class Nesterov(Optimizer):
         params: Values or Tensors.
         lr: μ (default 1e-3).
         momentum: γ > 0 (default 0.9); γ = 0 raises ValueError, as in PyTorch.
-        weight_decay: λ_wd (default 0).
+        weight_decay: κ (default 0).
     """
 
     rule = staticmethod(rules.nesterov)
@@ -231,7 +231,7 @@ class AdaGrad(Optimizer):
         params: Values or Tensors.
         lr: μ (PyTorch's default 1e-2).
         eps: ε, added outside the square root (default 1e-10).
-        weight_decay: λ_wd (default 0).
+        weight_decay: κ (default 0).
     """
 
     rule = staticmethod(rules.adagrad)
@@ -250,7 +250,7 @@ class RMSProp(Optimizer):
         lr: μ (PyTorch's default 1e-2).
         beta: β in [0, 1), PyTorch's ``alpha`` (default 0.99).
         eps: ε, added outside the square root (default 1e-8).
-        weight_decay: λ_wd (default 0).
+        weight_decay: κ (default 0).
     """
 
     rule = staticmethod(rules.rmsprop)
@@ -270,7 +270,7 @@ class Adam(Optimizer):
         lr: μ (PyTorch's default 1e-3).
         betas: (β₁, β₂), each in [0, 1) (default (0.9, 0.999)).
         eps: ε (default 1e-8).
-        weight_decay: λ_wd, coupled L2 as in ``torch.optim.Adam`` (default 0).
+        weight_decay: κ, coupled L2 as in ``torch.optim.Adam`` (default 0).
     """
 
     rule = staticmethod(rules.adam)

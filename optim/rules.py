@@ -9,8 +9,10 @@ a :class:`Tensor`'s array alike. The classes in :mod:`.optimizer` read
 The rules come in order of increasing complexity, each a small step from the
 one before, in the lecture's symbols: μ the learning rate (``lr``), γ the
 momentum coefficient (``momentum``; PyTorch writes it μ), β a decay
-(``beta``, ``betas``), ε (``eps``), λ_wd the weight decay (``weight_decay``).
-Weight decay is PyTorch's (coupled, L2): ``g ← g + λ_wd·θ`` before the rule.
+(``beta``, ``betas``), ε (``eps``), κ the weight decay (``weight_decay``; the
+L2 penalty's weight of :func:`stepgrad.nn.l2_penalty`, not λ, which is Q's
+smoothing in ``fit``). Weight decay is PyTorch's (coupled, L2): ``g ← g + κ·θ``
+before the rule.
 
 Every state is a small named record whose fields are the symbols of the
 math, so an optimizer's state can be printed per parameter.
@@ -36,7 +38,7 @@ def zeros_like(theta):
 
 
 def _decay(g, theta, weight_decay):
-    """g + λ_wd·θ (L2 weight decay as PyTorch couples it into the gradient)."""
+    """g + κ·θ (L2 weight decay as PyTorch couples it into the gradient)."""
     return g if weight_decay == 0 else g + weight_decay * theta
 
 
@@ -64,8 +66,8 @@ def sgd(theta, g, state: SGDState, lr, weight_decay=0.0):
 
     ::
 
-        input: μ (lr), λ_wd (weight_decay)
-        g ← g + λ_wd·θ
+        input: μ (lr), κ (weight_decay)
+        g ← g + κ·θ
         θ ← θ − μ·g
     """
     g = _decay(g, theta, weight_decay)
@@ -86,16 +88,22 @@ def momentum(theta, g, state: MomentumState, lr, momentum=0.9, weight_decay=0.0)
 
     ::
 
-        input: μ (lr), γ (momentum), λ_wd (weight_decay);  v₀ = 0
-        g ← g + λ_wd·θ
+        input: μ (lr), γ (momentum), κ (weight_decay);  v₀ = 0
+        g ← g + κ·θ
         v ← γ·v + g
         θ ← θ − μ·v
 
-    The textbook form (the lecture's slide, Sutskever et al.) puts the
-    learning rate inside the velocity: v ← γ·v + η·g, θ ← θ − v. The two give
-    the same θ while the learning rate is constant (v_textbook = μ·v). They
-    differ after μ changes: here the new μ scales the whole velocity at once;
-    in the textbook form only the new gradients carry the new rate.
+    The textbook form (Sutskever et al. 2013) puts the learning rate inside the
+    velocity: v ← γ·v + η·g, θ ← θ − v. The two give the same θ while the
+    learning rate is constant (v_textbook = μ·v). They differ after μ changes:
+    here the new μ scales the whole velocity at once; in the textbook form only
+    the new gradients carry the new rate.
+
+    The lecture's slide is neither: it prints v_t = v_{t−1} + ε·g,
+    θ_{t+1} = θ_t − μ·v_t, a velocity with no decay at all (γ = 1), ε a second
+    learning rate. That is exactly ``Momentum(momentum=1, lr=μ·ε)``
+    (v here = v_slide/ε); a test runs the printed form against it. With γ = 1
+    the velocity never forgets a gradient; the usual γ is 0.9.
     """
     g = _decay(g, theta, weight_decay)
     v = momentum * state.velocity + g
@@ -107,14 +115,19 @@ def nesterov(theta, g, state: MomentumState, lr, momentum=0.9, weight_decay=0.0)
 
     ::
 
-        input: μ (lr), γ (momentum > 0), λ_wd (weight_decay);  v₀ = 0
-        g ← g + λ_wd·θ
+        input: μ (lr), γ (momentum > 0), κ (weight_decay);  v₀ = 0
+        g ← g + κ·θ
         v ← γ·v + g
         θ ← θ − μ·(g + γ·v)
 
-    The lecture's look-ahead form keeps iterates φ and evaluates the gradient
-    at the look-ahead point φ − μγ·v; this θ *is* that point (θ = φ − μγ·v),
-    so the same run needs the gradient only at the current θ.
+    The look-ahead form keeps iterates φ and evaluates the gradient at the
+    look-ahead point φ − μγ·v; this θ *is* that point (θ = φ − μγ·v), so the
+    same run needs the gradient only at the current θ.
+
+    The lecture's slide prints v_t = v_{t−1} + ε·∇f(θ_{t−1} − μ·v_{t−1}),
+    θ_t = θ_{t−1} − μ·v_t: again no decay (γ = 1). It is
+    ``Nesterov(momentum=1, lr=μ·ε)``, whose θ is the slide's look-ahead point
+    θ_t − μ·v_t; a test runs the printed form against it.
     """
     g = _decay(g, theta, weight_decay)
     v = momentum * state.velocity + g
@@ -135,8 +148,8 @@ def adagrad(theta, g, state: AdaGradState, lr, eps=1e-10, weight_decay=0.0):
 
     ::
 
-        input: μ (lr), ε (eps), λ_wd (weight_decay);  v₀ = 0
-        g ← g + λ_wd·θ
+        input: μ (lr), ε (eps), κ (weight_decay);  v₀ = 0
+        g ← g + κ·θ
         v ← v + g²
         θ ← θ − μ·g / (√v + ε)
     """
@@ -159,10 +172,16 @@ def rmsprop(theta, g, state: RMSPropState, lr, beta=0.99, eps=1e-8, weight_decay
 
     ::
 
-        input: μ (lr), β (beta; PyTorch's alpha), ε (eps), λ_wd;  v₀ = 0
-        g ← g + λ_wd·θ
+        input: μ (lr), β (beta; PyTorch's alpha), ε (eps), κ;  v₀ = 0
+        g ← g + κ·θ
         v ← β·v + (1 − β)·g²
         θ ← θ − μ·g / (√v + ε)
+
+    The slide adds "β ≈ 1 ⇒ θ_{t+1} = θ_t − μ·sign g". That holds at β = 0,
+    not near 1: with β = 0, v = g² and every step is μ·g/(|g| + ε), exactly
+    μ·sign g for ε = 0. Near β = 1 the first steps are far larger (the first is
+    μ·g/√((1 − β)g²) = μ/√(1 − β)·sign g, ten times μ for β = 0.99), and later
+    steps divide g by the root of a long average of g², not by |g|. Tests pin both.
     """
     g = _decay(g, theta, weight_decay)
     v = beta * state.mean_sq + (1 - beta) * (g * g)
@@ -185,17 +204,19 @@ def adam(theta, g, state: AdamState, lr, betas=(0.9, 0.999), eps=1e-8, weight_de
 
     ::
 
-        input: μ (lr), β₁, β₂ (betas), ε (eps), λ_wd;  v₀ = s₀ = 0, t₀ = 0
-        g ← g + λ_wd·θ
+        input: μ (lr), β₁, β₂ (betas), ε (eps), κ;  v₀ = s₀ = 0, t₀ = 0
+        g ← g + κ·θ
         t ← t + 1
         v ← β₁·v + (1 − β₁)·g          v̂ = v / (1 − β₁ᵗ)
         s ← β₂·s + (1 − β₂)·g²         ŝ = s / (1 − β₂ᵗ)
         θ ← θ − μ·v̂ / (√ŝ + ε)
 
     The lecture's slide writes the last line as θ − μ·v̂/(√ŝ + ε)·g: that
-    extra factor g is a slip (the step would scale with g² and lose Adam's
-    scale invariance). This is the standard rule of Kingma & Ba and PyTorch:
-    the first step moves each weight by about μ, whatever the gradient's size.
+    extra factor g is a slip. With it the first step is μ·sign(g)·g = μ·|g|,
+    downhill or not: it lowers θ even where g < 0, and its size scales with g,
+    losing Adam's scale invariance (a test pins this). This is the standard
+    rule of Kingma & Ba and PyTorch: the first step moves each weight by about
+    μ, whatever the gradient's size.
     """
     beta1, beta2 = betas
     g = _decay(g, theta, weight_decay)
