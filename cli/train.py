@@ -96,22 +96,29 @@ def run_train(args) -> int:
     sizes = _sizes(args.layers, X.shape[1], Y.shape[1])
     output = args.output or ("softmax" if classes else "identity")
     loss = args.loss or ("cross_entropy" if classes else "mse")
-    folder = output_folder(args.out)
-    paths = {"model": folder / "model.npz", "metrics": folder / "metrics.json"}
-    refuse_overwrite(paths.values(), args.force)
     try:
         train, _, test = train_val_test_split(X, Y, val=0.0, test=args.test, seed=args.seed,
                                               stratify=classes is not None)
         scaler = Standardizer().fit(train[0])
+    except ValueError as e:
+        raise CLIError(f"--data {args.data}: {e}") from None
+    try:
         model = MLP(sizes, hidden=args.hidden, output=output, init=args.init, seed=args.seed)
         opt = getattr(optim, args.optimizer)(model.parameters(), lr=args.lr)
+        LOSSES[loss](model(scaler.transform(train[0][:4])), train[1][:4])  # do they fit?
     except ValueError as e:
-        raise CLIError(str(e)) from None
+        raise CLIError(f"--output {output} --loss {loss}: {e}") from None
+    folder = output_folder(args.out)
+    paths = {"model": folder / "model.npz", "metrics": folder / "metrics.json"}
+    refuse_overwrite(paths.values(), args.force)
     say(f"Training MLP({sizes}, hidden={args.hidden}, output={output}) with {loss} and "
         f"{args.optimizer} (μ = {args.lr}) on {len(train[0])} rows, {len(test[0])} held out")
-    history = optim.fit(model, scaler.transform(train[0]), train[1], loss=loss, optimizer=opt,
-                        batch_size=args.batch_size, epochs=args.epochs, seed=args.seed,
-                        progress=not args.quiet)
+    try:
+        history = optim.fit(model, scaler.transform(train[0]), train[1], loss=loss,
+                            optimizer=opt, batch_size=args.batch_size, epochs=args.epochs,
+                            seed=args.seed, progress=not args.quiet)
+    except ValueError as e:  # the loss refused what the outputs became (e.g. msle below −1)
+        raise CLIError(f"training stopped: {e}") from None
     fold_standardizer(model, scaler.mean, scaler.std)
     metrics = {"train": _metrics(model, LOSSES[loss], *train, classes)}
     if len(test[0]):

@@ -91,6 +91,18 @@ def test_a_bad_csv_row_is_reported_with_its_line_and_column(tmp_path, capsys):
     assert "--target" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("flags, says", [
+    (["--output", "sigmoid", "--loss", "cross_entropy"], "not probability distributions"),
+    (["--output", "sign"], "--output sign --loss cross_entropy"),
+])
+def test_an_output_the_loss_cannot_take_is_one_line_before_training(flags, says, tmp_path,
+                                                                   capsys):
+    assert main(["train", "--data", "iris", "--out", str(tmp_path / "m"), *flags]) == 2
+    out, err = capsys.readouterr()
+    assert err.count("\n") == 1 and says in err and "Training" not in out
+    assert not (tmp_path / "m").exists()
+
+
 @pytest.fixture
 def saved(tmp_path):
     model = MLP([3, 4, 2], hidden="tanh", output="sigmoid", seed=0)
