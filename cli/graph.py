@@ -44,7 +44,10 @@ def run_graph(args) -> int:
         raise CLIError(str(e)) from None
     x = parse_numbers(args.sample, "--sample", model.sizes[0])
     y = None if args.target is None else parse_numbers(args.target, "--target", model.sizes[-1])
-    outputs, L = sample_graph(model, x, y, loss=args.loss)
+    try:
+        outputs, L = sample_graph(model, x, y, loss=args.loss)
+    except ValueError as e:  # e.g. cross_entropy of outputs that are not a distribution
+        raise CLIError(f"--loss {args.loss}: {e}") from None
     say("a = (" + ", ".join(f"{a.data:.6f}" for a in outputs) + ")"
         + ("" if L is None else f",  L = {L.data:.6f}"))
     if out.suffix == ".html":

@@ -131,6 +131,14 @@ def test_graph_with_a_target_draws_the_backward_phase(saved, tmp_path, capsys):
     assert main([*argv, "--out", str(tmp_path / "b.svg"), "--force"]) == 0
 
 
+def test_graph_with_a_loss_the_outputs_cannot_take_is_one_line(saved, tmp_path, capsys):
+    _, path = saved  # sigmoid outputs: not a distribution for cross_entropy
+    assert main(["graph", str(path), "--sample", "0.5,-1,2", "--target", "1,0", "--loss",
+                 "cross_entropy", "--out", str(tmp_path / "g.svg")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "cross_entropy" in err and not (tmp_path / "g.svg").exists()
+
+
 def test_graph_writes_the_stepper_html(saved, tmp_path, capsys):
     pytest.importorskip("stepgrad.viz.stepper", reason="step_through has not landed")
     _, path = saved
