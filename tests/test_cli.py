@@ -142,3 +142,11 @@ def test_a_closed_pipe_ends_quietly_and_the_work_still_gets_done(tmp_path):
     p = subprocess.run(f'"{sys.executable}" -m stepgrad --help | head -1', shell=True,
                        capture_output=True, text=True, timeout=60)
     assert p.stdout.startswith("usage") and p.stderr == ""
+
+
+def test_only_stepgrad_is_installed_never_a_top_level_nn_or_autograd(tmp_path):
+    code = ("import importlib.util as u, stepgrad.nn, stepgrad.cli; "
+            "print([n for n in ('autograd', 'nn', 'optim', 'viz', 'cli') if u.find_spec(n)])")
+    p = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True,
+                       text=True, timeout=60)
+    assert p.returncode == 0 and p.stdout.strip() == "[]", p.stderr
