@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from .render import circled, number
 
-__all__ = ["name", "roles", "explain_step", "explain_node", "explain_forward"]
+__all__ = ["name", "expressions", "roles", "explain_step", "explain_node", "explain_forward"]
 
 
 def name(node) -> str:
@@ -52,8 +52,37 @@ def _lecture_line(node, step, record, role) -> str:
     return f"∂L/∂u_h = ε_h·σ′_h for h = {k}: {g}   (each w¹_fh then gets ε_h·σ′_h·x_f)"
 
 
-def explain_step(step, record, total: int, role=None) -> str:
+def expressions(scene) -> dict:
+    """id(node) → how the text names it: its label, or the expression of its box."""
+    names = {}
+    for n in scene.order:
+        box = scene.box_of(n)
+        if n.label or n.op is None:
+            names[id(n)] = name(n)
+        elif box is not None and box.node is n and box.op:
+            args = [names.get(id(p), "…") for p in n.parents]
+            if box.op.startswith("(·)") and args:
+                inner = args[0] if args[0].startswith("(") else f"({args[0]})"
+                text = inner + box.op[3:]
+            elif len(n.parents) == 1 and args:
+                text = f"{box.op}({args[0]})"
+            elif box.op in ("+", "×") and len(args) == 2:
+                text = f"({args[0]} {box.op} {args[1]})"
+            elif " " in box.op:  # a − y, a ÷ b: already as written
+                text = f"({box.op})"
+            else:
+                text = f"{box.op}(…)"
+            names[id(n)] = text if len(text) <= 40 else f"[{box.op}]"
+    return names
+
+
+def _named(names):
+    return (lambda n: names.get(id(n)) or name(n)) if names else name
+
+
+def explain_step(step, record, total: int, role=None, names=None) -> str:
     """Frame k of the backward stepper: what the engine's k-th step did."""
+    name = _named(names)
     node = step.node
     lines = [f"backward step {step.index + 1} of {total}: {name(node)} = {node.op.symbol}"
              f"{'  ' + node.op.formula if node.op.formula else ''}"]
@@ -81,8 +110,9 @@ def explain_step(step, record, total: int, role=None) -> str:
     return "\n".join(lines)
 
 
-def explain_node(node, record) -> str:
+def explain_node(node, record, names=None) -> str:
     """∂L/∂v = Σ over the nodes c that use v of ∂L/∂c · ∂c/∂v, one term per edge."""
+    name = _named(names)
     v = name(node)
     if not record.done:
         return f"∂L/∂{v}: not computed yet (call L.backward())"
@@ -111,10 +141,11 @@ def explain_node(node, record) -> str:
     return "\n".join(lines)
 
 
-def explain_forward(node, k: int, total: int) -> str:
+def explain_forward(node, k: int, total: int, names=None) -> str:
     """Frame k of the forward stepper: one op computed from its parents' values."""
+    name = _named(names)
     args = ", ".join(f"{name(p)} = {number(p.data)}" for p in node.parents)
     desc = node.op.describe(node.ctx)
-    return (f"forward step {k + 1} of {total}: {node.label or 'a node'} = "
+    return (f"forward step {k + 1} of {total}: {name(node)} = "
             f"{node.op.symbol}{' ' + desc if desc else ''}({args})\n"
             f"  = {number(node.data)}{'   ' + node.op.formula if node.op.formula else ''}")

@@ -112,6 +112,7 @@ def _rewrite(n, consumers):
     return n.op.symbol, args, [], None
 
 
+_SUPERSCRIPT = {2: "²", 3: "³", 4: "⁴", 0.5: "^½", -1: "⁻¹", -2: "⁻²"}
 _FORMULA = {"−": "f = a − b;  ∂f/∂a = 1,  ∂f/∂b = −1",
             "÷": "f = a ÷ b;  ∂f/∂a = 1/b,  ∂f/∂b = −a/b²"}
 
@@ -171,6 +172,8 @@ def build_scene(roots, *, collapse=None, expand=(), groups=None,
         else:
             boxes[bid] = Box(bid, "result", n, n.label, formula=n.op.formula, value=n.data,
                              note=n.op.describe(n.ctx))
+            if n.op is _POWC and n.ctx in _SUPERSCRIPT:  # (·)² rather than xⁿ n=2
+                boxes[bid].op, boxes[bid].note = "(·)" + _SUPERSCRIPT[n.ctx], ""
     for a_id, n in absorbed_into.items():
         owner[a_id] = owner[id(n)]
     for n in order:
@@ -179,7 +182,7 @@ def build_scene(roots, *, collapse=None, expand=(), groups=None,
     edges = []
     for n, symbol, args in reversed(pending):
         box = boxes[owner[id(n)]]
-        box.op = symbol
+        box.op = box.op if box.op.startswith("(·)") else symbol
         if symbol in ("−", "÷"):  # as written: a − y, a ÷ b
             box.op = f" {symbol} ".join(_name(p, id(p) in negated) for p, _ in args)
             box.formula = _FORMULA[symbol]

@@ -76,6 +76,7 @@ class Stepper:
         order = graph_nodes(roots)
         self.index = {id(n): i for i, n in enumerate(order)}
         self._roles = explain.roles(self.scene.groups)
+        self._names = explain.expressions(self.scene)
         view = "backward" if mode == "backward" else "forward"
         self.view = view
         if mode == "backward":
@@ -159,9 +160,9 @@ class Stepper:
     def _panel(self, k: int) -> str:
         node = self.nodes[k]
         if self.mode == "forward":
-            return explain.explain_forward(node, k, len(self))
+            return explain.explain_forward(node, k, len(self), self._names)
         return explain.explain_step(self.record.steps[k], self.record, len(self),
-                                    self._roles.get(id(node)))
+                                    self._roles.get(id(node)), self._names)
 
     def text(self, k: int) -> str:
         """The text panel of frame k: the step's arithmetic with its numbers."""
@@ -169,7 +170,7 @@ class Stepper:
 
     def explain(self, node) -> str:
         """∂L/∂node as the sum of one term per edge, with the engine's numbers."""
-        return explain.explain_node(node, self.record)
+        return explain.explain_node(node, self.record, self._names)
 
     # ------------------------------------------------------------ pictures
 

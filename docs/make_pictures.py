@@ -1,0 +1,68 @@
+"""Make the README's pictures: ``python docs/make_pictures.py`` (needs dot; chromium for the PNG).
+
+* ``docs/neuron-graph.svg``: one neuron, a = tanh(w₀ + w₁x₁ + w₂x₂), L = ½(a − y)²,
+  the backward view (gradients, and on each edge ∂ local ⇒ contribution);
+* ``docs/mlp-collapsed.svg``: the lecture's 6-9-2 network on one sample, collapsed
+  by neuron, the backward view;
+* ``docs/stepper.png``: the stepper's HTML page at the step of the output neuron's
+  activation, as a browser shows it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from pathlib import Path
+
+from stepgrad.autograd import Value, dot
+from stepgrad.nn import MLP, half_sse
+from stepgrad.viz import draw, step_through
+
+DOCS = Path(__file__).resolve().parent
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def neuron_loss():
+    x1, x2 = Value(2.0, label="x₁"), Value(-1.0, label="x₂")
+    w0, w1, w2 = Value(0.4, label="w₀"), Value(-0.5, label="w₁"), Value(0.75, label="w₂")
+    u = dot([w1, w2], [x1, x2], bias=w0)
+    u.label = "u"
+    a = u.tanh()
+    a.label = "a"
+    L = 0.5 * (a - 0.5) ** 2
+    L.label = "L"
+    return L, a
+
+
+def main() -> None:
+    L, a = neuron_loss()
+    L.backward()
+    (DOCS / "neuron-graph.svg").write_bytes(draw(L).pipe(format="svg"))
+    model = MLP([6, 9, 2], hidden="tanh", output="sigmoid", seed=0)
+    big = half_sse(model([0.1, 0.2, -0.3, 0.4, 0.5, -0.6]), [1.0, 0.0], reduction="sum")
+    big.backward()
+    (DOCS / "mlp-collapsed.svg").write_bytes(draw(big, collapse="neuron").pipe(format="svg"))
+    exe = shutil.which("chromium")
+    if exe is None:
+        print("no chromium: docs/stepper.png not made (sudo apt-get install -y chromium)")
+        return
+    from playwright.sync_api import sync_playwright
+
+    L, a = neuron_loss()
+    stepper = step_through(L)
+    k = next(k for k in range(len(stepper)) if stepper.frame(k).node is a)
+    with tempfile.TemporaryDirectory() as folder, sync_playwright() as p:
+        page_path = stepper.save_html(Path(folder) / "stepper.html")
+        chrome = p.chromium.launch(executable_path=exe, args=ARGS)
+        page = chrome.new_page(viewport={"width": 1100, "height": 700})
+        page.goto(page_path.as_uri())
+        for _ in range(k):
+            page.keyboard.press("ArrowRight")
+        page.click(f"#{stepper.scene.owner[id(a.parents[0].parents[0])]}")
+        page.screenshot(path=str(DOCS / "stepper.png"), full_page=True)
+        chrome.close()
+
+
+if __name__ == "__main__":
+    main()
