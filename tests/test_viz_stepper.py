@@ -183,3 +183,10 @@ def test_a_graph_with_many_edges_steps_without_edge_labels():
     assert len(s) == len(engine_steps(half_sse(model([0.1, 0.2, -0.3, 0.4, 0.5, -0.6]),
                                                [1.0, 0.0], reduction="sum")))
     assert not any(k[0] == "edge" for k in s.frame(len(s) - 1).texts)
+
+
+def test_the_steppers_legend_explains_its_colours():
+    L, _ = neuron()
+    src = step_through(L).digraph()[0].source
+    for words in ("current step", "its parents", "finished", "leaf: input / weight"):
+        assert words in src

@@ -19,9 +19,10 @@ from stepgrad.autograd import apply, no_grad
 
 from .record import graph_nodes, replay
 
-__all__ = ["LeafErrors", "leaf_errors"]
+__all__ = ["LeafErrors", "leaf_errors", "CHECK_SWATCHES"]
 
 GOOD, FAIR, BAD = "#bbf7d0", "#fde68a", "#fca5a5"
+CHECK_SWATCHES = [(GOOD, "gradcheck: rel. error < 1e-6"), (FAIR, "< 1e-3"), (BAD, "≥ 1e-3")]
 
 
 @dataclass

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .check import leaf_errors
+from .check import CHECK_SWATCHES, leaf_errors
 from .record import as_roots, graph_nodes, replay
 from .render import FILL, to_digraph
 from .scene import build_scene
@@ -100,11 +100,12 @@ def draw(root, view: str = "backward", *, collapse=None, expand=(), groups=None,
     scene = build_scene(roots, collapse=collapse, expand=expand, groups=groups,
                         expand_fused=expand_fused)
     record = replay(roots) if view == "backward" else replay([])
-    fills = {}
+    fills, swatches = {}, []
     if check:
         errors = leaf_errors(roots)
         fills, check_note = errors.fills(scene)
         note = "; ".join(t for t in (note, check_note) if t)
+        swatches = CHECK_SWATCHES
     for n in highlight:
         if id(n) in scene.owner:
             fills[scene.owner[id(n)]] = "#fca5a5"
@@ -117,7 +118,7 @@ def draw(root, view: str = "backward", *, collapse=None, expand=(), groups=None,
                  "Backward pass: grad = ∂L/∂node" if record.done else
                  "Backward pass: gradients not computed yet (call L.backward())")
     return to_digraph(scene, view, record, title=title, note=note, fmt=fmt, rankdir=rankdir,
-                      edge_labels=edge_labels, fills=fills,
+                      edge_labels=edge_labels, fills=fills, swatches=swatches,
                       width=NOTEBOOK_INCHES if collapse else None)
 
 

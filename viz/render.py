@@ -173,11 +173,13 @@ def edge_label(edge, record, parents_count, fmt=".4g") -> str:
     return f"{lead}{mid}⇒ {number(c.value, fmt)}"
 
 
-def legend(title: str, view: str, note: str = "") -> str:
+def legend(title: str, view: str, note: str = "", more=()) -> str:
+    """The title, a note, and one swatch per colour the picture uses."""
     cells = [("#dbeafe", "leaf: input / weight"), ("#e5e7eb", "constant"),
              ("#ffffff", "result (op, label)")]
     if view == "backward":
         cells.append(("#ffffff", "edge: ∂ local ⇒ contribution"))
+    cells += list(more)
     sw = "".join(f'<TD BGCOLOR="{c}" BORDER="1">{html.escape(t)}</TD>' for c, t in cells)
     sub = f'<TR><TD COLSPAN="{len(cells)}">{html.escape(note)}</TD></TR>' if note else ""
     return (f'<<TABLE BORDER="0" CELLSPACING="4"><TR><TD COLSPAN="{len(cells)}">'
@@ -186,10 +188,11 @@ def legend(title: str, view: str, note: str = "") -> str:
 
 
 def to_digraph(scene, view, record, *, title, note="", fmt=".4g", rankdir="LR",
-               edge_labels=True, fills=None, texts=None, keyed=None, width=None) -> Picture:
+               edge_labels=True, fills=None, texts=None, keyed=None, width=None,
+               swatches=()) -> Picture:
     """The DOT picture. ``fills``: box id → colour; ``texts``: ``keyed(row key)`` → row
     text, replacing the rows a stepper changes."""
-    g = Picture(graph_attr={"rankdir": rankdir, "label": legend(title, view, note),
+    g = Picture(graph_attr={"rankdir": rankdir, "label": legend(title, view, note, swatches),
                             "labelloc": "t", "labeljust": "l", "fontname": "Helvetica",
                             "nodesep": "0.1", "ranksep": "0.25"},
                 node_attr={"fontname": "Helvetica", "fontsize": "10", "shape": "box",

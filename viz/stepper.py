@@ -184,7 +184,9 @@ class Stepper:
                  else "Forward pass, step by step")
         g = to_digraph(self.scene, self.view, self.record, title=title, fmt=self.fmt,
                        rankdir=self.rankdir, edge_labels=bool(self._edges),
-                       texts=texts, keyed=self._key)
+                       texts=texts, keyed=self._key,
+                       swatches=[(CURRENT, "current step"), (PARENT, "its parents"),
+                                 (DONE, "finished")])
         return g, texts
 
     @property
