@@ -9,7 +9,7 @@ Outside Jupyter it does nothing: fit's progress bar is the view there.
 
 Drawing is throttled so that it costs at most ``max_share`` (10 %) of the
 training time: after each epoch it redraws only if the time spent drawing so
-far, plus the measured cost of one more drawing, stays within ``max_share`` of
+far, plus the cost of one more drawing (the dearest one so far), stays within ``max_share`` of
 the time spent training since it started (since the LiveTraining was made). A short
 run may therefore show its first picture late; the last epoch is drawn when
 the cell ends (or call :meth:`LiveTraining.finish`).
@@ -24,7 +24,7 @@ import numpy as np
 
 __all__ = ["LiveTraining", "in_notebook", "should_draw"]
 
-FIRST_GUESS = 0.3  # seconds one drawing is assumed to cost before one was measured
+FIRST_GUESS = 0.5  # seconds one drawing is assumed to cost before one was measured
 MAX_POINTS = 400  # Q is drawn through at most this many points (drawing time grows with them)
 
 
@@ -124,7 +124,8 @@ class LiveTraining:
             self._show(png, svg)
         cost = self._clock() - start
         self.spent += cost
-        self._cost = cost if self.updates == 0 else 0.5 * (self._cost + cost)
+        # the dearest drawing so far is the next one's estimate (a loaded machine varies)
+        self._cost = cost if self.updates == 0 else max(self._cost, cost)
         self.updates += 1
         self._drawn = history.epochs
 
