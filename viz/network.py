@@ -33,7 +33,6 @@ NEGATIVE = "#dc2626c0"
 BIAS_FILL = "#e5e7eb"
 UNIT_FILL = {"input": "#dbeafe", "hidden": "#ffffff", "output": "#fef3c7"}
 MAX_EDGES = 400
-_SUP = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 @dataclass(frozen=True)
@@ -145,7 +144,9 @@ def _unit_labels(sizes) -> list:
 
 
 def _title(layer: int, n_layers: int, size: int) -> str:
-    space = f"ℝ{str(size).translate(_SUP)}"
+    from stepgrad.nn.labels import sup
+
+    space = f"ℝ{sup(size)}"
     if layer == 0:
         return f"Input ∈ {space}"
     if layer == n_layers:

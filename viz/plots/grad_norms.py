@@ -56,8 +56,10 @@ def depth_gradient_norms(activation: str, depth: int = 10, width: int = 16, n: i
 
 def _lecture_name(name: str) -> str:
     """``w1`` as the lecture writes it, ``w¹`` (other parameter names unchanged)."""
+    from stepgrad.nn.labels import sup
+
     m = re.fullmatch(r"w(\d+)", name)
-    return "w" + m.group(1).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")) if m else name
+    return "w" + sup(int(m.group(1))) if m else name
 
 
 def plot_grad_norms(history, log: bool = True):
