@@ -84,7 +84,8 @@ def main() -> None:
         base = statistics.median(times["plain"])
         print(f"\nN = {n}, {epochs} epochs, batch_size=1 ({n * epochs} steps), "
               f"{rounds} rounds, medians")
-        print("| variant | time | ratio | drawings | bar |\n|---|---:|---:|---:|---|")
+        print("| variant | time | ratio | drawings | drawing share | bar |\n"
+              "|---|---:|---:|---:|---:|---|")
         for v in variants:
             med = statistics.median(times[v])
             bar = f"≤ {BAR:.2f}×" if v == "live" else "—"

@@ -49,10 +49,10 @@ def test_it_draws_only_when_the_throttle_allows_and_finish_draws_the_last_epoch(
     model, h = trained()
     clock = Clock()
     live = LiveTraining(model, show=True, clock=clock)
-    clock.now = 1.0  # one epoch took 1 s: a first drawing, guessed at 0.5 s, would be 50 %
+    clock.now = 0.3  # one epoch took 0.3 s: a drawing (at least 0.05 s) would be 17 % of it
     live(h)
     assert live.updates == 0 and live.last_frame is None
-    clock.now = 6.0
+    clock.now = 1.0
     live(h)
     assert live.updates == 1
     png, svg = live.last_frame

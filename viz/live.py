@@ -9,10 +9,12 @@ Outside Jupyter it does nothing: fit's progress bar is the view there.
 
 Drawing is throttled so that it costs at most ``max_share`` (10 %) of the
 training time: after each epoch it redraws only if the time spent drawing so
-far, plus the cost of one more drawing (the dearest one so far), stays within ``max_share`` of
-the time spent training since it started (since the LiveTraining was made). A short
-run may therefore show its first picture late; the last epoch is drawn when
-the cell ends (or call :meth:`LiveTraining.finish`).
+far, plus the cost of one more drawing, stays within ``max_share`` of the time
+spent training. One drawing is made and timed when the LiveTraining is made,
+before training (it imports matplotlib, lays out the figure and starts
+Graphviz; ``setup`` holds its time); the next is estimated to cost as much as
+the dearest so far. A short run may therefore show its first picture late;
+the last epoch is drawn when the cell ends (or call :meth:`LiveTraining.finish`).
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ import numpy as np
 
 __all__ = ["LiveTraining", "in_notebook", "should_draw"]
 
-FIRST_GUESS = 0.5  # seconds one drawing is assumed to cost before one was measured
+MIN_COST = 0.05  # seconds: the least one drawing is assumed to cost
 MAX_POINTS = 400  # Q is drawn through at most this many points (drawing time grows with them)
 
 
@@ -64,7 +66,9 @@ class LiveTraining:
     Attributes:
         updates: how many times the pictures were drawn.
         calls: how many epochs were reported.
-        spent: seconds spent drawing.
+        spent: seconds spent drawing during training.
+        setup: seconds the first, calibrating drawing took when it was made
+            (before training; later drawings are estimated to cost as much).
         last_frame: ``(png bytes of the loss curve, svg bytes of the network or None)``.
     """
 
@@ -80,15 +84,18 @@ class LiveTraining:
         self.updates = self.calls = 0
         self.spent = 0.0
         self.last_frame = None
-        self._cost = FIRST_GUESS
         self._clock = clock
-        self._t0 = clock()
         self._drawn = 0  # the epoch drawn last
         self._history = None
         self._fig = self._handles = None
         self._hooked = False
-        if self.active:  # import matplotlib now, not inside the first epoch's drawing
-            import matplotlib.figure  # noqa: F401
+        self.setup = 0.0
+        if self.active:  # import, lay out and time one drawing now, before training
+            start = clock()
+            self._warm_up()
+            self.setup = clock() - start
+        self._cost = max(MIN_COST, self.setup)
+        self._t0 = clock()
 
     # ------------------------------------------------------------- callback
 
@@ -128,6 +135,14 @@ class LiveTraining:
         self._cost = cost if self.updates == 0 else max(self._cost, cost)
         self.updates += 1
         self._drawn = history.epochs
+
+    def _warm_up(self) -> None:
+        """One drawing of an empty run: matplotlib imported, the figure made, Graphviz started."""
+        from stepgrad.optim.history import History
+
+        self._loss_png(History(lam=1.0, Q=[0.0, 0.0], step_loss=[0.0], loss=[0.0]))
+        if self.network:
+            self._network_svg()
 
     def _loss_png(self, history) -> bytes:
         from stepgrad.viz.plots.history import history_curves
