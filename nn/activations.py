@@ -49,12 +49,15 @@ class Activation:
         formula: σ and σ′ in one line, for reprs and plots.
         elementwise: False for softmax, which maps a vector to a vector.
         vector_fn: for a non-elementwise σ, the function on a list of Values.
+        method: the node method that is σ (``"tanh"``), when there is one: the
+            scalar view then calls it directly on each Value.
     """
 
     def __init__(self, name: str, fn, formula: str = "", elementwise: bool = True,
-                 vector_fn=None):
+                 vector_fn=None, method: str | None = None):
         self.name = name
         self.fn = fn
+        self.method = method
         self.formula = formula
         self.elementwise = elementwise
         self.vector_fn = vector_fn
@@ -73,6 +76,16 @@ class Activation:
             return self.fn(Value(u))
         raise TypeError(f"activation {self.name}: expected a Value, Tensor or list of Values, "
                         f"got {type(u).__name__}")
+
+    def on_values(self, u: list) -> list:
+        """σ on one sample's list of Values (the scalar view's fast path: no checks)."""
+        if not self.elementwise:
+            return self.vector_fn(u)
+        if self.method is not None:
+            f = getattr(Value, self.method)
+            return [f(v) for v in u]
+        fn = self.fn
+        return [fn(v) for v in u]
 
     def function(self, u) -> np.ndarray:
         """σ(u) on a numpy array (no graph recorded)."""
@@ -124,13 +137,15 @@ def _softmax_node(u):
                     "not one Value")
 
 
-identity = Activation("identity", lambda u: u.identity(), "σ = u;  σ′ = 1")
-sign = Activation("sign", lambda u: u.sign(), "σ = sign u;  σ′ = 0")
-sigmoid = Activation("sigmoid", lambda u: u.sigmoid(), "σ = 1/(1 + e⁻ᵘ);  σ′ = σ(1 − σ)")
-tanh = Activation("tanh", lambda u: u.tanh(), "σ = tanh u;  σ′ = 1 − σ²")
-relu = Activation("relu", lambda u: u.relu(), "σ = max{u, 0};  σ′ = 1 if u > 0 else 0")
+identity = Activation("identity", lambda u: u.identity(), "σ = u;  σ′ = 1", method="identity")
+sign = Activation("sign", lambda u: u.sign(), "σ = sign u;  σ′ = 0", method="sign")
+sigmoid = Activation("sigmoid", lambda u: u.sigmoid(), "σ = 1/(1 + e⁻ᵘ);  σ′ = σ(1 − σ)",
+                     method="sigmoid")
+tanh = Activation("tanh", lambda u: u.tanh(), "σ = tanh u;  σ′ = 1 − σ²", method="tanh")
+relu = Activation("relu", lambda u: u.relu(), "σ = max{u, 0};  σ′ = 1 if u > 0 else 0",
+                  method="relu")
 hardtanh = Activation("hardtanh", lambda u: u.hardtanh(),
-                      "σ = max{min{u, 1}, −1};  σ′ = 1 on (−1, 1), else 0")
+                      "σ = max{min{u, 1}, −1};  σ′ = 1 on (−1, 1), else 0", method="hardtanh")
 softmax = Activation("softmax", _softmax_node, "a_m = e^{u_m}/Σ_k e^{u_k};  ∂a_m/∂u_k = "
                      "a_m(δ_mk − a_k)", elementwise=False, vector_fn=_softmax_values)
 

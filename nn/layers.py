@@ -61,15 +61,12 @@ def check_sample(x, n_in: int, who: str) -> list:
     """One sample as a list of Values (numbers are lifted to constant Values)."""
     if len(x) != n_in:
         raise ValueError(f"{who} expects {n_in} inputs, got {len(x)}")
-    out = []
-    for v in x:
-        if not isinstance(v, Value):
-            if not isinstance(v, (int, float, np.number)) or isinstance(v, bool):
-                raise ValueError(f"{who} expects one sample of {n_in} numbers (or a batch of "
-                                 f"shape (N, {n_in})), got an entry {v!r}")
-            v = Value(v)
-        out.append(v)
-    return out
+    try:
+        return [v if type(v) is Value else Value(v) for v in x]
+    except TypeError:
+        bad = next(v for v in x if not isinstance(v, (Value, int, float, np.number)))
+        raise ValueError(f"{who} expects one sample of {n_in} numbers (or a batch of "
+                         f"shape (N, {n_in})), got an entry {bad!r}") from None
 
 
 class LayerTrace(NamedTuple):
@@ -136,7 +133,7 @@ class Layer(Module):
         names = self.names
         for v, name in zip(u, names.sums):
             v.label = name
-        alpha = self.activation(u)
+        alpha = self.activation.on_values(u)
         for v, name in zip(alpha, names.outputs):
             v.label = name
         return LayerTrace(w, u, alpha)
