@@ -27,6 +27,8 @@ import math
 
 import numpy as np
 
+from .buffers import reusable
+
 __all__ = ["ScalarMath", "ArrayMath", "DivisionByZeroError"]
 
 
@@ -137,7 +139,7 @@ class ArrayMath:
     @staticmethod
     def exp(x):
         with np.errstate(over="ignore"):
-            return np.exp(x)
+            return np.exp(x, out=reusable(x.shape, x.dtype))
 
     @staticmethod
     def log(x):
@@ -146,7 +148,7 @@ class ArrayMath:
 
     @staticmethod
     def tanh(x):
-        return np.tanh(x)
+        return np.tanh(x, out=reusable(x.shape, x.dtype))
 
     @staticmethod
     def sigmoid(x):
@@ -155,7 +157,7 @@ class ArrayMath:
 
     @staticmethod
     def relu(x):
-        return np.maximum(x, 0)  # np.maximum propagates NaN
+        return np.maximum(x, 0, out=reusable(x.shape, x.dtype))  # propagates NaN
 
     @staticmethod
     def sign(x):

@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 
 from .anomaly import check_step
+from .buffers import reusable
 from .grad_mode import GradMode
 
 _ndarray = np.ndarray
@@ -232,6 +233,8 @@ def backprop_tensors_fast(root, seed) -> None:
                       and all(d is not xi for xi in x) and all(d is not m for m in made)):
                     made.append(d)
                     _add(p, _multiply(d, g, out=d), True, own)
+                elif type(d) is _ndarray and d.shape == g.shape and d.dtype == g.dtype:
+                    _add(p, _multiply(g, d, out=reusable(g.shape, g.dtype)), True, own)
                 else:
                     _add(p, g * d, True, own)
         else:
@@ -254,7 +257,7 @@ def _add(p, c, fresh: bool, own: set) -> None:
     elif (p._op is None or id(p) in own) and grad.flags.writeable and grad.shape == c.shape:
         _add_arrays(grad, c, out=grad)
     else:
-        p._grad = grad + c
+        p._grad = _add_arrays(grad, c, out=reusable(grad.shape, grad.dtype))
         own.add(id(p))
 
 
