@@ -174,7 +174,9 @@ class ArrayMath:
     @staticmethod
     def indicator(condition, like):
         """1 where ``condition`` holds, else 0, in the dtype of ``like``."""
-        return condition.astype(like.dtype)
+        out = reusable(condition.shape, like.dtype)
+        np.copyto(out, condition)
+        return out
 
     @staticmethod
     def positive(x, op: str, why: str) -> None:
