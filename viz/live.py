@@ -12,8 +12,9 @@ training time: after each epoch it redraws only if the time spent drawing so
 far, plus the cost of one more drawing, stays within ``max_share`` of the time
 spent training. One drawing is made and timed when the LiveTraining is made,
 before training (it imports matplotlib, lays out the figure and starts
-Graphviz; ``setup`` holds its time); the next is estimated to cost as much as
-the dearest so far. A short run may therefore show its first picture late;
+Graphviz; ``setup`` holds its time); the next is budgeted at 1.5 times the
+dearest so far, as drawing times vary on a busy machine. A short run may
+therefore show its first picture late;
 the last epoch is drawn when the cell ends (or call :meth:`LiveTraining.finish`).
 """
 
@@ -27,6 +28,7 @@ import numpy as np
 __all__ = ["LiveTraining", "in_notebook", "should_draw"]
 
 MIN_COST = 0.05  # seconds: the least one drawing is assumed to cost
+MARGIN = 1.5  # the next drawing is budgeted at MARGIN × the dearest so far (timings vary)
 MAX_POINTS = 400  # Q is drawn through at most this many points (drawing time grows with them)
 
 
@@ -94,7 +96,7 @@ class LiveTraining:
             start = clock()
             self._warm_up()
             self.setup = clock() - start
-        self._cost = max(MIN_COST, self.setup)
+        self._cost = max(MIN_COST, MARGIN * self.setup)
         self._t0 = clock()
 
     # ------------------------------------------------------------- callback
@@ -131,8 +133,7 @@ class LiveTraining:
             self._show(png, svg)
         cost = self._clock() - start
         self.spent += cost
-        # the dearest drawing so far is the next one's estimate (a loaded machine varies)
-        self._cost = cost if self.updates == 0 else max(self._cost, cost)
+        self._cost = max(self._cost, MARGIN * cost)
         self.updates += 1
         self._drawn = history.epochs
 
