@@ -190,3 +190,12 @@ def test_the_steppers_legend_explains_its_colours():
     src = step_through(L).digraph()[0].source
     for words in ("current step", "its parents", "finished", "leaf: input / weight"):
         assert words in src
+
+
+def test_the_panel_names_nodes_drawn_inside_a_subtraction_or_a_division():
+    p, q = Value(3.0, label="p"), Value(4.0, label="q")
+    r = (p - q) / q
+    r.label = "r"
+    s = step_through(r)
+    text = "\n".join(s.text(k) for k in range(len(s)))
+    assert "1/q" in text and "−q" in text

@@ -10,6 +10,7 @@ hidden α_h, and ∂L/∂w_fh = ε_h·σ′_h·x_f at a weight.
 from __future__ import annotations
 
 from .render import circled, number
+from .scene import _is_minus_one
 
 __all__ = ["name", "expressions", "roles", "explain_step", "explain_node", "explain_forward"]
 
@@ -19,7 +20,8 @@ def name(node) -> str:
     if node.label:
         return node.label
     if node.op is None:
-        return number(node.data)
+        shape = getattr(node.data, "shape", ())
+        return f"constant{shape}" if shape else number(node.data)
     return f"({node.op.symbol} = {number(node.data)})"
 
 
@@ -57,10 +59,17 @@ def expressions(scene) -> dict:
     names = {}
     for n in scene.order:
         box = scene.box_of(n)
+        args = [names.get(id(p), "…") for p in n.parents]
         if n.label or n.op is None:
             names[id(n)] = name(n)
+        elif box is not None and box.node is not n:  # drawn inside another box
+            consts = [p for p in n.parents if p.op is None and not p.label]
+            if len(n.parents) == 1 and n.ctx == -1:  # the b⁻¹ of a ÷ b
+                names[id(n)] = f"1/{args[0]}"
+            elif len(consts) == 1 and len(n.parents) == 2 and _is_minus_one(consts[0].data):
+                other = 1 if n.parents[0] is consts[0] else 0
+                names[id(n)] = "−" + args[other]  # the −y of a − y
         elif box is not None and box.node is n and box.op:
-            args = [names.get(id(p), "…") for p in n.parents]
             if box.op.startswith("(·)") and args:
                 inner = args[0] if args[0].startswith("(") else f"({args[0]})"
                 text = inner + box.op[3:]

@@ -101,7 +101,7 @@ def _rewrite(n, consumers):
         if m.op is _MUL and m.op is not None and _single_use(m, consumers):
             for s in (0, 1):
                 c = m.parents[1 - s]
-                if _is_const(c) and c.data == -1.0 and _single_use(c, consumers):
+                if _is_const(c) and _is_minus_one(c.data) and _single_use(c, consumers):
                     return "−", [args[0], (m.parents[s], [(n, 1), (m, s)])], [m, c], None
         if _is_const(m) and _single_use(m, consumers) and _negative(m.data):
             return "−", args, [], m
@@ -123,6 +123,10 @@ def _name(n, negated=False) -> str:
     if n.op is None:
         return format(-n.data if negated else n.data, ".4g")
     return "(" + n.op.symbol + ")"
+
+
+def _is_minus_one(x) -> bool:
+    return getattr(x, "ndim", 0) == 0 and float(x) == -1.0
 
 
 def _negative(x) -> bool:
