@@ -159,7 +159,7 @@ def backprop_values_fast(root, seed: float) -> None:
     as :func:`backprop_reference`, in the same floating-point order, so the
     gradients are identical; it only skips the bookkeeping (the list of
     contributions, the observer, the kind checks: a Value's parents are
-    Values). About twice as fast on small nodes.
+    Values).
     """
     topo = toposort(root, leaves=False)
     for node in topo:

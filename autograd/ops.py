@@ -31,7 +31,9 @@ How to add an op:
    line; the docstring gives the same math in the lecture's symbols;
 2. ``forward`` with the backend ``B`` for anything beyond + − × ÷ (add the
    function to both backends, ScalarMath and ArrayMath, with the same
-   domain rules), and ``partials`` or ``vjp``;
+   domain rules), and ``partials`` or ``vjp``; ``partials`` returns numbers,
+   the arrays it was given (``x``, ``out``) or new arrays, which the Tensor
+   fast path may overwrite with ``upstream · local``: never a view of an input;
 3. ``describe(ctx)`` if the op has constants;
 4. a method or operator in :mod:`.operators` (both node kinds) or
    :mod:`.tensor`, and a function form in :mod:`.functional` if it reads well;
