@@ -26,6 +26,7 @@
 # classification losses (5), and sum against mean (6).
 
 # %%
+# %matplotlib inline
 import numpy as np
 
 from stepgrad.autograd import Tensor, Value
@@ -44,6 +45,7 @@ from stepgrad.nn import (
     squared_hinge,
     tanh,
 )
+from stepgrad.viz.plots import plot_activations, plot_losses
 
 # %% [markdown]
 # ## 1 · The six activations and their derivatives
@@ -70,7 +72,14 @@ for name, act in ACTIVATIONS.items():
     print(f"σ′ {'':8}" + "".join(f"{x:8.3f}" for x in act.derivative(u)))
 
 # %% [markdown]
-# Read the σ′ rows: the sigmoid's slope is at most $\sigma'(0) = \tfrac14$, tanh's at most 1, and
+# The same, drawn as the slides draw them: σ solid, σ′ dashed (the dotted line on ReLU is the
+# slide's σ′ = sign, section 2).
+
+# %%
+plot_activations()
+
+# %% [markdown]
+# Read the σ′ curves: the sigmoid's slope is at most $\sigma'(0) = \tfrac14$, tanh's at most 1, and
 # both fall towards 0 as $|u|$ grows: a saturated unit passes almost no gradient back. ReLU
 # passes the gradient unchanged for $u > 0$ and blocks it for $u < 0$. Sign's slope is 0
 # everywhere, so a sign unit cannot be trained by gradient descent at all.
@@ -160,6 +169,15 @@ for a_i, y_i in ((3.0, 5.0), (3000.0, 3200.0)):
 # last column, $|\log_{10}(y/a)|$ = 0.222 and 0.028: a base-10 log and no square. The slide's
 # point stands either way (MSLE is about 40 times smaller for the 6.25 % error than for the
 # 40 % one), but the numbers to expect from the formula, and from `msle`, are 0.164 and 0.0042.
+#
+# Over a whole range of predictions $a = r\,y$, for the slide's two targets: MSE and MAE depend
+# on the difference $a - y$, so the target 3200 (orange) dwarfs the target 5; MSLE depends on the
+# ratio, so the two curves nearly coincide. The dots are the slide's two cases.
+
+# %%
+plot_losses()
+
+# %% [markdown]
 #
 # ## 5 · Classification losses
 #

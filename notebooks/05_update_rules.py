@@ -22,7 +22,7 @@
 # (**Momentum**, **Nesterov**) or scale each weight's step by the size of its gradients
 # (**AdaGrad**, **RMSProp**), or both (**Adam**).
 #
-# The story: the rules side by side with the slides' formulas (1), racing on a narrow valley (2),
+# The story: the rules side by side with the slides' formulas (1), racing on 2-D surfaces (2),
 # the slides' printed Momentum, NAG, RMSProp and Adam forms run to see what they do (3),
 # AdaGrad's shrinking effective rate (4), and the six rules training the lecture's network (5).
 
@@ -35,6 +35,7 @@ from stepgrad.autograd import Tensor
 from stepgrad.nn import MLP
 from stepgrad.nn.data import lecture_data
 from stepgrad.optim import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSProp, fit
+from stepgrad.viz.plots import SURFACES, optimizer_race, race_trajectories
 
 # %% [markdown]
 # ## 1 · The rules, in the lecture's symbols
@@ -66,55 +67,46 @@ for rule in (Momentum, AdaGrad, RMSProp, Adam):
     theta.data[:] = [1.0, -2.0]
 
 # %% [markdown]
-# ## 2 · The race on a narrow valley
+# ## 2 · The race
 #
-# The bowl $f(\theta) = \tfrac12(\theta_1^2 + 25\,\theta_2^2)$ is 25 times steeper across ($\theta_2$)
-# than along ($\theta_1$): the valley where plain gradient descent zig-zags. Each rule starts at
-# $(-4, 1)$ and takes 60 steps with its own learning rate (each near its best for this bowl; the
-# plain step must stay below $2/25$ or it diverges across the valley).
+# The lecture's "comparison of optimization algorithms" animation, as a figure: each rule, with
+# its own learning rate (near its best on that surface), steps a point θ = (x, y) from the same
+# start on three surfaces. The trajectories are the library's optimizers stepping a Tensor θ,
+# exactly as in training:
+#
+# * a **bowl** $\tfrac12(x^2 + 20y^2)$, 20 times steeper across than along: the narrow valley;
+# * **Rosenbrock's** curved valley $(1 - x)^2 + 100(y - x^2)^2$, minimum at (1, 1);
+# * a **saddle** $x^2 - y^2$, starting almost on the ridge ($y_0 = 0.001$).
 
 # %%
-rates = {SGD: 0.07, Momentum: 0.02, Nesterov: 0.02, AdaGrad: 0.8, RMSProp: 0.1, Adam: 0.3}
-steepness = np.array([1.0, 25.0])
-paths = {}
-for rule, mu in rates.items():
-    theta = Tensor(np.array([-4.0, 1.0]), label="θ")
-    opt = rule([theta], lr=mu)
-    path = [theta.data.copy()]
-    for _ in range(60):
-        opt.zero_grad()
-        f = 0.5 * (steepness * theta * theta).sum()
-        f.backward()
-        opt.step()
-        path.append(theta.data.copy())
-    paths[rule.__name__] = np.array(path)
-    end = paths[rule.__name__][-1]
-    print(f"{rule.__name__:8} μ = {mu:4}: after 60 steps θ = ({end[0]:+.4f}, {end[1]:+.4f}), "
-          f"f = {0.5 * np.sum(steepness * end**2):.2e}")
+optimizer_race()
 
 # %% [markdown]
-# The paths over the contours of $f$:
+# Where each rule ends:
 
 # %%
-t1, t2 = np.meshgrid(np.linspace(-4.5, 1, 200), np.linspace(-1.3, 1.3, 200))
-fig, ax = plt.subplots(figsize=(9, 4.2))
-ax.contour(t1, t2, 0.5 * (t1**2 + 25 * t2**2), levels=np.geomspace(0.01, 40, 12), colors="0.8")
-for name, path in paths.items():
-    ax.plot(path[:, 0], path[:, 1], marker=".", ms=3, lw=1, label=name)
-ax.plot(0, 0, "k*", ms=10)
-ax.set(xlabel="θ₁", ylabel="θ₂", aspect="equal")
-ax.legend(ncol=3, loc="lower right")
-plt.show()
+for surface in ("bowl", "rosenbrock", "saddle"):
+    ends = race_trajectories(surface)
+    print(f"{surface:10} (μ per rule: {SURFACES[surface].lr})")
+    print("           " + "  ".join(f"{rule}: ({p[-1][0]:+.2f}, {p[-1][1]:+.2f})"
+                                    for rule, p in ends.items()))
 
 # %% [markdown]
-# SGD zig-zags across the valley (its μ = 0.07 is just below the limit 2/25 = 0.08 of the steep
-# direction) while it creeps along the floor, where each step shrinks θ₁ only by the factor
-# 1 − 0.07. Momentum gathers speed along the floor (the gradient there keeps pointing the same way,
-# so $v$ builds up), shoots past the minimum and swings back: with γ = 0.9 it remembers about ten
-# steps. Nesterov, which looks ahead before it steps, brakes in time. AdaGrad and RMSProp divide
-# each coordinate's step by the size of its gradients, so the steep and the flat direction move
-# at about the same pace: after the first steps they run straight along the floor to the minimum.
-# Adam does the same with momentum added, so it too overshoots and spirals in.
+# **Bowl.** SGD zig-zags across the valley (its μ must stay below the limit $2/20$ of the steep
+# direction) and creeps along the floor. Momentum gathers speed along the floor, where the gradient
+# keeps pointing the same way, shoots past the minimum and swings back; Nesterov, which looks ahead
+# before it steps, brakes a little earlier. AdaGrad and RMSProp divide each coordinate's step by the
+# size of its gradients, so the steep and the flat direction move at the same pace: they drop to
+# the floor and run straight to the minimum. Adam does the same with momentum added, so it too
+# overshoots.
+#
+# **Rosenbrock.** The floor of the curved valley is nearly flat: SGD and RMSProp are still on their
+# way after 500 steps, AdaGrad has stalled (its rate only shrinks), and the rules with momentum,
+# Momentum, Nesterov and Adam, get close to (1, 1).
+#
+# **Saddle.** The gradient in $y$ starts tiny ($2y_0$), so SGD barely leaves the ridge. The adaptive
+# rules divide that tiny gradient by its own size and step away at full speed; momentum builds up
+# speed as $y$ and its gradient grow.
 #
 # ## 3 · The slides' printed forms, run
 #
@@ -162,7 +154,7 @@ print(f"γ = 0.9: θ after 100 steps = {theta.item():+.2e}")
 # look-ahead point $\theta_t - \mu v_t$, step after step:
 
 # %%
-c = np.array([1.0, 25.0])                # the valley again
+c = np.array([1.0, 25.0])                # a narrow valley, ½(θ₁² + 25·θ₂²)
 mu, eps = 0.02, 1.0
 theta_slide, v = np.array([-4.0, 1.0]), np.zeros(2)
 theta = Tensor(np.array([-4.0, 1.0]), label="θ")
