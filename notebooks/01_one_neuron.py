@@ -26,7 +26,7 @@
 
 # %%
 from stepgrad.autograd import Value, dot, gradcheck
-from stepgrad.viz import draw
+from stepgrad.viz import draw, step_through
 
 # %% [markdown]
 # ## Forward phase
@@ -47,11 +47,12 @@ L = 0.5 * eps ** 2;                    L.label = "L"
 u, a, eps, L
 
 # %% [markdown]
-# The recorded graph, read from left to right: the inputs and weights, the weighted sum $u$, the
-# activation $a$, the error $\varepsilon$, and the loss $\mathcal{L}$. Nothing has a gradient yet.
+# The recorded graph in its forward view, read from left to right: the inputs and weights, the
+# weighted sum $u$, the activation $a$, the error $\varepsilon = a - y$ and the loss $\mathcal{L}$, each
+# with its value.
 
 # %%
-draw(L, grads=False)
+draw(L, view="forward")
 
 # %% [markdown]
 # ## Backward phase, step by step
@@ -69,13 +70,28 @@ for s in steps:
           f"local {[round(d, 4) for d in s.local]}  → {names}")
 
 # %% [markdown]
-# The same graph after the backward phase: each node now also shows its gradient
-# $\partial\mathcal{L}/\partial\text{node}$. The gradient at $\varepsilon$ is $\varepsilon$ itself
+# The backward view of the same graph: each node now also shows its gradient
+# $\partial\mathcal{L}/\partial\text{node}$, and each edge the local derivative and the contribution
+# (upstream × local) it carried. The gradient at $\varepsilon$ is $\varepsilon$ itself
 # ($\partial\,\tfrac12\varepsilon^2/\partial\varepsilon = \varepsilon$), and the one at $a$ is the same:
 # the lecture's output error.
 
 # %%
-draw(L)
+draw(L, view="backward")
+
+# %% [markdown]
+# ## Stepping through it
+#
+# `step_through(L)` replays the engine's backward pass one step per frame: the current node is
+# highlighted, with its upstream gradient, its local derivative, their product and the `+=` into
+# each parent; the nodes already finished are marked. Use the buttons or the slider (in Jupyter);
+# `stepper.save_html("neuron.html")` writes the same player as one file that opens in any browser.
+
+# %%
+stepper = step_through(L)
+print(len(stepper), "frames; frame 3 says:")
+print(stepper.text(3))
+stepper.widget()
 
 # %% [markdown]
 # ## The lecture's formula
@@ -109,10 +125,11 @@ q.backward(observer=lambda s: print(
 print(f"∂q/∂p = {p.grad:g} = 2·{p.data:g} + 1")
 
 # %% [markdown]
-# In the picture $p$ has three outgoing edges, one per use, and its gradient is their sum.
+# In the backward view $p$ has three outgoing edges, one per use, each with the contribution it
+# carried, numbered in the order the engine added them; $p$'s gradient is their sum.
 
 # %%
-draw(q)
+draw(q, view="backward")
 
 # %% [markdown]
 # ## Trust, but check

@@ -38,7 +38,7 @@ import numpy as np
 from stepgrad.nn import MLP, half_sse, lecture_backprop, lecture_sgd_step
 from stepgrad.nn.data import COLUMNS, GENDERS, UNITS, Standardizer, lecture_data, train_val_test_split
 from stepgrad.optim import SGD, fit
-from stepgrad.viz import draw, extract
+from stepgrad.viz import draw, extract, step_through
 from stepgrad.viz.network import draw_mlp
 from stepgrad.viz.plots import plot_history
 
@@ -124,13 +124,14 @@ print(f"L_n = {L.data:.4f}   (the graph has {len(extract(L))} nodes)")
 # $\sigma(0) = \tfrac12$: the untrained network says "50/50" for everyone, and $\mathcal{L}_n \approx
 # \tfrac12(\tfrac14 + \tfrac14) = \tfrac14$.
 #
-# Here is the whole graph. It is large: each of the 83 weights is a leaf of its own,
-# $w^1_{fh}$ or $w^2_{hm}$ as the slides write them. Read it from the right: $\mathcal{L}$, the squares
-# $(a_m - y_m)^2$, the two outputs, the nine $\tanh$ units, and on the left the inputs and the
-# weights.
+# The whole graph is large: each of the 83 weights is a leaf of its own, $w^1_{fh}$ or $w^2_{hm}$ as
+# the slides write them, too many boxes to read at a notebook's width. Collapsed by neuron, each
+# unit is one box with its inputs, its output and (after backward) its gradient. Read it from the
+# right: $\mathcal{L}$, the two outputs $a_m$, the nine hidden units $\alpha_h$, and on the left the
+# inputs.
 
 # %%
-draw(L, grads=False)
+draw(L, view="forward", collapse="neuron")
 
 # %% [markdown]
 # ## 4 · Backward phase, in both views
@@ -144,6 +145,17 @@ model.zero_grad()
 L.backward()
 scalar_grads = {name: W.grad.copy() for name, W in model.named_parameters()}
 scalar_grads["w2"].round(4)
+
+# %% [markdown]
+# The same backward phase, stepped through on the collapsed graph: each frame is one step of the
+# engine, from $\mathcal{L}$ through the outputs (their $\varepsilon_m$) to the hidden units (their
+# $\varepsilon_h$) and the weights, with the step's arithmetic written out.
+
+# %%
+stepper = step_through(L, collapse="neuron")
+print(len(stepper), "frames; the first:")
+print(stepper.text(0))
+stepper.widget()
 
 # %% [markdown]
 # The **Tensor view** computes the same sample with one matrix product per layer,

@@ -221,20 +221,17 @@ plt.show()
 # SGD's noise does not vanish at the minimum: each sample's gradient points somewhere else, so
 # with a fixed μ the weights keep jittering around it. Shrinking μ as training goes on lets them
 # settle. `ExponentialDecay(opt, gamma)` sets $\mu_e = \mu_0\,\gamma^e$ after epoch $e$, and
-# `StepDecay(opt, step_size, gamma)` divides μ by $1/\gamma$ every `step_size` epochs; a schedule
-# steps once per epoch, here from a callback `fit` calls after each epoch.
+# `StepDecay(opt, step_size, gamma)` divides μ by $1/\gamma$ every `step_size` epochs; `fit` steps
+# the schedule after each epoch (`fit(..., schedule=...)`).
 
 # %%
 results = {}
 for name, gamma in (("constant μ = 2", None), ("μ = 2·0.8ᵉ", 0.8)):
     model = MLP([2, 16, 2], hidden="tanh", output="sigmoid", seed=0)
     opt = SGD(model.parameters(), lr=2.0)
-    callbacks = []
-    if gamma is not None:
-        schedule = ExponentialDecay(opt, gamma=gamma)
-        callbacks = [lambda history: schedule.step() and False]   # False: keep training
+    schedule = None if gamma is None else ExponentialDecay(opt, gamma=gamma)
     results[name] = fit(model, X, Y, optimizer=opt, batch_size=1, epochs=10, tol=None, seed=0,
-                        callbacks=callbacks, progress=False)
+                        schedule=schedule, progress=False)
     h = results[name]
     print(f"{name:15}: loss of the last epoch {h.loss[-1]:.4f}, "
           f"spread of its step losses {np.std(h.step_loss[-150:]):.4f}")

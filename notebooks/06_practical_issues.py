@@ -1,0 +1,233 @@
+# ---
+# jupyter:
+#   jupytext:
+#     text_representation:
+#       extension: .py
+#       format_name: percent
+#       format_version: '1.3'
+#       jupytext_version: 1.19.6
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown]
+# # 06 · Practical issues in training
+#
+# The lecture ends with what goes wrong in practice, and the remedies:
+#
+# * **overfitting**: regularisation (an L2 penalty), dropout, and early stopping;
+# * **vanishing and exploding gradients**: the activation and the initialisation, batch
+#   normalisation, adaptive learning rates (notebook 05), gradient clipping;
+# * **local optima**: initialisation, and pretraining;
+# * and, named in passing, conjugate gradient methods.
+#
+# Each section shows the problem on a small network, then the remedy, with the tools in
+# `stepgrad.nn` and `stepgrad.optim`.
+
+# %%
+# %matplotlib inline
+import numpy as np
+
+from stepgrad.nn import (
+    MLP,
+    BatchNorm,
+    Dropout,
+    Layer,
+    Sequential,
+    clip_grad_norm,
+    gradient_norms,
+    mse,
+)
+from stepgrad.nn.data import moons, one_hot
+from stepgrad.optim import SGD, Adam, fit
+from stepgrad.viz.plots import plot_depth_comparison, plot_history
+
+# %% [markdown]
+# ## 1 · Overfitting
+#
+# 40 noisy points of the two-moons data to train on, and 300 fresh points from the same source to
+# validate on. A 2-32-32-2 network has over 1,000 weights: enough to learn the 40 points by heart,
+# noise included.
+
+# %%
+X, y = moons(40, noise=0.3, seed=0)
+X_val, y_val = moons(300, noise=0.3, seed=1)
+Y, Y_val = one_hot(y), one_hot(y_val)
+
+
+def network():
+    return MLP([2, 32, 32, 2], hidden="tanh", output="sigmoid", init="glorot", seed=0)
+
+
+model = network()
+plain = fit(model, X, Y, optimizer=Adam(model.parameters(), lr=0.02), batch_size=None,
+            epochs=300, tol=None, validation=(X_val, Y_val), restore_best=False, progress=False)
+plot_history(plain)
+
+# %% [markdown]
+# The training loss keeps falling; the validation loss falls, bottoms out after about fifty
+# epochs and then climbs: from there on the network fits the noise of its 40 points, and does
+# worse on new ones. Three remedies:
+#
+# * **L2 penalty** $\tfrac{\kappa}{2}\sum w^2$ added to the loss (the biases are not penalised): its
+#   gradient $\kappa w$ pulls every weight towards 0, so only weights the data keep asking for grow.
+#   In the optimizers it is `weight_decay=κ`.
+# * **Dropout**: in training, each hidden unit is dropped (set to 0) with probability $p$, so no
+#   unit can rely on a particular other one; for evaluation all units are kept
+#   (`Dropout(p)` between layers, in a `Sequential`).
+# * **Early stopping**: watch the validation loss and keep the weights of its best epoch
+#   (`fit(..., validation=..., patience=...)`).
+
+# %%
+model = network()
+l2 = fit(model, X, Y, optimizer=Adam(model.parameters(), lr=0.02, weight_decay=0.001),
+         batch_size=None, epochs=300, tol=None, validation=(X_val, Y_val), restore_best=False,
+         progress=False)
+
+model = Sequential(Layer(2, 32, "tanh", init="glorot", seed=0), Dropout(0.2, seed=0),
+                   Layer(32, 32, "tanh", init="glorot", seed=1), Dropout(0.2, seed=1),
+                   Layer(32, 2, "sigmoid", init="glorot", seed=2))
+dropout = fit(model, X, Y, optimizer=Adam(model.parameters(), lr=0.02), batch_size=None,
+              epochs=300, tol=None, validation=(X_val, Y_val), restore_best=False,
+              progress=False)
+
+model = network()
+early = fit(model, X, Y, optimizer=Adam(model.parameters(), lr=0.02), batch_size=None,
+            epochs=300, tol=None, validation=(X_val, Y_val), patience=30, progress=False)
+
+print(f"{'':16}{'train loss':>11}{'val loss':>10}{'val accuracy':>14}")
+for name, h, e in (("no remedy", plain, -1), ("L2, κ = 0.001", l2, -1),
+                   ("dropout, p = 0.2", dropout, -1), ("early stopping", early, early.best_epoch - 1)):
+    print(f"{name:16}{h.loss[e]:11.3f}{h.val_loss[e]:10.3f}{h.val_accuracy[e]:14.1%}")
+print(f"(early stopping ran {early.epochs} epochs and kept epoch {early.best_epoch})")
+
+# %% [markdown]
+# Each remedy trades a higher training loss for a lower validation loss: the network fits its 40
+# points less closely and does better on new ones. How much to regularise (κ, p, the patience) is
+# itself chosen on the validation set: κ = 0.01 or p = ½ would be too much for 40 points, and the
+# network would underfit.
+#
+# ## 2 · Vanishing gradients
+#
+# Backpropagation multiplies, layer by layer, by $\sigma'(u_h)$ and by the weights:
+# $\varepsilon_h = \sigma'_h \sum_m \varepsilon_m w_{hm}$. The sigmoid's slope is at most ¼, so through
+# ten sigmoid layers the gradient can shrink by $4^{-10} \approx 10^{-6}$: the layers near the input
+# hardly learn. tanh's slope is at most 1, ReLU's exactly 1 where a unit is active. The norm of
+# $\partial\mathcal{L}/\partial w^l$ for each layer $l$ of a fresh 10-hidden-layer network (each with
+# the initialisation suited to its σ, Glorot or He), after one backward pass:
+
+# %%
+plot_depth_comparison(depth=10, activations=("sigmoid", "tanh", "relu"))
+
+# %% [markdown]
+# The sigmoid network's gradients fall by orders of magnitude from the output (right) back to the
+# input (left); tanh's fall far less, ReLU's hardly at all.
+#
+# ## 3 · Batch normalisation
+#
+# Batch normalisation rescales each unit over the batch to mean 0 and spread 1, then lets the
+# network choose its own scale and shift: $y = \gamma\,\hat x + \beta$ with
+# $\hat x = (x - \bar x)/\sqrt{s^2 + \epsilon}$. Placed after each sigmoid layer, it keeps the next
+# layer's inputs spread out, in the range where σ′ is large. The same deep sigmoid network,
+# without and with a `BatchNorm` after each hidden layer, on one batch:
+
+# %%
+rng = np.random.default_rng(0)
+X_deep = rng.normal(size=(128, 2))
+Y_deep = (X_deep[:, 0] * X_deep[:, 1])[:, None]
+
+
+def deep_sigmoid(batch_norm):
+    sizes = [2] + [16] * 8
+    modules = []
+    for k, (n_in, n_out) in enumerate(zip(sizes, sizes[1:])):
+        modules.append(Layer(n_in, n_out, "sigmoid", init="glorot", seed=k))
+        if batch_norm:
+            modules.append(BatchNorm(n_out))
+    return Sequential(*modules, Layer(16, 1, "identity", init="glorot", seed=99))
+
+
+for batch_norm in (False, True):
+    model = deep_sigmoid(batch_norm)
+    mse(model(X_deep), Y_deep).backward()
+    norms = [n for name, n in gradient_norms(model).items() if name.endswith("weight")]
+    print(f"BatchNorm {'on ' if batch_norm else 'off'}: ‖∂L/∂wˡ‖ from the input layer to the output:")
+    print("   " + "  ".join(f"{n:.1e}" for n in norms))
+
+# %% [markdown]
+# With batch normalisation the first layers' gradients are orders of magnitude larger: the signal
+# no longer fades on its way back.
+#
+# ## 4 · Exploding gradients, and clipping
+#
+# The opposite happens when each layer multiplies the signal by more than 1. Here a deep ReLU
+# network whose weights are twice what He's initialisation gives: each of its nine layers doubles
+# the signal on the way forward and the gradient on the way back, so the outputs are hundreds of
+# times too large, and so is every gradient. One step with such a gradient throws the weights far
+# away.
+
+# %%
+model = MLP([2] + [16] * 8 + [1], hidden="relu", output="identity", init="he", seed=0)
+for W in model.parameters():
+    W.data *= 2.0
+mse(model(X_deep), Y_deep).backward()
+print("‖∂L/∂wˡ‖, input layer first:",
+      "  ".join(f"{n:.1e}" for n in gradient_norms(model).values()))
+
+# %% [markdown]
+# **Gradient clipping** caps the step: when the global norm $\lVert g\rVert = \sqrt{\sum_W \sum g^2}$ of
+# all gradients exceeds a bound, every gradient is scaled down by the same factor, so the
+# direction is kept and only the length is cut. `clip_grad_norm` does it between `backward()` and
+# the optimizer's `step()`, and returns the norm it found:
+
+# %%
+before = clip_grad_norm(model.parameters(), max_norm=1.0)
+after = np.sqrt(sum(np.sum(W.grad**2) for W in model.parameters()))
+print(f"global gradient norm: {before:.3g} before clipping, {after:.3g} after")
+
+# %% [markdown]
+# ## 5 · Local optima and initialisation
+#
+# The loss of a network is not a bowl: it has plateaus, saddles and local minima, and where
+# training ends depends on where it starts. XOR, the smallest problem a single neuron cannot
+# solve, on the smallest network that can, 2-2-1, trained by gradient descent from ten random
+# initialisations of each kind:
+
+# %%
+X_xor = np.array([[-1.0, -1.0], [-1.0, 1.0], [1.0, -1.0], [1.0, 1.0]])
+Y_xor = np.array([[0.0], [1.0], [1.0], [0.0]])     # 1 where the signs differ
+for init in ("small", "glorot"):
+    final = []
+    for seed in range(10):
+        model = MLP([2, 2, 1], hidden="tanh", output="sigmoid", init=init, seed=seed)
+        h = fit(model, X_xor, Y_xor, optimizer=SGD(model.parameters(), lr=1.0),
+                batch_size=None, epochs=300, tol=None, progress=False)
+        final.append(h.loss[-1])
+    print(f"init = {init!r:9} loss after 300 epochs, seeds 0–9: "
+          + " ".join(f"{L:.3f}" for L in final))
+
+# %% [markdown]
+# The same network, the same data, the same rule, and the ends differ. A loss near 0.125 is the
+# start itself, $\tfrac12(\tfrac12)^2$: from "small random numbers" the two hidden units start almost
+# alike, every output near ½, and the gradient is nearly 0 there, a plateau that 300 epochs have not
+# left. A loss near 0.06 is a local minimum: two of the four points are answered ½, and no small
+# step improves that. The others have found, or are still approaching, the solution. Remedies: start from several random
+# initialisations and keep the best; scale the initial weights to the layer (Glorot, He), which
+# breaks the symmetry; use momentum or an adaptive rule, which roll over small bumps.
+#
+# ## 6 · Conjugate gradient and pretraining
+#
+# Two more remedies the lecture names, without details:
+#
+# * **Conjugate gradient methods** choose each step's direction to be *conjugate* to the previous
+#   ones (with respect to the curvature), so that on a quadratic bowl of $n$ dimensions they reach
+#   the minimum in at most $n$ steps, with no zig-zag. They need exact line searches and the full
+#   gradient, so they suit full-batch training of small networks, and are rarely used with
+#   mini-batches; momentum is their stochastic cousin.
+# * **Pretraining** initialises a deep network layer by layer, each layer first trained on its own
+#   (for example as an autoencoder that reconstructs its input), before the whole network is
+#   trained on the task. It was how the first deep networks were trained; ReLU, good
+#   initialisation and batch normalisation have made it mostly unnecessary, and its descendant is
+#   today's *transfer learning*: start from a network trained on a larger task.
