@@ -10,8 +10,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from test_viz_stepper import neuron
 
-from stepgrad.autograd import Value, dot
 from stepgrad.viz import step_through
 
 CHROMIUM = "/usr/bin/chromium"
@@ -31,21 +31,9 @@ def browser():
     return sync_api
 
 
-def neuron_loss():
-    x1, x2 = Value(2.0, label="x₁"), Value(-1.0, label="x₂")
-    w1, w2, w0 = Value(-0.5, label="w₁"), Value(0.75, label="w₂"), Value(0.4, label="w₀")
-    u = dot([w1, w2], [x1, x2], bias=w0)
-    u.label = "u"
-    a = u.tanh()
-    a.label = "a"
-    L = 0.5 * (a - 0.5) ** 2
-    L.label = "L"
-    return L
-
-
 def test_the_exported_page_steps_with_the_arrow_keys_in_chromium(tmp_path):
     sync_api = browser()
-    stepper = step_through(neuron_loss())
+    stepper = step_through(neuron()[0])
     page_path = stepper.save_html(tmp_path / "steps.html")
     errors = []
     with sync_api.sync_playwright() as p:

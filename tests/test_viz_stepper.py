@@ -199,3 +199,13 @@ def test_the_panel_names_nodes_drawn_inside_a_subtraction_or_a_division():
     s = step_through(r)
     text = "\n".join(s.text(k) for k in range(len(s)))
     assert "1/q" in text and "−q" in text
+
+
+def test_a_graph_too_large_to_lay_out_says_how_to_collapse_it(monkeypatch):
+    import stepgrad.viz.stepper as stepper_module
+
+    monkeypatch.setattr(stepper_module, "MAX_NODES", 5)
+    L, _ = neuron()
+    with pytest.raises(ValueError, match="collapse='neuron'"):
+        step_through(L)
+    assert len(step_through(L, collapse="neuron")) == len(engine_steps(neuron()[0]))

@@ -21,7 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from . import explain
-from .graph import EDGE_LABELS_MAX
+from .graph import EDGE_LABELS_MAX, MAX_NODES
 from .record import as_roots, graph_nodes, replay
 from .render import FILL, _rows, edge_label, grad_text, to_digraph
 from .scene import build_scene
@@ -59,7 +59,13 @@ def step_through(root, mode: str = "backward", *, collapse=None, expand=(), grou
     """
     if mode not in ("backward", "forward"):
         raise ValueError(f"step_through: mode must be 'backward' or 'forward', got {mode!r}")
-    return Stepper(as_roots(root), mode, collapse=collapse, expand=expand, groups=groups,
+    roots = as_roots(root)
+    size = len(graph_nodes(roots))
+    if collapse is None and size > MAX_NODES:
+        raise ValueError(
+            f"step_through: the graph has {size} nodes; laying it out would take many seconds. "
+            f"Pass collapse='neuron' or collapse='layer', or step a smaller graph (one sample)")
+    return Stepper(roots, mode, collapse=collapse, expand=expand, groups=groups,
                    rankdir=rankdir, fmt=fmt, expand_fused=expand_fused)
 
 
