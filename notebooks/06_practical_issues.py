@@ -123,7 +123,7 @@ plot_depth_comparison(depth=10, activations=("sigmoid", "tanh", "relu"))
 
 # %% [markdown]
 # The sigmoid network's gradients fall by orders of magnitude from the output (right) back to the
-# input (left); tanh's fall far less, ReLU's hardly at all.
+# input (left); tanh's and ReLU's hardly change from layer to layer.
 #
 # ## 3 · Batch normalisation
 #
