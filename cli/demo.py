@@ -88,8 +88,8 @@ def run_demo(out: str = "stepgrad-demo", force: bool = False, epochs: int = 20,
     write_network_svg(model, paths["network"])
     write_graph_svg(L, paths["forward"], "forward")
     write_graph_svg(L, paths["backward"], "backward")
-    missing = {"stepper": write_stepper_html(L, paths["stepper"]),
-               "curves": write_curves_png(history, paths["curves"])}
+    write_stepper_html(L, paths["stepper"])
+    write_curves_png(history, paths["curves"])
     model.save(paths["model"], optimizer=optimizer)
 
     sample = ", ".join(f"{v:.2f}" for v in x)
@@ -104,14 +104,10 @@ def run_demo(out: str = "stepgrad-demo", force: bool = False, epochs: int = 20,
     }
     say(f"Wrote into {folder}/:")
     for key, path in paths.items():
-        if missing.get(key):
-            say(f"  (no {path.name}: {missing[key]})")
-        else:
-            say(f"  {path.name:24} {what[key]}")
+        say(f"  {path.name:24} {what[key]}")
     say("")
     say("Open next:")
-    if not missing["stepper"]:
-        say(f"  {paths['stepper']}   (xdg-open it, or open it in any browser)")
+    say(f"  {paths['stepper']}   (xdg-open it, or open it in any browser)")
     say(f"  {paths['backward']}")
     say("  the notebooks: make notebooks   (Jupyter Lab on notebooks/; start with "
         "01_one_neuron.ipynb)")

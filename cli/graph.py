@@ -51,9 +51,7 @@ def run_graph(args) -> int:
     say("a = (" + ", ".join(f"{a.data:.6f}" for a in outputs) + ")"
         + ("" if L is None else f",  L = {L.data:.6f}"))
     if out.suffix == ".html":
-        reason = write_stepper_html(L, out)
-        if reason:
-            raise CLIError(reason)
+        write_stepper_html(L, out)
     else:
         require_dot()
         view = args.view or ("forward" if L is None else "backward")

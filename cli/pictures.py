@@ -7,7 +7,6 @@ installation cannot draw that picture (so the demo writes what it can and says w
 
 from __future__ import annotations
 
-import inspect
 from pathlib import Path
 
 from .errors import DOT_INSTALL, CLIError
@@ -35,26 +34,19 @@ def sample_graph(model, x, y=None, loss: str = "half_sse"):
 
 
 def _draw(root, view: str):
+    """The one-sample graph collapsed by neuron (u_h, α_h and ∂L/∂ in one box per neuron):
+    the whole 6-9-2 graph is too tall to read at a glance; the stepper shows every node."""
     from stepgrad.viz import draw
 
-    if "view" in inspect.signature(draw).parameters:
-        return draw(root, view=view)
-    if isinstance(root, (list, tuple)):  # before draw took a list of roots: one joining node
-        from stepgrad.autograd import nsum
-
-        root = nsum(root)
-        root.label = "Σa"
-    return draw(root, grads=(view == "backward"))  # before draw(view=...) existed
+    return draw(root, view=view, collapse="neuron")
 
 
 def _dot_missing() -> tuple:
     """The exceptions that mean Graphviz's ``dot`` is not installed."""
     import graphviz
 
-    try:
-        from stepgrad.viz import GraphvizMissing
-    except ImportError:  # before viz had its own
-        return (graphviz.ExecutableNotFound,)
+    from stepgrad.viz import GraphvizMissing
+
     return (graphviz.ExecutableNotFound, GraphvizMissing)
 
 
@@ -79,39 +71,26 @@ def write_network_svg(model, path: Path) -> None:
     _write_svg(draw_mlp(model, by="weight"), path)
 
 
-def write_stepper_html(L, path: Path) -> str | None:
+def write_stepper_html(L, path: Path) -> None:
     """The backprop stepper of the loss L as one self-contained HTML file."""
-    try:
-        from stepgrad.viz import step_through
-    except ImportError:
-        return "the backprop stepper (stepgrad.viz.step_through) is not in this version"
-    stepper = step_through(L)
-    try:
-        if "overwrite" in inspect.signature(stepper.save_html).parameters:
-            stepper.save_html(path, overwrite=True)  # the command refused already, without --force
-        else:
-            stepper.save_html(path)
+    from stepgrad.viz import step_through
+
+    try:  # the command refused an existing file already, without --force
+        step_through(L).save_html(path, overwrite=True)
     except _dot_missing():
         raise CLIError(f"Graphviz's dot program is missing (it lays out the stepper's graph); "
                        f"install it with: {DOT_INSTALL}") from None
-    return None
 
 
-def write_curves_png(history, path: Path) -> str | None:
+def write_curves_png(history, path: Path) -> None:
     """The loss and Q curves of a training run as PNG."""
-    try:
-        import matplotlib
+    import matplotlib
 
-        matplotlib.use("Agg")
-    except ImportError:
-        return "matplotlib is missing: pip install matplotlib"
-    try:
-        from stepgrad.viz.plots import plot_history
-    except ImportError:
-        return "the training plot (stepgrad.viz.plots.plot_history) is not in this version"
+    matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
+    from stepgrad.viz.plots import plot_history
 
     fig = plot_history(history)
     fig.savefig(path, dpi=110, bbox_inches="tight")
     plt.close(fig)
-    return None
