@@ -48,7 +48,8 @@ def zero_times_exp(x):
 def test_without_the_mode_the_nan_passes_silently(kind):
     assert not GradMode.anomaly and GradMode.plain  # off by default
     x = kind(0.0)
-    sqrt_times_zero(x).backward()
+    with np.errstate(invalid="ignore"):  # numpy's own warning for inf·0 on arrays
+        sqrt_times_zero(x).backward()
     assert math.isnan(float(np.asarray(x.grad).reshape(())))
     with np.errstate(invalid="ignore", over="ignore"):
         assert math.isnan(float(np.asarray(zero_times_exp(kind(1.0)).data).reshape(())))
@@ -58,7 +59,7 @@ def test_without_the_mode_the_nan_passes_silently(kind):
 def test_a_nan_contribution_in_backward_names_op_label_and_line(kind):
     with detect_anomaly():
         out = sqrt_times_zero(kind(0.0))
-        with pytest.raises(AnomalyError) as err:
+        with pytest.raises(AnomalyError) as err, np.errstate(invalid="ignore"):
             out.backward()
     message = str(err.value)
     assert "pow_const" in message and "'r'" in message

@@ -97,3 +97,13 @@ def test_the_animation_saves_as_gif_and_html(tmp_path):
     assert "<script" in html and "animation" in html.lower()
     with pytest.raises(ValueError, match=".gif or .html"):
         save_race(tmp_path / "race.mp4")
+
+
+def test_saving_the_race_never_replaces_a_file_unasked(tmp_path):
+    path = tmp_path / "race.gif"
+    path.write_bytes(b"the user's own file")
+    with pytest.raises(FileExistsError, match="overwrite=True"):
+        save_race(path, "bowl", steps=4, frames=2)
+    assert path.read_bytes() == b"the user's own file"
+    save_race(path, "bowl", steps=4, frames=2, overwrite=True)
+    assert path.read_bytes()[:3] == b"GIF"

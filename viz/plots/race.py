@@ -215,16 +215,24 @@ def race_animation(surface="bowl", steps: int | None = None, frames: int = 40,
 
 
 def save_race(path, surface="bowl", steps: int | None = None, frames: int = 40,
-              fps: int = 10) -> Path:
-    """Write the race on ``surface`` to ``path``: ``.gif`` (Pillow) or ``.html`` (to_jshtml)."""
+              fps: int = 10, overwrite: bool = False) -> Path:
+    """Write the race on ``surface`` to ``path``: ``.gif`` (Pillow) or ``.html`` (to_jshtml).
+
+    Raises:
+        ValueError: another suffix (checked before any drawing).
+        FileExistsError: ``path`` exists and ``overwrite`` is False.
+    """
     path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".gif", ".html", ".htm"):
+        raise ValueError(f"save_race writes .gif or .html, got {path.name!r}")
+    if path.exists() and not overwrite:
+        raise FileExistsError(f"save_race: {path} exists; pass overwrite=True to replace it")
     anim = race_animation(surface, steps, frames, interval=int(1000 / fps))
-    if path.suffix.lower() == ".gif":
+    if suffix == ".gif":
         from matplotlib.animation import PillowWriter
 
         anim.save(path, writer=PillowWriter(fps=fps))
-    elif path.suffix.lower() in (".html", ".htm"):
-        path.write_text(anim.to_jshtml(fps=fps), encoding="utf-8")
     else:
-        raise ValueError(f"save_race writes .gif or .html, got {path.name!r}")
+        path.write_text(anim.to_jshtml(fps=fps), encoding="utf-8")
     return path
