@@ -35,6 +35,7 @@ from .value import Value
 __all__ = ["ScalarView"]
 
 _grad_of = attrgetter("grad")
+_count_nonzero = np.count_nonzero
 
 
 class ScalarView:
@@ -43,7 +44,8 @@ class ScalarView:
     Attributes:
         values: the leaf Values, one per entry, in C order.
         objects: the same Values as an object array of the Tensor's shape.
-        sent: the gradients already added to the Tensor's ``grad`` (float64).
+        sent: the gradients already added to the Tensor's ``grad`` (float64),
+            or None when none has been since the last ``zero_grad``.
     """
 
     __slots__ = ("values", "objects", "sent")
@@ -53,7 +55,7 @@ class ScalarView:
         self.objects = np.empty(len(self.values), dtype=object)
         self.objects[:] = self.values
         self.objects = self.objects.reshape(data.shape)
-        self.sent = np.zeros(len(self.values))
+        self.sent = None
 
     def read(self, data: np.ndarray) -> np.ndarray:
         """The leaves holding ``data`` now, as an object array of its shape (a new array)."""
@@ -61,12 +63,13 @@ class ScalarView:
             v.data = x
         return self.objects.copy()
 
-    def gathered(self) -> np.ndarray:
-        """What the leaves' gradients gained since the last call (a flat float64 array)."""
+    def gathered(self) -> np.ndarray | None:
+        """What the leaves' gradients gained since the last call (a flat float64
+        array), or None when they gained nothing."""
         now = np.fromiter(map(_grad_of, self.values), np.float64, len(self.values))
-        new = now - self.sent
+        new = now if self.sent is None else now - self.sent
         self.sent = now
-        return new
+        return new if _count_nonzero(new) else None
 
     def settle(self) -> None:
         """Count the leaves' gradients as sent (the Tensor's grad was set by hand)."""
@@ -75,4 +78,4 @@ class ScalarView:
     def zero_grad(self) -> None:
         for v in self.values:
             v.grad = 0.0
-        self.sent = np.zeros(len(self.values))
+        self.sent = None

@@ -179,8 +179,9 @@ class Tensor(Operators):
         """
         if self._view is not None and self._grad is not None:
             new = self._view.gathered()
-            if new.any():
-                self._grad = self._grad + new.reshape(self.data.shape).astype(self.data.dtype)
+            if new is not None:
+                data = self.data
+                self._grad = self._grad + new.reshape(data.shape).astype(data.dtype, copy=False)
         return self._grad
 
     @grad.setter

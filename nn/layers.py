@@ -127,9 +127,9 @@ class Layer(Module):
         """:meth:`trace` of a checked list of Values."""
         w = self.weight.scalars()  # the same leaf Values every call, holding W's data now
         cols = self._columns
-        if cols is None or cols[0] is not w.flat[0]:
+        if cols is None or cols[0] is not w.item(0):
             cols = self._columns = _columns(w, self.names)
-        u = [dot(ws, x, bias=b) for ws, b in cols[1]]
+        u = [dot(ws, x, b) for ws, b in cols[1]]
         names = self.names
         for v, name in zip(u, names.sums):
             v.label = name
@@ -184,7 +184,7 @@ def _columns(w: np.ndarray, names: LayerNames) -> tuple:
     """Name the leaf Values w_fh once and group them by unit: ``[(w_1h…w_Fh, w_0h)]``."""
     for v, name in zip(w.flat, names.weights.flat):
         v.label = name
-    return w.flat[0], [(tuple(w[1:, h]), w[0, h]) for h in range(w.shape[1])]
+    return w.item(0), [(tuple(w[1:, h]), w[0, h]) for h in range(w.shape[1])]
 
 
 def _neuron_weight_names(n_in: int) -> np.ndarray:

@@ -43,8 +43,7 @@ class Module:
     # ----------------------------------------------------------------- calling
 
     def __call__(self, x):
-        if isinstance(x, (list, tuple)) and not any(isinstance(r, (list, tuple, np.ndarray))
-                                                    for r in x):
+        if isinstance(x, (list, tuple)) and _flat(x):
             return self.scalar_forward(x)
         return self.forward(x)  # a Tensor, an array or a nested list: a batch
 
@@ -172,3 +171,14 @@ class Module:
         for name, m in kids:
             lines.append(f"  ({name}): " + repr(m).replace("\n", "\n  "))
         return "\n".join(lines) + "\n)"
+
+
+def _flat(x) -> bool:
+    """No entry of the list ``x`` is itself a row (a list, tuple or array): one sample."""
+    for r in x:
+        if isinstance(r, _ROWS):
+            return False
+    return True
+
+
+_ROWS = (list, tuple, np.ndarray)
