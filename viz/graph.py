@@ -70,8 +70,15 @@ def draw(root, view: str = "backward", *, collapse=None, expand=(), groups=None,
         check: compare each leaf's gradient with central differences and
             colour the leaf by its relative error (:mod:`.check`), the worst named.
         title: replaces the default title.
-        expand_fused: draw each fused Σw·x node as its products w_f·x_f and
-            their sum (display only: the engine's numbers, one Dot step).
+        expand_fused: draw each fused node as its primitive steps (:mod:`.unfuse`):
+            Σw·x as its products w_f·x_f and their sum; tanh as e²ᵘ, e²ᵘ − 1,
+            e²ᵘ + 1 and their ratio; log-softmax (cross-entropy from logits on
+            a Tensor) as m = max u, u − m, e^(u−m), Σ, ln Σ. Display only: the
+            graph, its numbers and its backward steps are the engine's; the extra
+            boxes' values come from the recorded data by the primitive formulas
+            (their tooltips say so), the fused box keeps the engine's stable value
+            (tanh exact at ±1000), and the edges into and out of the group carry
+            the engine's local derivative and contribution.
         grads: the older spelling of ``view``: ``grads=False`` is ``view="forward"``.
 
     Raises:

@@ -1,50 +1,198 @@
 """A fused op drawn as its primitive steps, for display only.
 
-The engine computes u = Σ_f w_f·x_f + w₀ as one ``Dot`` node (fast, and one
-backward step). ``expand_fused=True`` draws it as the sum it stands for: one
-**×** box per term w_f·x_f and one **Σ** box, with the bias as an input of the
-Σ. The engine graph and its numbers are unchanged: each w_f and x_f edge still
-carries the Dot step's own local derivative and contribution (∂u/∂w_f = x_f),
-each product's gradient is ∂L/∂u (∂u/∂(w_f·x_f) = 1), and the value of each
-product is w_f·x_f of the recorded data.
+``expand_fused=True`` (:func:`~.graph.draw`, :func:`~.stepper.step_through`)
+redraws three fused nodes as the primitive steps they stand for. The engine
+graph, its numbers and its backward steps are unchanged: the extra boxes are
+drawn, never recorded, and their values are computed from the *recorded* data
+by the primitive formulas written in each box's tooltip.
+
+* **Σw·x** (``Dot``): u = Σ_f w_f·x_f + w₀ as one **×** box per term w_f·x_f
+  and one **Σ** box, with the bias as an input of the Σ. Each w_f and x_f edge
+  still carries the Dot step's own local derivative and contribution
+  (∂u/∂w_f = x_f), each product's gradient is ∂L/∂u (∂u/∂(w_f·x_f) = 1), and
+  the value of each product is w_f·x_f of the recorded data.
+* **tanh** (``Tanh``): α = tanh u as the textbook identity
+  e²ᵘ → e²ᵘ − 1, e²ᵘ + 1 → (e²ᵘ − 1) ÷ (e²ᵘ + 1). The engine computes tanh in
+  one step (``math.tanh``, ``np.tanh``), exact at ±1000, and the tanh box keeps
+  that value; the drawn steps show the identity, and for |u| ≳ 355 their e²ᵘ
+  overflows to inf (the reason the engine does not compute it this way).
+* **log-softmax** (``LogSoftmax``, what ``cross_entropy(..., from_logits=True)``
+  records on a Tensor): ℓ = u − m − ln Σ e^{u−m} as m = max u, u − m, e^{u−m},
+  Σ e^{u−m}, ln Σ → ℓ = (u − m) − ln Σ, the stable shift by the maximum kept.
+  On Values the loss already records these primitive steps (``ValueVector.
+  log_softmax``: − c, exp, Σ, log, + c, −), so there is nothing to expand.
+
+The extra tanh and log-softmax boxes show a value and no gradient (grey, as a
+constant: the engine has no node for them, so no ∂L/∂ of its own). The edge
+entering the group (u → the first step) carries the engine's own local
+derivative and contribution of the fused step (for tanh ∂α/∂u = 1 − α², for
+log-softmax the vjp G − s·ΣG), and the edges leaving the fused box are the
+engine's, unchanged. The inner edges carry no numbers.
 """
 
 from __future__ import annotations
 
+import importlib
+
+import numpy as np
+
 from .groups import op_class
 from .scene import Box, Edge
 
-__all__ = ["unfuse"]
+__all__ = ["unfuse", "tanh_steps", "log_softmax_steps"]
 
 _DOT = op_class("Dot")
+_TANH = op_class("Tanh")
+_LOGSOFTMAX = op_class("LogSoftmax") or getattr(
+    importlib.import_module("stepgrad.autograd.softmax"), "LogSoftmax", None)
+
+_DISPLAY = ("display only: computed from the recorded data by the primitive formula "
+            "{f}; the engine has no node for this step")
 
 
 def unfuse(scene) -> None:
-    """Replace each drawn Σw·x box by its products and their sum (in place)."""
+    """Replace each drawn fused box (Σw·x, tanh, log-softmax) by its primitive steps (in place)."""
     for box in list(scene.boxes.values()):
         n = box.node
-        if box.kind != "result" or n is None or n.op is not _DOT:
+        if box.kind != "result" or n is None or n.op is None:
             continue
-        count, bias = n.ctx
-        args = n.parents
-        incoming = {path[0][1]: e for e in scene.edges if e.dst == box.id
-                    for path in e.paths if path and path[0][0] is n}
-        kept = [e for e in scene.edges if e.dst != box.id]
-        extras = []
-        for i in range(count):
-            pid = f"{box.id}p{i}"
-            w, x = args[i], args[count + i]
-            scene.boxes[pid] = Box(pid, "product", n, "", op="×", value=w.data * x.data,
-                                   formula="f = w·x;  ∂f/∂w = x,  ∂f/∂x = w")
-            for slot in (i, count + i):
-                if slot in incoming:
-                    e = incoming[slot]
-                    kept.append(Edge("", e.src, pid, e.paths))
-            kept.append(Edge("", pid, box.id, [], through=n))
-            extras.append(pid)
-        if bias and 2 * count in incoming:
-            kept.append(incoming[2 * count])
-        box.op = "Σ" if box.op == n.op.symbol else box.op.replace(n.op.symbol, "Σ")
-        box.note = "+w₀" if bias else ""
-        scene.edges = kept
-        scene.extras[box.id] = extras
+        if n.op is _DOT:
+            _unfuse_dot(scene, box, n)
+        elif n.op is _TANH:
+            _unfuse_chain(scene, box, n, _tanh_chain(n))
+        elif _LOGSOFTMAX is not None and n.op is _LOGSOFTMAX:
+            _unfuse_chain(scene, box, n, _log_softmax_chain(n))
+
+
+def _incoming(scene, box, n) -> dict:
+    """slot → the edge into ``box`` that carries the engine path (n, slot)."""
+    return {path[0][1]: e for e in scene.edges if e.dst == box.id
+            for path in e.paths if path and path[0][0] is n}
+
+
+def _unfuse_dot(scene, box, n) -> None:
+    count, bias = n.ctx
+    args = n.parents
+    incoming = _incoming(scene, box, n)
+    kept = [e for e in scene.edges if e.dst != box.id]
+    extras = []
+    for i in range(count):
+        pid = f"{box.id}p{i}"
+        w, x = args[i], args[count + i]
+        scene.boxes[pid] = Box(pid, "product", n, "", op="×", value=w.data * x.data,
+                               formula="f = w·x;  ∂f/∂w = x,  ∂f/∂x = w")
+        for slot in (i, count + i):
+            if slot in incoming:
+                e = incoming[slot]
+                kept.append(Edge("", e.src, pid, e.paths))
+        kept.append(Edge("", pid, box.id, [], through=n))
+        extras.append(pid)
+    if bias and 2 * count in incoming:
+        kept.append(incoming[2 * count])
+    box.op = "Σ" if box.op == n.op.symbol else box.op.replace(n.op.symbol, "Σ")
+    box.note = "+w₀" if bias else ""
+    scene.edges = kept
+    scene.extras[box.id] = extras
+
+
+# ------------------------------------------------ tanh and log-softmax: a chain of steps
+
+
+def tanh_steps(u):
+    """The textbook steps of tanh u from the recorded u: e²ᵘ, e²ᵘ − 1, e²ᵘ + 1, their ratio.
+
+    Plain numpy in float64, as the formula reads: e²ᵘ is inf for u ≳ 355 and
+    the ratio then inf/inf = nan, where the engine's tanh gives ±1 exactly.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        e = np.exp(2.0 * np.asarray(u, dtype=float))
+        return {"e2u": e, "num": e - 1.0, "den": e + 1.0, "ratio": (e - 1.0) / (e + 1.0)}
+
+
+def log_softmax_steps(u, axis=-1):
+    """The steps of ℓ = u − m − ln Σ e^{u−m} from the recorded logits u (stable: m = max u)."""
+    u = np.asarray(u, dtype=float)
+    m = u.max(axis=axis, keepdims=True)
+    z = u - m
+    e = np.exp(z)
+    s = e.sum(axis=axis, keepdims=True)
+    ln = np.log(s)
+    return {"m": m, "z": z, "e": e, "s": s, "ln": ln, "out": z - ln}
+
+
+def _scalar(x, like):
+    return float(x) if np.ndim(like) == 0 else x
+
+
+def _tanh_chain(n):
+    """(steps, edges, entry, op note, tooltip) of α = tanh u drawn as the identity."""
+    u = n.parents[0].data
+    v = tanh_steps(u)
+    steps = [("t0", "e²ᵘ", _scalar(v["e2u"], u), "E = e²ᵘ (= exp(2·u))"),
+             ("t1", "e²ᵘ − 1", _scalar(v["num"], u), "E − 1"),
+             ("t2", "e²ᵘ + 1", _scalar(v["den"], u), "E + 1")]
+    inner = [("t0", "t1"), ("t0", "t2"), ("t1", None), ("t2", None)]  # None: the tanh box
+    tip = ("α = tanh u drawn as the textbook identity (e²ᵘ − 1) ÷ (e²ᵘ + 1): the boxes "
+           "before it are display only, computed from the recorded u. The engine computes "
+           "α = tanh u in one step (math.tanh / np.tanh), exact at ±1000 where e²ᵘ overflows; "
+           "this box shows the engine's value. " + n.op.formula)
+    return steps, inner, "t0", "= (e²ᵘ − 1) ÷ (e²ᵘ + 1)", tip
+
+
+def _log_softmax_chain(n):
+    """(steps, edges, entry, op note, tooltip) of ℓ = log softmax u, stable form kept."""
+    v = log_softmax_steps(n.parents[0].data, n.ctx)
+    steps = [("s0", "m = max u", v["m"], "m = max_k u_k (the shift that keeps e^{u−m} ≤ 1)"),
+             ("s1", "u − m", v["z"], "u − m"),
+             ("s2", "e^(u − m)", v["e"], "e^{u−m}"),
+             ("s3", "Σ e^(u − m)", v["s"], "Σ_k e^{u_k−m}"),
+             ("s4", "ln Σ e^(u − m)", v["ln"], "ln Σ_k e^{u_k−m} (≥ 0, never overflows)")]
+    inner = [("s0", "s1"), ("s1", "s2"), ("s2", "s3"), ("s3", "s4"), ("s1", None), ("s4", None)]
+    tip = ("ℓ = log softmax u drawn as its stable steps (u − m) − ln Σ e^{u−m}, m = max u: "
+           "the boxes before it are display only, computed from the recorded logits u. The "
+           "engine computes ℓ in one LogSoftmax step; this box shows its value, and the edge "
+           "u → u − m its one vjp (the max's own gradient cancels). " + n.op.formula)
+    return steps, inner, "s1", "= (u − m) − ln Σ e^(u − m)", tip
+
+
+def _unfuse_chain(scene, box, n, chain) -> None:
+    """Draw one-input fused ``box`` as ``chain``: display steps ending in the box itself.
+
+    The engine edge u → box now enters the chain at ``entry``; the other steps
+    that read u get an edge without numbers; the box keeps its outgoing edges.
+    """
+    steps, inner, entry, note, tip = chain
+    incoming = _incoming(scene, box, n)
+    if 0 not in incoming:
+        return
+    enter = incoming[0]
+    anchor = _static_leaf(scene)
+    ids = {}
+    extras = []
+    for key, op, value, formula in steps:
+        bid = f"{box.id}{key}"
+        ids[key] = bid
+        scene.boxes[bid] = Box(bid, "constant", anchor, op, value=value,
+                               formula=_DISPLAY.format(f=formula))
+        extras.append(bid)
+    edges = [e for e in scene.edges if e is not enter]
+    edges.append(Edge("", enter.src, ids[entry], enter.paths))
+    for key, _, _, _ in steps:  # every other step that reads u (the max m)
+        if key != entry and not any(dst == key for _, dst in inner):
+            edges.append(Edge("", enter.src, ids[key], []))
+    for src, dst in inner:
+        edges.append(Edge("", ids[src], box.id if dst is None else ids[dst], []))
+    box.note = note
+    box.formula = tip
+    scene.edges = edges
+    scene.extras[box.id] = extras
+
+
+def _static_leaf(scene):
+    """A leaf of the graph: the extra boxes' row key, which no stepper frame changes.
+
+    A constant box's value row is keyed by its ``node``; a leaf's data never
+    changes in a frame (the forward stepper steps results only), so the value
+    drawn stays the display value.
+    """
+    return next(n for n in scene.order if n.op is None)
