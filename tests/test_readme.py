@@ -113,7 +113,8 @@ def test_readme_tour_runs_and_its_comments_are_true(capsys):
     assert ns["W"].grad.shape == (3, 2) and "(3, 2)" in printed
 
 
-def test_readme_viz_block_draws_the_tour_graph():
+def test_readme_viz_block_draws_the_tour_graph(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # the block saves neuron-steps.html
     ns = {}
     viz = python_block("from stepgrad.viz import draw").replace('.pipe(format="svg")', ".source")
     exec(python_block("from stepgrad.autograd import Value, dot") + viz, ns)
