@@ -120,14 +120,16 @@ def w1_stepgrad(init, X, Y, lr=0.05):
     return step
 
 
-def w1_stepgrad_plain(init, X, Y, lr=0.05):
-    """W1 built node by node with + and * as micrograd's users write it (no dot, no nsum)."""
-    net = [[([Value(w) for w in ws], Value(b)) for ws, b in layer] for layer in init]
+def node_by_node(node, init, X, Y, lr=0.05, lift=False):
+    """W1 built node by node with + and * as micrograd's users write it (no dot, no nsum),
+    for either engine's scalar ``node`` class (stepgrad's Value or micrograd's), so both run
+    the very same code; ``lift=True`` lifts the inputs to nodes once per step."""
+    net = [[([node(w) for w in ws], node(b)) for ws, b in layer] for layer in init]
     params = [p for layer in net for ws, b in layer for p in (*ws, b)]
 
     def step(k):
         x, y = X[k % len(X)], Y[k % len(Y)]
-        a = x
+        a = [node(v) for v in x] if lift else x
         for layer in net:
             a = [sum((wi * ai for wi, ai in zip(ws, a)), b).tanh() for ws, b in layer]
         loss = sum((am - ym) ** 2 for am, ym in zip(a, y)) * 0.5
@@ -139,6 +141,11 @@ def w1_stepgrad_plain(init, X, Y, lr=0.05):
         return loss.data
 
     return step
+
+
+def w1_stepgrad_plain(init, X, Y, lr=0.05):
+    """W3: W1 node by node with stepgrad's Values."""
+    return node_by_node(Value, init, X, Y, lr)
 
 
 def scalar_view_overhead(repeats=2000, rounds=7):
@@ -174,23 +181,7 @@ def scalar_view_overhead(repeats=2000, rounds=7):
 
 def w1_micrograd(init, X, Y, lr=0.05, lift=False):
     """micrograd's neuron, sum(w·x, b), fed floats; ``lift=True`` lifts them once."""
-    net = [[([MValue(w) for w in ws], MValue(b)) for ws, b in layer] for layer in init]
-    params = [p for layer in net for ws, b in layer for p in (*ws, b)]
-
-    def step(k):
-        x, y = X[k % len(X)], Y[k % len(Y)]
-        a = [MValue(v) for v in x] if lift else x
-        for layer in net:
-            a = [sum((wi * ai for wi, ai in zip(ws, a)), b).tanh() for ws, b in layer]
-        loss = sum((am - ym) ** 2 for am, ym in zip(a, y)) * 0.5
-        for p in params:
-            p.grad = 0
-        loss.backward()
-        for p in params:
-            p.data -= lr * p.grad
-        return loss.data
-
-    return step
+    return node_by_node(MValue, init, X, Y, lr, lift)
 
 
 def w1_floor(init, X, Y, lr=0.05):
