@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from stepgrad.autograd import Value, dot
+from stepgrad.cli.neuron import build_neuron
 from stepgrad.nn import MLP, half_sse
 from stepgrad.viz import draw, step_through
 
@@ -24,15 +24,9 @@ ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
 
 
 def neuron_loss():
-    x1, x2 = Value(2.0, label="x₁"), Value(-1.0, label="x₂")
-    w0, w1, w2 = Value(0.4, label="w₀"), Value(-0.5, label="w₁"), Value(0.75, label="w₂")
-    u = dot([w1, w2], [x1, x2], bias=w0)
-    u.label = "u"
-    a = u.tanh()
-    a.label = "a"
-    L = 0.5 * (a - 0.5) ** 2
-    L.label = "L"
-    return L, a
+    """``stepgrad neuron``'s graph (a = tanh(w₀ + w₁x₁ + w₂x₂), ε = a − y, L = ½ε²) and its a."""
+    L, nodes = build_neuron()
+    return L, nodes[6]
 
 
 def main() -> None:
