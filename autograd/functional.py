@@ -16,6 +16,7 @@ from .backend import ArrayMath, ScalarMath
 from .nary_ops import Dot, Sum
 from .node import Node, apply
 from .shape_ops import Concat, Stack
+from .softmax import SoftmaxAt
 from .tensor import Tensor
 from .tensor_ops import MatMul, Where
 from .value import Value
@@ -184,7 +185,14 @@ def where(cond, a, b):
 
 
 def softmax(x, axis: int = -1):
-    """e^{x−m}/Σe^{x−m} along ``axis`` (see :class:`Softmax`)."""
+    """e^{x−m}/Σe^{x−m} along ``axis`` (see :class:`Softmax`).
+
+    For a list of Values v₁ … v_M: the list a₁ … a_M, each one node
+    a_m = softmax_m(v) (:class:`~.softmax.SoftmaxAt`).
+    """
+    if isinstance(x, (list, tuple)) and x and all(isinstance(v, Value) for v in x):
+        v = tuple(x)
+        return [apply(SoftmaxAt, v, m) for m in range(len(v))]
     return _tensors((x,), "softmax")[0].softmax(axis)
 
 

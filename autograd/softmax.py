@@ -1,6 +1,10 @@
 """Softmax and log-softmax along one axis: the Tensor ops whose every output
 depends on every input of its slice, so each vjp mixes the whole slice of G = ∂L/∂f.
 Both shift by the slice's maximum first, which keeps every exponent ≤ 0.
+
+On Values a softmax output layer is M nodes, one per a_m = softmax_m(v₁, …, v_M)
+(:class:`SoftmaxAt`): the lecture's output unit, drawn as one node in the
+output layer, as Σw·x is one ``Dot`` node.
 """
 
 from __future__ import annotations
@@ -9,7 +13,7 @@ import numpy as np
 
 from .ops import Op
 
-__all__ = ["Softmax", "LogSoftmax"]
+__all__ = ["Softmax", "LogSoftmax", "SoftmaxAt"]
 
 
 class Softmax(Op):
@@ -59,3 +63,34 @@ class LogSoftmax(Op):
     @staticmethod
     def vjp(B, axis, g, out, x):
         return (g - np.exp(out) * g.sum(axis=axis, keepdims=True),)
+
+
+class SoftmaxAt(Op):
+    """a_m = e^{v_m − c} / Σ_k e^{v_k − c}, c = max_k v_k: one output of a softmax
+    layer on Values, with the M inputs v₁ … v_M as parents; ``ctx`` is m − 1.
+
+    ∂a_m/∂v_k = a_m·(δ_mk − a_k). Shifting by the maximum c changes nothing
+    mathematically and keeps every exponent ≤ 0 (softmax of 1000, 0, −1000 is exact).
+    """
+
+    name = "softmax_at"
+    symbol = "softmax"
+    formula = "a_m = e^(v_m)/Σ_k e^(v_k);  ∂a_m/∂v_k = a_m·(δ_mk − a_k)"
+
+    @staticmethod
+    def describe(m):
+        return f"m={m + 1}"
+
+    @staticmethod
+    def forward(B, m, *v):
+        c = max(v)
+        e = [B.exp(vk - c) for vk in v]
+        return e[m] / sum(e)
+
+    @staticmethod
+    def partials(B, m, out, *v):
+        c = max(v)
+        e = [B.exp(vk - c) for vk in v]
+        s = sum(e)
+        return tuple(out * ((1.0 if k == m else 0.0) - ek / s) for k, ek in enumerate(e))
+

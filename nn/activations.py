@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from stepgrad.autograd import Node, Tensor, Value, no_grad, nsum
+from stepgrad.autograd import Node, Tensor, Value, no_grad
+from stepgrad.autograd import softmax as softmax_fn
 
 from .by_name import by_name
 
@@ -123,11 +124,9 @@ class Activation:
 
 
 def _softmax_values(u: list) -> list:
-    """a_m = e^{u_m − c} / Σ_k e^{u_k − c} with c = max_k u_k (a constant: exact, no overflow)."""
-    c = max(v.data for v in u)
-    e = [(v - c).exp() for v in u]
-    s = nsum(e)
-    return [ek / s for ek in e]
+    """a_m = e^{u_m − c} / Σ_k e^{u_k − c}, c = max_k u_k: one node per a_m
+    (:class:`~stepgrad.autograd.softmax.SoftmaxAt`, exact, no overflow)."""
+    return softmax_fn(list(u))
 
 
 def _softmax_node(u):

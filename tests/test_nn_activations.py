@@ -7,6 +7,7 @@ import pytest
 
 import stepgrad.nn as nn
 from stepgrad.autograd import Tensor, Value, gradcheck, nsum
+from stepgrad.autograd.softmax import SoftmaxAt
 
 ELEMENTWISE = ["identity", "sign", "sigmoid", "tanh", "relu", "hardtanh"]
 # away from every kink (0 for relu and sign, ±1 for hardtanh)
@@ -98,6 +99,17 @@ def test_gradcheck_softmax_on_values_and_tensors():
                      [Value(0.3), Value(-1.2), Value(2.0)])
     T = Tensor(np.array([[0.3, -1.2, 2.0], [1.0, 0.0, -0.5]]))
     assert gradcheck(lambda t: (nn.softmax(t) * Tensor(np.array(w))).sum(), [T])
+
+
+def test_a_softmax_layer_on_values_is_one_node_per_output_a_m():
+    v = [Value(0.3), Value(-1.2), Value(2.0)]
+    a = nn.softmax(v)
+    assert [ai.op for ai in a] == [SoftmaxAt] * 3
+    assert all(ai.parents == tuple(v) for ai in a)
+    a[1].backward()  # ∂a_2/∂v_k = a_2·(δ_2k − a_k)
+    s = [ai.data for ai in a]
+    np.testing.assert_allclose([vk.grad for vk in v],
+                               [s[1] * ((k == 1) - s[k]) for k in range(3)], rtol=1e-14)
 
 
 def test_unknown_name_lists_the_valid_ones():
