@@ -41,6 +41,14 @@ class Import:
     def project(self) -> bool:
         return self.target == "stepgrad" or self.target.startswith("stepgrad.")
 
+    def modules(self, files: dict) -> set:
+        """The project modules this import runs: ``from p import m`` imports the module
+        p.m when m is one, else p."""
+        subs = {f"{self.target}.{n}" for n in self.names if f"{self.target}.{n}" in files}
+        if not self.names or len(subs) < len(self.names):
+            subs.add(self.target)
+        return subs
+
 
 def module_files() -> dict:
     """{module name: path} for every module of the package (following its folder links)."""
@@ -118,10 +126,7 @@ def edges(found: list, files: dict) -> dict:
     for imp in found:
         if not (imp.project and imp.top):
             continue
-        subs = [f"{imp.target}.{n}" for n in imp.names if f"{imp.target}.{n}" in files]
-        if imp.target in files and len(subs) < len(imp.names) or not imp.names:
-            graph[imp.module].add(imp.target)
-        graph[imp.module].update(subs)
+        graph[imp.module].update(imp.modules(files) & set(files))
     return graph
 
 
@@ -171,7 +176,7 @@ def findings(files: dict | None = None) -> dict:
     for imp in found:
         where = f"{imp.module} line {imp.line}: {imp.text.strip()}"
         if imp.project:
-            if layer(imp.target) > layer(imp.module):
+            if any(layer(m) > layer(imp.module) for m in imp.modules(files)):
                 out["up the order"].append(where)
             if not imp.top:
                 out["function-level project import"].append(where)
