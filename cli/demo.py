@@ -17,7 +17,11 @@ from __future__ import annotations
 
 import numpy as np
 
+from stepgrad.nn import MLP
+from stepgrad.nn.data import lecture_data, train_val_test_split
+from stepgrad.optim import SGD, fit
 from stepgrad.optim.history import STOP_REASONS
+from stepgrad.saving import save
 
 from .errors import require_dot, say
 from .paths import output_folder, refuse_overwrite
@@ -51,10 +55,6 @@ def train_lecture_network(epochs: int, lr: float, seed: int, progress: bool = Tr
 
     Returns ``(model, optimizer, history, (X_train, Y_train), (X_test, Y_test))``.
     """
-    from stepgrad.nn import MLP
-    from stepgrad.nn.data import lecture_data, train_val_test_split
-    from stepgrad.optim import SGD, fit
-
     X, Y = lecture_data(n=200, seed=seed)
     train, _, test = train_val_test_split(X, Y, val=0.0, test=0.25, seed=seed, stratify=True)
     model = MLP([6, 9, 2], hidden="tanh", output="sigmoid", seed=seed)
@@ -90,7 +90,7 @@ def run_demo(out: str = "stepgrad-demo", force: bool = False, epochs: int = 20,
     write_graph_svg(L, paths["backward"], "backward")
     write_stepper_html(L, paths["stepper"])
     write_curves_png(history, paths["curves"])
-    model.save(paths["model"], optimizer=optimizer)
+    save(model, paths["model"], optimizer=optimizer)
 
     sample = ", ".join(f"{v:.2f}" for v in x)
     what = {
@@ -100,7 +100,7 @@ def run_demo(out: str = "stepgrad-demo", force: bool = False, epochs: int = 20,
         "backward": "the same graph after L.backward(): each node's ∂L/∂node",
         "stepper": "the backward phase one step at a time, in your browser",
         "curves": "L per epoch and Q per step while training",
-        "model": "the trained weights w¹_fh, w²_hm: stepgrad.nn.load(path)",
+        "model": "the trained weights w¹_fh, w²_hm: stepgrad.saving.load(path)",
     }
     say(f"Wrote into {folder}/:")
     for key, path in paths.items():

@@ -8,6 +8,8 @@ the backward phase run, so the picture also shows each ∂L/∂node; an ``.html`
 
 from __future__ import annotations
 
+from stepgrad.saving import ModelFileError, load
+
 from .errors import CLIError, require_dot, say
 from .paths import input_file, output_file
 from .pictures import sample_graph, write_graph_svg, write_stepper_html
@@ -28,8 +30,6 @@ def parse_numbers(text: str, option: str, count: int) -> list:
 
 def run_graph(args) -> int:
     """The ``graph`` command; returns the exit code."""
-    from stepgrad.nn import ModelFileError, load
-
     path = input_file(args.model, "model file")
     out = output_file(args.out, args.force)
     if out.suffix not in (".svg", ".html"):

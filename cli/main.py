@@ -14,7 +14,14 @@ import argparse
 import os
 import sys
 
+import stepgrad
+from stepgrad.nn import ACTIVATIONS, INITS, LOSSES
+
+from .demo import run_demo
 from .errors import USAGE_ERROR, CLIError
+from .graph import run_graph
+from .neuron import run_neuron
+from .train import run_train
 
 __all__ = ["main", "build_parser"]
 
@@ -72,14 +79,10 @@ def _optimizer(text: str) -> str:
 
 
 def _version() -> str:
-    import stepgrad
-
     return f"stepgrad {stepgrad.__version__}"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from stepgrad.nn import ACTIVATIONS, INITS, LOSSES
-
     acts, losses = sorted(ACTIVATIONS), sorted(LOSSES)
     fmt = argparse.RawDescriptionHelpFormatter
     parser = _Parser(prog="stepgrad", description=__doc__.split("\n\n")[1], formatter_class=fmt,
@@ -159,20 +162,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _run(args) -> int:
     if args.command == "demo":
-        from .demo import run_demo
-
         return run_demo(args.out, force=args.force, epochs=args.epochs, lr=args.lr,
                         seed=args.seed, progress=not args.quiet)
     if args.command == "train":
-        from .train import run_train
-
         return run_train(args)
     if args.command == "graph":
-        from .graph import run_graph
-
         return run_graph(args)
-    from .neuron import run_neuron
-
     return run_neuron(svg=args.svg, force=args.force)
 
 

@@ -15,6 +15,7 @@ from stepgrad.autograd import Value, dot
 
 from .errors import say
 from .paths import output_file
+from .pictures import write_graph_svg
 
 
 def build_neuron():
@@ -61,8 +62,6 @@ def run_neuron(svg: str | None = None, force: bool = False, out=say) -> int:
     for v in nodes[:5]:
         out(f"  ∂L/∂{v.label} = {v.grad: .6f}")
     if svg is not None:
-        from .pictures import write_graph_svg
-
         write_graph_svg(loss, Path(svg), "backward")
         out(f"\nThe graph is in {svg}")
     return 0

@@ -9,6 +9,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import graphviz
+
+from stepgrad.nn import LOSSES
+from stepgrad.viz import GraphvizMissing, draw, draw_mlp, step_through
+from stepgrad.viz.plots import plot_history
+
 from .errors import DOT_INSTALL, CLIError
 
 __all__ = ["sample_graph", "write_graph_svg", "write_network_svg", "write_stepper_html",
@@ -22,8 +28,6 @@ def sample_graph(model, x, y=None, loss: str = "half_sse"):
     given, L = loss(a, y) after ``L.backward()`` (the backward phase; every node's
     ``grad`` is ∂L/∂node). Without ``y``, L is None.
     """
-    from stepgrad.nn import LOSSES
-
     outputs = model([float(v) for v in x])
     if y is None:
         return outputs, None
@@ -36,17 +40,11 @@ def sample_graph(model, x, y=None, loss: str = "half_sse"):
 def _draw(root, view: str):
     """The one-sample graph collapsed by neuron (u_h, α_h and ∂L/∂ in one box per neuron):
     the whole 6-9-2 graph is too tall to read at a glance; the stepper shows every node."""
-    from stepgrad.viz import draw
-
     return draw(root, view=view, collapse="neuron")
 
 
 def _dot_missing() -> tuple:
     """The exceptions that mean Graphviz's ``dot`` is not installed."""
-    import graphviz
-
-    from stepgrad.viz import GraphvizMissing
-
     return (graphviz.ExecutableNotFound, GraphvizMissing)
 
 
@@ -66,15 +64,11 @@ def write_graph_svg(root, path: Path, view: str) -> None:
 
 def write_network_svg(model, path: Path) -> None:
     """The network as the slides draw it: a circle per unit, an edge per weight."""
-    from stepgrad.viz import draw_mlp
-
     _write_svg(draw_mlp(model, by="weight"), path)
 
 
 def write_stepper_html(L, path: Path) -> None:
     """The backprop stepper of the loss L as one self-contained HTML file."""
-    from stepgrad.viz import step_through
-
     try:  # the command refused an existing file already, without --force
         step_through(L).save_html(path, overwrite=True)
     except _dot_missing():
@@ -84,12 +78,10 @@ def write_stepper_html(L, path: Path) -> None:
 
 def write_curves_png(history, path: Path) -> None:
     """The loss and Q curves of a training run as PNG."""
-    import matplotlib
+    import matplotlib  # optional: imported when drawing
 
     matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from stepgrad.viz.plots import plot_history
+    import matplotlib.pyplot as plt  # optional: imported when drawing
 
     fig = plot_history(history)
     fig.savefig(path, dpi=110, bbox_inches="tight")

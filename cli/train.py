@@ -17,6 +17,20 @@ from pathlib import Path
 
 import numpy as np
 
+from stepgrad import optim
+from stepgrad.autograd import no_grad
+from stepgrad.nn import LOSSES, MLP
+from stepgrad.nn.data import (
+    DATASETS,
+    CSVError,
+    Standardizer,
+    load_csv,
+    one_hot,
+    train_val_test_split,
+)
+from stepgrad.optim.history import STOP_REASONS
+from stepgrad.saving import save
+
 from .errors import CLIError, say
 from .paths import input_file, output_folder, refuse_overwrite
 
@@ -28,8 +42,6 @@ def load_table(data: str, target: str | None):
 
     Y is one-hot (N, K) for classes (``classes`` their names), else (N, 1) values.
     """
-    from stepgrad.nn.data import DATASETS, CSVError, load_csv, one_hot
-
     if data in DATASETS and not Path(data).exists():
         X, y = DATASETS[data]()
         if y.ndim == 2:
@@ -73,8 +85,6 @@ def _sizes(layers: str | None, F: int, M: int) -> list:
 
 
 def _metrics(model, loss_fn, X, Y, classes) -> dict:
-    from stepgrad.autograd import no_grad
-
     with no_grad():
         A = model(X)
         m = {"loss": float(loss_fn(A, Y).data)}
@@ -87,11 +97,6 @@ def _metrics(model, loss_fn, X, Y, classes) -> dict:
 
 def run_train(args) -> int:
     """The ``train`` command; returns the exit code."""
-    from stepgrad import optim
-    from stepgrad.nn import LOSSES, MLP
-    from stepgrad.nn.data import Standardizer, train_val_test_split
-    from stepgrad.optim.history import STOP_REASONS
-
     X, Y, classes = load_table(args.data, args.target)
     sizes = _sizes(args.layers, X.shape[1], Y.shape[1])
     output = args.output or ("softmax" if classes else "identity")
@@ -132,7 +137,7 @@ def run_train(args) -> int:
               "optimizer": args.optimizer, "lr": args.lr, "epochs": history.epochs,
               "batch_size": args.batch_size, "classes": classes, "metrics": metrics,
               "data": args.data, "target": args.target}
-    model.save(paths["model"])  # no optimizer state: the fold changed the coordinates
+    save(model, paths["model"])  # no optimizer state: the fold changed the coordinates
     paths["metrics"].write_text(json.dumps(record, indent=2) + "\n")
     say(f"Saved the model to {paths['model']} (it reads rows in the data's own units) "
         f"and the metrics to {paths['metrics']}")

@@ -5,6 +5,9 @@ or array runs the batch (Tensor view), ``model([x1, …, xF])`` one sample as a
 graph of Values (scalar view); both fill the same ``W.grad``.
 """
 
+from stepgrad.common.names import by_name
+from stepgrad.common.rng import make_rng
+
 from .activations import (
     ACTIVATIONS,
     Activation,
@@ -17,10 +20,9 @@ from .activations import (
     softmax,
     tanh,
 )
-from .by_name import by_name
 from .data import lecture_data
 from .diagnostics import gradient_norms, layer_trace, unit_health
-from .init import INITS, glorot, he, init_weights, make_rng, small
+from .init import INITS, glorot, he, init_weights, small
 from .labels import layer_names, mlp_names
 from .layers import MLP, Layer, LayerTrace, Neuron, Sequential, Trace
 from .lecture_backprop import LectureBackprop, lecture_backprop, lecture_sgd_step
@@ -37,7 +39,6 @@ from .losses import (
 )
 from .module import Module
 from .regularization import BatchNorm, Dropout, clip_grad_norm, l1_penalty, l2_penalty
-from .serialize import ModelFileError, load
 from .torch_bridge import from_torch, to_torch
 
 __all__ = [
@@ -51,5 +52,5 @@ __all__ = [
     "l2_penalty", "l1_penalty", "Dropout", "BatchNorm", "clip_grad_norm",
     "gradient_norms", "unit_health", "layer_trace",
     "LectureBackprop", "lecture_backprop", "lecture_sgd_step", "lecture_data",
-    "load", "ModelFileError", "to_torch", "from_torch",
+    "to_torch", "from_torch",
 ]

@@ -34,8 +34,7 @@ import numpy as np
 
 from stepgrad.autograd import Node, Tensor, Value, no_grad
 from stepgrad.autograd import softmax as softmax_fn
-
-from .by_name import by_name
+from stepgrad.common.names import by_name
 
 __all__ = ["Activation", "ACTIVATIONS", "get_activation", "identity", "sign", "sigmoid", "tanh",
            "relu", "hardtanh", "softmax"]

@@ -21,18 +21,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from .by_name import by_name
+from stepgrad.common.names import by_name
+from stepgrad.common.rng import make_rng
 
-__all__ = ["make_rng", "init_weights", "INITS", "small", "glorot", "he"]
-
-
-def make_rng(seed=None) -> np.random.Generator:
-    """A ``numpy.random.Generator`` from a seed (int), a Generator, or None (fresh entropy)."""
-    if isinstance(seed, np.random.Generator):
-        return seed
-    if seed is None or (isinstance(seed, (int, np.integer)) and not isinstance(seed, bool)):
-        return np.random.default_rng(seed)
-    raise TypeError(f"seed must be an int, a numpy Generator or None, got {type(seed).__name__}")
+__all__ = ["init_weights", "INITS", "small", "glorot", "he"]
 
 
 def small(n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:

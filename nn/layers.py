@@ -23,9 +23,10 @@ from typing import NamedTuple
 import numpy as np
 
 from stepgrad.autograd import Tensor, Value, dot
+from stepgrad.common.rng import make_rng
 
 from .activations import get_activation
-from .init import init_weights, make_rng
+from .init import init_weights
 from .labels import LayerNames, layer_names, mlp_names, weight_name
 from .module import Module
 

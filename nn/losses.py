@@ -27,8 +27,8 @@ from __future__ import annotations
 import numpy as np
 
 from stepgrad.autograd import Node, Tensor, Value
+from stepgrad.common.names import by_name
 
-from .by_name import by_name
 from .value_vector import ValueVector
 
 __all__ = ["mse", "half_sse", "msle", "mae", "cross_entropy", "binary_cross_entropy",

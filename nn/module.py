@@ -150,13 +150,6 @@ class Module:
             data = target.data if isinstance(target, Tensor) else target
             data[...] = state[name]  # in place: the same Tensors, optimizers keep them
 
-    def save(self, path, optimizer=None):
-        """Write this model (and ``optimizer``'s state) to an ``.npz`` file: see
-        :func:`stepgrad.nn.serialize.save`; read it back with ``stepgrad.nn.load(path)``."""
-        from .serialize import save
-
-        return save(self, path, optimizer=optimizer)
-
     # -------------------------------------------------------------------- repr
 
     def extra_repr(self) -> str:

@@ -21,8 +21,8 @@ import math
 import numpy as np
 
 from stepgrad.autograd import Tensor, Value, nsum
+from stepgrad.common.rng import make_rng
 
-from .init import make_rng
 from .layers import as_batch, check_sample
 from .module import Module
 

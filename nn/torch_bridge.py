@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .layers import MLP
+
 __all__ = ["to_torch", "from_torch"]
 
 _TO_TORCH = {"identity": "Identity", "sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "ReLU",
@@ -32,7 +34,7 @@ _TO_TORCH = {"identity": "Identity", "sigmoid": "Sigmoid", "tanh": "Tanh", "relu
 
 def _torch():
     try:
-        import torch
+        import torch  # optional: the [torch] extra
     except ImportError:
         raise ImportError("this needs PyTorch: pip install 'stepgrad[torch]' "
                           "(or pip install torch)") from None
@@ -61,8 +63,6 @@ def to_torch(model, dtype=None):
     Returns:
         A ``torch.nn.Sequential`` computing the same a_m for each row of X.
     """
-    from .layers import MLP
-
     if not isinstance(model, MLP):
         raise TypeError(f"to_torch converts an MLP, got a {type(model).__name__}")
     torch = _torch()
@@ -102,8 +102,6 @@ def from_torch(module):
     Returns:
         An :class:`~stepgrad.nn.MLP` computing the same a_m.
     """
-    from .layers import MLP
-
     torch = _torch()
     nn = torch.nn
     if not isinstance(module, nn.Sequential):

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from stepgrad.nn import MLP, load
+from stepgrad.nn import MLP
 from stepgrad.nn.data import (
     IRIS_CLASSES,
     IRIS_FEATURES,
@@ -44,6 +44,7 @@ from stepgrad.nn.data import (
     train_val_test_split,
 )
 from stepgrad.optim import Adam, fit
+from stepgrad.saving import load, save
 from stepgrad.viz.plots import plot_decision_boundary, plot_history
 
 # %% [markdown]
@@ -146,14 +147,14 @@ plot_decision_boundary(model_2d, X_train[:, petals], y_train,
 #
 # ## 6 · Save it, and carry it on
 #
-# `model.save(path)` writes the weights and the architecture to one `.npz` file;
-# `stepgrad.nn.load(path)` gives back a model with bit-identical weights and predictions. Keep the
+# `save(model, path)` (from `stepgrad.saving`) writes the weights and the architecture to one
+# `.npz` file; `load(path)` gives back a model with bit-identical weights and predictions. Keep the
 # fitted standardiser's mean and spread with it: new flowers must be standardised the same way.
 
 # %%
 with tempfile.TemporaryDirectory() as folder:
     path = Path(folder) / "iris.npz"
-    model.save(path)
+    save(model, path)
     loaded = load(path)
 assert np.array_equal(loaded(X_test).data, a_test)
 print("saved and loaded:", loaded)

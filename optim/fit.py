@@ -52,8 +52,7 @@ __all__ = ["fit"]
 
 def fit(model, X, Y, loss="half_sse", optimizer=None, batch_size=1, epochs=100, lam=None,
         tol=1e-6, w_tol=None, seed=None, validation=None, patience=None, callbacks=(),
-        schedule=None, view="tensor", progress=True, restore_best=True,
-        live=False) -> History:
+        schedule=None, view="tensor", progress=True, restore_best=True) -> History:
     """Train ``model`` on (X, Y) with the lecture's loop and return its :class:`History`.
 
     Args:
@@ -86,7 +85,8 @@ def fit(model, X, Y, loss="half_sse", optimizer=None, batch_size=1, epochs=100, 
             improved for this many epochs (early stopping).
         callbacks: functions ``f(history)`` called after each epoch. Returning
             ``True`` (exactly: a bool) stops training; any other value, such as a
-            schedule's new learning rate, is ignored.
+            schedule's new learning rate, is ignored. To watch training in Jupyter,
+            pass ``callbacks=[stepgrad.viz.live.LiveTraining(model)]``.
         schedule: a :class:`~stepgrad.optim.schedules.Schedule` on the optimizer;
             fit calls its ``step()`` after each epoch, or after each gradient
             step when it was made with ``by="step"``.
@@ -97,9 +97,6 @@ def fit(model, X, Y, loss="half_sse", optimizer=None, batch_size=1, epochs=100, 
         restore_best: with validation, end with the weights of the epoch with the
             lowest validation loss. On Ctrl-C or divergence the best weights so far
             are restored in any case (by validation loss, else by epoch loss).
-        live: draw the training as it runs: calls
-            ``stepgrad.viz.live.LiveTraining(model)`` after each epoch (needs the
-            viz extras; fit itself does not).
 
     Returns:
         History: Q per step, loss and accuracy per epoch, per-layer gradient norms,
@@ -110,7 +107,7 @@ def fit(model, X, Y, loss="half_sse", optimizer=None, batch_size=1, epochs=100, 
             rose above Q₀ and stayed flat for several epochs (μ saturates the net).
     """
     r = _prepare(model, X, Y, loss, optimizer, batch_size, epochs, lam, tol, w_tol, validation,
-                 patience, callbacks, schedule, view, progress, live)
+                 patience, callbacks, schedule, view, progress)
     h, rng = r.history, np.random.default_rng(seed)
     Q, reason = h.Q[0], "epochs"
     try:
@@ -170,7 +167,7 @@ class _Batches:
 
 
 def _prepare(model, X, Y, loss, optimizer, batch_size, epochs, lam, tol, w_tol, validation,
-             patience, callbacks, schedule, view, progress, live) -> SimpleNamespace:
+             patience, callbacks, schedule, view, progress) -> SimpleNamespace:
     """Check every argument and build what the loop needs (see :func:`fit`)."""
     X, Y = as_data(X, Y)
     loss_fn = resolve_loss(loss)
@@ -191,10 +188,6 @@ def _prepare(model, X, Y, loss, optimizer, batch_size, epochs, lam, tol, w_tol, 
         Xv, Yv = as_data(*validation, what="X_val, Y_val")
         Yv = match_outputs(model, Xv, Yv)
         validation = (Xv, Yv, accuracy_rule(Yv))
-    if live:
-        from stepgrad.viz.live import LiveTraining  # viz is optional: imported only here
-
-        callbacks.append(LiveTraining(model))
     batches = _Batches(len(X), batch_size)
     model.train()
     Y = match_outputs(model, X, Y)

@@ -22,23 +22,13 @@ import numbers
 import numpy as np
 
 from stepgrad.autograd import Node
-from stepgrad.nn.by_name import by_name
+from stepgrad.common.checks import check_number
+from stepgrad.common.names import by_name
 
 from . import rules
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "OPTIMIZERS",
            "get_optimizer"]
-
-
-def _check_number(name: str, x, *, positive: bool = False) -> float:
-    if isinstance(x, bool) or not isinstance(x, numbers.Real):
-        raise TypeError(f"{name} must be a number, got {x!r} ({type(x).__name__})")
-    x = float(x)
-    if not x >= 0 or x == float("inf"):  # also rejects NaN
-        raise ValueError(f"{name} must be a finite number >= 0, got {name}={x!r}")
-    if positive and x == 0:
-        raise ValueError(f"{name} must be > 0, got {name}={x!r}")
-    return x
 
 
 def _check_beta(name: str, b) -> float:
@@ -94,7 +84,7 @@ class Optimizer:
 
     @lr.setter
     def lr(self, value) -> None:
-        self.hyper["lr"] = _check_number("lr", value)
+        self.hyper["lr"] = check_number("lr", value)
 
     def step(self) -> None:
         """One update of every parameter with its current ``grad``.
@@ -180,8 +170,8 @@ class SGD(Optimizer):
     State = rules.SGDState
 
     def __init__(self, params, lr=1e-3, weight_decay=0.0):
-        super().__init__(params, lr=_check_number("lr", lr),
-                         weight_decay=_check_number("weight_decay", weight_decay))
+        super().__init__(params, lr=check_number("lr", lr),
+                         weight_decay=check_number("weight_decay", weight_decay))
 
 
 class Momentum(Optimizer):
@@ -200,9 +190,9 @@ class Momentum(Optimizer):
     State = rules.MomentumState
 
     def __init__(self, params, lr=1e-3, momentum=0.9, weight_decay=0.0):
-        super().__init__(params, lr=_check_number("lr", lr),
-                         momentum=_check_number("momentum", momentum),
-                         weight_decay=_check_number("weight_decay", weight_decay))
+        super().__init__(params, lr=check_number("lr", lr),
+                         momentum=check_number("momentum", momentum),
+                         weight_decay=check_number("weight_decay", weight_decay))
 
 
 class Nesterov(Optimizer):
@@ -219,9 +209,9 @@ class Nesterov(Optimizer):
     State = rules.MomentumState
 
     def __init__(self, params, lr=1e-3, momentum=0.9, weight_decay=0.0):
-        super().__init__(params, lr=_check_number("lr", lr),
-                         momentum=_check_number("momentum", momentum, positive=True),
-                         weight_decay=_check_number("weight_decay", weight_decay))
+        super().__init__(params, lr=check_number("lr", lr),
+                         momentum=check_number("momentum", momentum, positive=True),
+                         weight_decay=check_number("weight_decay", weight_decay))
 
 
 class AdaGrad(Optimizer):
@@ -238,8 +228,8 @@ class AdaGrad(Optimizer):
     State = rules.AdaGradState
 
     def __init__(self, params, lr=1e-2, eps=1e-10, weight_decay=0.0):
-        super().__init__(params, lr=_check_number("lr", lr), eps=_check_number("eps", eps),
-                         weight_decay=_check_number("weight_decay", weight_decay))
+        super().__init__(params, lr=check_number("lr", lr), eps=check_number("eps", eps),
+                         weight_decay=check_number("weight_decay", weight_decay))
 
 
 class RMSProp(Optimizer):
@@ -257,9 +247,9 @@ class RMSProp(Optimizer):
     State = rules.RMSPropState
 
     def __init__(self, params, lr=1e-2, beta=0.99, eps=1e-8, weight_decay=0.0):
-        super().__init__(params, lr=_check_number("lr", lr), beta=_check_beta("beta", beta),
-                         eps=_check_number("eps", eps),
-                         weight_decay=_check_number("weight_decay", weight_decay))
+        super().__init__(params, lr=check_number("lr", lr), beta=_check_beta("beta", beta),
+                         eps=check_number("eps", eps),
+                         weight_decay=check_number("weight_decay", weight_decay))
 
 
 class Adam(Optimizer):
@@ -280,9 +270,9 @@ class Adam(Optimizer):
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise ValueError(f"betas must be a pair (β₁, β₂), got betas={betas!r}")
         betas = (_check_beta("betas[0]", betas[0]), _check_beta("betas[1]", betas[1]))
-        super().__init__(params, lr=_check_number("lr", lr), betas=betas,
-                         eps=_check_number("eps", eps),
-                         weight_decay=_check_number("weight_decay", weight_decay))
+        super().__init__(params, lr=check_number("lr", lr), betas=betas,
+                         eps=check_number("eps", eps),
+                         weight_decay=check_number("weight_decay", weight_decay))
 
 
 OPTIMIZERS = {c.__name__: c for c in (SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam)}

@@ -15,7 +15,9 @@ with ``by="step"``, after every gradient step (e then counts steps).
 
 from __future__ import annotations
 
-from .optimizer import Optimizer, _check_number
+from stepgrad.common.checks import check_number
+
+from .optimizer import Optimizer
 
 __all__ = ["step_decay", "exponential_decay", "Schedule", "StepDecay", "ExponentialDecay"]
 
@@ -86,7 +88,7 @@ class StepDecay(Schedule):
         if isinstance(step_size, bool) or not isinstance(step_size, int) or step_size < 1:
             raise ValueError(f"step_size must be an integer >= 1, got step_size={step_size!r}")
         self.step_size = step_size
-        self.gamma = _check_number("gamma", gamma, positive=True)
+        self.gamma = check_number("gamma", gamma, positive=True)
         super().__init__(optimizer, by)
 
     def lr_at(self, epoch: int) -> float:
@@ -103,7 +105,7 @@ class ExponentialDecay(Schedule):
     """
 
     def __init__(self, optimizer: Optimizer, gamma: float, by: str = "epoch"):
-        self.gamma = _check_number("gamma", gamma, positive=True)
+        self.gamma = check_number("gamma", gamma, positive=True)
         super().__init__(optimizer, by)
 
     def lr_at(self, epoch: int) -> float:

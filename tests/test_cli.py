@@ -14,6 +14,7 @@ import stepgrad
 from stepgrad.cli import paths
 from stepgrad.cli.main import main
 from stepgrad.nn import MLP
+from stepgrad.saving import save
 
 
 def run(*argv):
@@ -73,7 +74,7 @@ def test_a_bad_argument_is_one_line_and_exit_code_2(argv, says, capsys, tmp_path
 
 @pytest.fixture
 def model_file(tmp_path):
-    MLP([2, 3, 1], seed=0).save(tmp_path / "m.npz")
+    save(MLP([2, 3, 1], seed=0), tmp_path / "m.npz")
     return tmp_path / "m.npz"
 
 

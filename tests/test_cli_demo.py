@@ -10,7 +10,7 @@ import pytest
 
 from stepgrad.cli.demo import FILES, accuracy, train_lecture_network
 from stepgrad.cli.main import main
-from stepgrad.nn import load
+from stepgrad.saving import load
 
 
 @pytest.fixture(scope="module")

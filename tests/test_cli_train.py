@@ -11,8 +11,9 @@ import pytest
 
 from stepgrad.cli.main import main
 from stepgrad.cli.train import fold_standardizer
-from stepgrad.nn import MLP, load
+from stepgrad.nn import MLP
 from stepgrad.nn.data import COLUMNS, iris, lecture_data
+from stepgrad.saving import load, save
 
 
 @pytest.fixture
@@ -106,7 +107,7 @@ def test_an_output_the_loss_cannot_take_is_one_line_before_training(flags, says,
 @pytest.fixture
 def saved(tmp_path):
     model = MLP([3, 4, 2], hidden="tanh", output="sigmoid", seed=0)
-    model.save(tmp_path / "m.npz")
+    save(model, tmp_path / "m.npz")
     return model, tmp_path / "m.npz"
 
 

@@ -310,23 +310,6 @@ def test_a_good_run_gets_no_saturation_warning(recwarn):
     assert not [w for w in recwarn if "saturated" in str(w.message)]
 
 
-def test_live_calls_the_live_plot_after_each_epoch(monkeypatch):
-    live = pytest.importorskip("stepgrad.viz.live")
-    seen = []
-
-    class Recorder:
-        def __init__(self, model):
-            self.model = model
-
-        def __call__(self, history):
-            seen.append(history.epochs)
-
-    monkeypatch.setattr(live, "LiveTraining", Recorder)
-    X, Y = lecture_data(10)
-    run(X, Y, epochs=3, tol=None, live=True)
-    assert seen == [1, 2, 3]
-
-
 def test_fits_body_is_the_lectures_loop_in_about_40_lines():
     import inspect
 

@@ -10,7 +10,7 @@ hidden α_h, and ∂L/∂w_fh = ε_h·σ′_h·x_f at a weight.
 from __future__ import annotations
 
 from .render import circled, number
-from .scene import _is_minus_one
+from .scene import is_minus_one
 
 __all__ = ["name", "expressions", "roles", "explain_step", "explain_node", "explain_forward"]
 
@@ -66,7 +66,7 @@ def expressions(scene) -> dict:
             consts = [p for p in n.parents if p.op is None and not p.label]
             if len(n.parents) == 1 and n.ctx == -1:  # the b⁻¹ of a ÷ b
                 names[id(n)] = f"1/{args[0]}"
-            elif len(consts) == 1 and len(n.parents) == 2 and _is_minus_one(consts[0].data):
+            elif len(consts) == 1 and len(n.parents) == 2 and is_minus_one(consts[0].data):
                 other = 1 if n.parents[0] is consts[0] else 0
                 names[id(n)] = "−" + args[other]  # the −y of a − y
         elif box is not None and box.node is n and box.op:

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from .check import CHECK_SWATCHES, leaf_errors
 from .record import as_roots, graph_nodes, replay
-from .render import FILL, to_digraph
+from .render import to_digraph
 from .scene import build_scene
 
 __all__ = ["GraphNode", "extract", "draw", "MAX_NODES"]
@@ -128,5 +128,3 @@ def draw(root, view: str = "backward", *, collapse=None, expand=(), groups=None,
                       edge_labels=edge_labels, fills=fills, swatches=swatches,
                       width=NOTEBOOK_INCHES if collapse else None)
 
-
-__all__ += ["FILL"]

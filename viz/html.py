@@ -12,8 +12,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .stepper import ACTIVE, CURRENT, DONE, PARENT
-from .svgframe import _tid
+from .render import ACTIVE, CURRENT, DONE, PARENT
+from .svgframe import text_id
 
 __all__ = ["save_html", "save_frames", "html_text"]
 
@@ -32,9 +32,9 @@ def frames_json(stepper) -> dict:
     for k in range(len(stepper)):
         f = stepper.frame(k)
         frames.append({"cur": f.box, "par": list(f.parents), "edges": list(f.edges),
-                       "set": {_tid(key): v for key, v in stepper.deltas[k].items()},
+                       "set": {text_id(key): v for key, v in stepper.deltas[k].items()},
                        "panel": f.panel})
-    texts = {_tid(k): v for k, v in stepper.initial.items()}
+    texts = {text_id(k): v for k, v in stepper.initial.items()}
     fills = {key[1]: v for key, v in lay.original.items() if key[0] == "fill"}
     strokes = {key[1]: v for key, v in lay.original.items() if key[0] in ("stroke", "estroke")}
     explain = {b.id: stepper.explain(b.node) for b in stepper.scene.boxes.values()

@@ -1,10 +1,11 @@
 """``LiveTraining``: the loss curve and the network picture, updated while fit trains.
 
-``fit(model, X, Y, live=True)`` (or ``callbacks=[LiveTraining(model)]``) calls
-it after each epoch with the :class:`~stepgrad.optim.History` so far. In
-Jupyter it shows two pictures under the cell and replaces them in place (IPython
-display handles): the loss curve (Q per step, the loss per epoch, validation)
-and :func:`~stepgrad.viz.draw_mlp` of the model, edges by the current weights.
+``fit(model, X, Y, callbacks=[LiveTraining(model)])`` calls it after each epoch
+with the :class:`~stepgrad.optim.History` so far (fit knows nothing of viz: it
+calls its callbacks). In Jupyter it shows two pictures under the cell and
+replaces them in place (IPython display handles): the loss curve (Q per step,
+the loss per epoch, validation) and :func:`~stepgrad.viz.draw_mlp` of the model,
+edges by the current weights.
 Outside Jupyter it does nothing: fit's progress bar is the view there.
 
 Drawing is throttled so that it costs at most ``max_share`` (10 %) of the
@@ -23,7 +24,14 @@ from __future__ import annotations
 import io
 import time
 
+import graphviz
 import numpy as np
+
+from stepgrad.optim.history import History
+
+from .network import draw_mlp
+from .plots.history import history_curves
+from .plots.style import COLORS, figure
 
 __all__ = ["LiveTraining", "in_notebook", "should_draw"]
 
@@ -35,7 +43,7 @@ MAX_POINTS = 400  # Q is drawn through at most this many points (drawing time gr
 def in_notebook() -> bool:
     """True inside a Jupyter kernel (an IPython shell with a kernel), else False."""
     try:
-        from IPython import get_ipython
+        from IPython import get_ipython  # optional: Jupyter
     except ImportError:
         return False
     shell = get_ipython()
@@ -139,16 +147,11 @@ class LiveTraining:
 
     def _warm_up(self) -> None:
         """One drawing of an empty run: matplotlib imported, the figure made, Graphviz started."""
-        from stepgrad.optim.history import History
-
         self._loss_png(History(lam=1.0, Q=[0.0, 0.0], step_loss=[0.0], loss=[0.0]))
         if self.network:
             self._network_svg()
 
     def _loss_png(self, history) -> bytes:
-        from stepgrad.viz.plots.history import history_curves
-        from stepgrad.viz.plots.style import COLORS, figure
-
         c = history_curves(history)
         if self._fig is None:
             fig, ax = figure(7.0, 3.0, layout=None)
@@ -179,10 +182,6 @@ class LiveTraining:
         return buf.getvalue()
 
     def _network_svg(self):
-        import graphviz
-
-        from stepgrad.viz.network import draw_mlp
-
         try:
             return draw_mlp(self.model).pipe(format="svg")
         except (TypeError, ValueError, graphviz.ExecutableNotFound):
@@ -190,7 +189,7 @@ class LiveTraining:
             return None
 
     def _show(self, png: bytes, svg) -> None:
-        from IPython.display import SVG, Image, display
+        from IPython.display import SVG, Image, display  # optional: Jupyter
 
         items = [Image(data=png, format="png")] + ([SVG(data=svg)] if svg else [])
         if self._handles is None:
@@ -203,7 +202,7 @@ class LiveTraining:
         """In Jupyter, draw the last epoch when the cell that trains finishes."""
         if self._hooked or not self._notebook:
             return
-        from IPython import get_ipython
+        from IPython import get_ipython  # optional: Jupyter
 
         events = get_ipython().events
 

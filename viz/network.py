@@ -24,7 +24,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import graphviz
 import numpy as np
+
+from stepgrad.nn.labels import mlp_names, sup, weight_name
 
 __all__ = ["Edge", "mlp_layers", "mlp_edges", "strongest", "draw_mlp"]
 
@@ -62,8 +65,6 @@ class Edge:
     @property
     def name(self) -> str:
         """w¹_fh with the numbers filled in, as ``stepgrad.nn.labels`` writes it: ``w¹₃₄``."""
-        from stepgrad.nn.labels import weight_name
-
         return weight_name(self.layer, self.j, self.k)
 
 
@@ -137,15 +138,11 @@ def strongest(edges: list, k: int) -> list:
 
 def _unit_labels(sizes) -> list:
     """Per layer, the units' names from ``stepgrad.nn.labels``: x_f, α_h (α¹_h, α²_h, …), a_m."""
-    from stepgrad.nn.labels import mlp_names
-
     inputs, layers = mlp_names(sizes)
     return [inputs] + [names.outputs for names in layers]
 
 
 def _title(layer: int, n_layers: int, size: int) -> str:
-    from stepgrad.nn.labels import sup
-
     space = f"ℝ{sup(size)}"
     if layer == 0:
         return f"Input ∈ {space}"
@@ -165,8 +162,6 @@ def draw_mlp(model, by: str = "weight", max_edges: int = MAX_EDGES):
     Returns:
         graphviz.Digraph: shows inline in Jupyter; ``.source`` is the DOT text.
     """
-    import graphviz
-
     if not isinstance(max_edges, int) or max_edges < 1:
         raise ValueError(f"max_edges must be a positive int, got {max_edges!r}")
     weights = mlp_layers(model)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from stepgrad.autograd import Node, toposort
+from stepgrad.autograd import Node, Value, dot, toposort
 
 __all__ = ["as_roots", "graph_nodes", "backward_done", "Contribution", "Record", "replay"]
 
@@ -168,8 +168,6 @@ def replay(roots, *, run: bool = False) -> Record:
 
 def _seed_node(roots, seeds):
     """Σᵢ gᵢ·aᵢ as one node, so one pass seeds every root aᵢ with its gᵢ."""
-    from stepgrad.autograd import Value, dot
-
     if not all(isinstance(r, Value) for r in roots):
         raise TypeError("stepgrad.viz: the backward view of several roots needs Values; "
                         "draw the loss L instead")

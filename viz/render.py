@@ -23,12 +23,14 @@ import graphviz
 import numpy as np
 
 __all__ = ["Picture", "GraphvizMissing", "INSTALL", "number", "to_digraph", "grad_text",
-           "circled", "FILL"]
+           "circled", "FILL", "CURRENT", "PARENT", "DONE", "ACTIVE", "box_rows"]
 
 INSTALL = "sudo apt-get install -y graphviz"
 FILL = {"leaf": "#dbeafe", "constant": "#e5e7eb", "result": "#ffffff", "product": "#ffffff",
         "neuron": "#fef3c7",
         "layer": "#fde68a"}
+CURRENT, PARENT, DONE, ACTIVE = "#fca5a5", "#fde68a", "#bbf7d0", "#dc2626"
+"""The stepper's colours: the current node, its parents, the finished nodes, the active edges."""
 CLUSTER = {"neuron": "#fbbf24", "layer": "#9ca3af", "loss": "#f472b6", "group": "#60a5fa"}
 NOT_YET = "not computed yet"
 
@@ -100,7 +102,7 @@ def grad_text(node, record, fmt=".4g", upto=None, terms=True) -> str:
     return f"grad {parts} = {number(total, fmt)}"
 
 
-def _rows(box, view, record, fmt):
+def box_rows(box, view, record, fmt):
     """(text, dynamic key) rows of a box; the key marks rows a stepper frame changes."""
     title = box.title
     if box.kind == "result":
@@ -205,7 +207,7 @@ def to_digraph(scene, view, record, *, title, note="", fmt=".4g", rankdir="LR",
     in_cluster = set()
 
     def emit_box(target, box):
-        rows = _rows(box, view, record, fmt)
+        rows = box_rows(box, view, record, fmt)
         if texts:
             rows = [(texts.get(keyed(key), t) if key else t, key) for t, key in rows]
         attrs = {"fillcolor": fills.get(box.id, FILL[box.kind]), "id": box.id}

@@ -17,64 +17,16 @@ from the engine's own backward record (:mod:`.record`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import math
 
+from .boxes import Box, Edge, Scene
 from .groups import explicit_groups, find_groups, op_class
 from .record import graph_nodes
+from .unfuse import unfuse
 
-__all__ = ["Box", "Edge", "Scene", "build_scene"]
+__all__ = ["build_scene", "is_minus_one"]
 
 _ADD, _MUL, _POWC = op_class("Add"), op_class("Mul"), op_class("PowConst")
-
-
-@dataclass(eq=False)
-class Box:
-    """One drawn node.
-
-    ``kind`` is "leaf", "constant", "result", "neuron" or "layer" (a collapsed
-    group); ``node`` is the engine node whose value and gradient it shows
-    (``outputs`` for a layer); ``members`` the engine nodes it stands for.
-    """
-
-    id: str
-    kind: str
-    node: object
-    title: str = ""
-    op: str = ""
-    note: str = ""
-    formula: str = ""
-    value: object = None
-    members: list = field(default_factory=list)
-    outputs: list = field(default_factory=list)
-    group: object = None
-
-
-@dataclass(eq=False)
-class Edge:
-    """An arrow ``src → dst`` (box ids); ``paths`` are its engine (child, slot) chains."""
-
-    id: str
-    src: str
-    dst: str
-    paths: list
-    through: object = None  # an expanded fused node: the edge carries ∂L/∂node × 1
-
-
-@dataclass
-class Scene:
-    boxes: dict
-    edges: list
-    clusters: list  # (Group, [box ids], [sub-clusters])
-    owner: dict  # id(engine node) -> box id
-    order: list  # the engine nodes, in toposort order
-    groups: list
-    collapsed: str | None = None
-    stacks: list = field(default_factory=list)  # box ids drawn one under the other
-    extras: dict = field(default_factory=dict)  # box id -> display-only boxes beside it
-
-    def box_of(self, node) -> Box | None:
-        bid = self.owner.get(id(node))
-        return None if bid is None else self.boxes[bid]
 
 
 def _is_const(n) -> bool:
@@ -101,7 +53,7 @@ def _rewrite(n, consumers):
         if m.op is _MUL and m.op is not None and _single_use(m, consumers):
             for s in (0, 1):
                 c = m.parents[1 - s]
-                if _is_const(c) and _is_minus_one(c.data) and _single_use(c, consumers):
+                if _is_const(c) and is_minus_one(c.data) and _single_use(c, consumers):
                     return "−", [args[0], (m.parents[s], [(n, 1), (m, s)])], [m, c], None
         if _is_const(m) and _single_use(m, consumers) and _negative(m.data):
             return "−", args, [], m
@@ -125,13 +77,12 @@ def _name(n, negated=False) -> str:
     return "(" + n.op.symbol + ")"
 
 
-def _is_minus_one(x) -> bool:
+def is_minus_one(x) -> bool:
+    """x is the scalar −1 (how the engine records a − y: a + (−1)·y)."""
     return getattr(x, "ndim", 0) == 0 and float(x) == -1.0
 
 
 def _negative(x) -> bool:
-    import math
-
     try:
         return math.copysign(1.0, float(x)) < 0
     except (TypeError, ValueError):
@@ -198,8 +149,6 @@ def build_scene(roots, *, collapse=None, expand=(), groups=None,
     if collapse is not None:
         _collapse(scene, collapse, expand)
     if expand_fused:
-        from .unfuse import unfuse
-
         unfuse(scene)
     scene.clusters = _clusters(scene)
     scene.stacks = _stacks(scene)

@@ -22,14 +22,14 @@ from dataclasses import dataclass
 
 from . import explain
 from .graph import EDGE_LABELS_MAX, MAX_NODES
+from .html import save_frames, save_html
 from .record import as_roots, graph_nodes, replay
-from .render import FILL, _rows, edge_label, grad_text, to_digraph
+from .render import ACTIVE, CURRENT, DONE, PARENT, box_rows, edge_label, grad_text, to_digraph
 from .scene import build_scene
 from .svgframe import FrameSVG
+from .widget import player
 
-__all__ = ["Frame", "Stepper", "step_through", "CURRENT", "PARENT", "DONE"]
-
-CURRENT, PARENT, DONE, ACTIVE = "#fca5a5", "#fde68a", "#bbf7d0", "#dc2626"
+__all__ = ["Frame", "Stepper", "step_through"]
 
 
 @dataclass(frozen=True)
@@ -91,7 +91,7 @@ class Stepper:
             self.nodes = [n for n in order if n.op is not None]
         self._rows = {}  # box id -> [(final text, key)]
         for box in self.scene.boxes.values():
-            rows = [(t, self._key(k)) for t, k in _rows(box, view, self.record, fmt) if k]
+            rows = [(t, self._key(k)) for t, k in box_rows(box, view, self.record, fmt) if k]
             self._rows[box.id] = [r for r in rows if r[1] in self._dynamic_keys()]
         labelled = mode == "backward" and len(self.scene.edges) <= EDGE_LABELS_MAX
         self._edges = {e.id: edge_label(e, self.record, self._counts(), fmt)
@@ -228,24 +228,16 @@ class Stepper:
 
     def widget(self):
         """The Jupyter player: previous, next, play, a slider, the panel."""
-        from .widget import player
-
         return player(self)
 
     def save_html(self, path, overwrite: bool = False):
         """One self-contained HTML file (see :mod:`.html`); returns its path."""
-        from .html import save_html
-
         return save_html(self, path, overwrite=overwrite)
 
     def save_frames(self, folder, overwrite: bool = False) -> list:
         """Every frame as its own SVG file, ``frame-000.svg`` …; returns the paths."""
-        from .html import save_frames
-
         return save_frames(self, folder, overwrite=overwrite)
 
     def __repr__(self) -> str:
         return f"Stepper({self.mode}, {len(self)} frames, {len(self.scene.boxes)} boxes)"
 
-
-__all__ += ["FILL"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import html
 import re
 
-__all__ = ["FrameSVG"]
+__all__ = ["FrameSVG", "text_id"]
 
 _GROUP = re.compile(r'<g id="([ne]\d+|g\d+)" class="(node|edge)">(.*?)</g>', re.S)
 _TEXT = re.compile(r"<text([^>]*)>(.*?)</text>", re.S)
@@ -45,7 +45,7 @@ class FrameSVG:
                 key = wanted.pop(html.unescape(t.group(2)), None)
                 if key is not None:
                     self.spans.append((base + t.start(2), base + t.end(2), "text", key))
-                    pieces.append((base + t.start(1), f' id="{_tid(key)}"'))
+                    pieces.append((base + t.start(1), f' id="{text_id(key)}"'))
         self.spans.sort()
         # the tagged SVG: ids added to the changing texts, for the browser's script
         out, last = [], 0
@@ -91,5 +91,5 @@ class FrameSVG:
         return "".join(out)
 
 
-def _tid(key) -> str:
+def text_id(key) -> str:
     return "t-" + "-".join(str(k) for k in key)

@@ -36,8 +36,8 @@ import importlib
 
 import numpy as np
 
+from .boxes import Box, Edge
 from .groups import op_class
-from .scene import Box, Edge
 
 __all__ = ["unfuse", "tanh_steps", "log_softmax_steps"]
 

@@ -15,7 +15,7 @@ __all__ = ["player"]
 def player(stepper):
     """An ``ipywidgets.VBox`` stepping through ``stepper``'s frames."""
     try:
-        import ipywidgets as w
+        import ipywidgets as w  # optional: the player needs ipywidgets
     except ImportError:
         raise ImportError("the stepper's player needs ipywidgets: pip install ipywidgets "
                           "(or save_html(path) for a page that needs nothing)") from None

@@ -28,7 +28,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..init import make_rng
+from stepgrad.common.rng import make_rng
+
 from .preprocessing import Standardizer
 
 __all__ = ["COLUMNS", "UNITS", "GENDERS", "lecture_data"]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..init import make_rng
+from stepgrad.common.rng import make_rng
 
 __all__ = ["Standardizer", "train_val_test_split", "one_hot"]
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..init import make_rng
+from stepgrad.common.rng import make_rng
 
 __all__ = ["linear", "xor", "circles", "moons", "spirals"]
 

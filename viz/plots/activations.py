@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from stepgrad.nn import get_activation
+
 from .style import figure
 
 __all__ = ["SIX", "activation_curves", "slide_relu_derivative", "plot_activations"]
@@ -30,8 +32,6 @@ def activation_curves(x=None, names=SIX) -> dict:
         x: the points (default 601 points on [−3, 3]).
         names: activation names of ``stepgrad.nn.ACTIVATIONS`` (elementwise ones).
     """
-    from stepgrad.nn import get_activation
-
     x = np.linspace(-3.0, 3.0, 601) if x is None else np.asarray(x, dtype=float)
     out = {}
     for name in names:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from stepgrad.autograd import no_grad
+
 from .style import figure
 
 __all__ = ["class_labels", "decision_grid", "plot_decision_boundary"]
@@ -37,8 +39,6 @@ def class_labels(y) -> np.ndarray:
 
 
 def _predict(model, P: np.ndarray, signed: bool) -> np.ndarray:
-    from stepgrad.autograd import no_grad
-
     was = getattr(model, "training", None)
     if was is not None:
         model.eval()
@@ -77,7 +77,7 @@ def decision_grid(model, X, y=None, resolution: int = 200, margin: float = 0.15)
 
 def plot_decision_boundary(model, X, y, resolution: int = 200, title: str | None = None):
     """The class regions of a 2-D classifier, its boundary, and the data (X, y) on top."""
-    from matplotlib.colors import ListedColormap
+    from matplotlib.colors import ListedColormap  # optional: imported when drawing
 
     X = np.asarray(X, dtype=float)
     labels = class_labels(y)

@@ -15,6 +15,9 @@ import re
 
 import numpy as np
 
+from stepgrad.nn import MLP, gradient_norms, mse
+from stepgrad.nn.labels import sup
+
 from .style import figure
 
 __all__ = ["grad_norm_curves", "depth_gradient_norms", "plot_grad_norms",
@@ -41,8 +44,6 @@ def depth_gradient_norms(activation: str, depth: int = 10, width: int = 16, n: i
     sigmoid and tanh, He for ReLU), on n random points with targets
     y = x₁·x₂ and the MSE loss; the norms are ``nn.diagnostics.gradient_norms``.
     """
-    from stepgrad.nn import MLP, gradient_norms, mse
-
     if not isinstance(depth, int) or depth < 1:
         raise ValueError(f"depth must be an int >= 1 (hidden layers), got {depth!r}")
     rng = np.random.default_rng(seed)
@@ -56,8 +57,6 @@ def depth_gradient_norms(activation: str, depth: int = 10, width: int = 16, n: i
 
 def _lecture_name(name: str) -> str:
     """``w1`` as the lecture writes it, ``w¹`` (other parameter names unchanged)."""
-    from stepgrad.nn.labels import sup
-
     m = re.fullmatch(r"w(\d+)", name)
     return "w" + sup(int(m.group(1))) if m else name
 

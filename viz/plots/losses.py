@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from stepgrad.autograd import Tensor
+from stepgrad.nn import LOSSES
+
 from .style import figure
 
 __all__ = ["LECTURE_EXAMPLE", "loss_curves", "plot_losses"]
@@ -23,9 +26,6 @@ _TITLES = {"mse": "MSE  (a − y)²", "mae": "MAE  |a − y|",
 
 
 def _loss_at(name: str, a: float, y: float) -> float:
-    from stepgrad.autograd import Tensor
-    from stepgrad.nn import LOSSES
-
     return LOSSES[name](Tensor(np.array([a])), np.array([y])).item()
 
 

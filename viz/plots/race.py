@@ -30,6 +30,9 @@ from pathlib import Path
 
 import numpy as np
 
+from stepgrad import optim
+from stepgrad.autograd import Tensor
+
 from .style import RULE_COLORS, figure
 
 __all__ = ["Surface", "SURFACES", "RULES", "race_trajectories", "optimizer_race",
@@ -120,9 +123,6 @@ def race_trajectories(surface="bowl", steps: int | None = None, rules=RULES) -> 
     A trajectory that leaves 3× the surface's window (the saddle falls away to
     −∞) stops there, so it may hold fewer than ``steps`` + 1 points.
     """
-    from stepgrad import optim
-    from stepgrad.autograd import Tensor
-
     s = _surface(surface)
     steps = s.steps if steps is None else steps
     (x0, x1), (y0, y1) = s.window
@@ -187,7 +187,7 @@ def race_animation(surface="bowl", steps: int | None = None, frames: int = 40,
         frames: the number of frames; the steps are spread evenly over them.
         interval: milliseconds between frames.
     """
-    from matplotlib.animation import FuncAnimation
+    from matplotlib.animation import FuncAnimation  # optional: imported when drawing
 
     s = _surface(surface)
     paths = race_trajectories(s, steps)
@@ -230,7 +230,7 @@ def save_race(path, surface="bowl", steps: int | None = None, frames: int = 40,
         raise FileExistsError(f"save_race: {path} exists; pass overwrite=True to replace it")
     anim = race_animation(surface, steps, frames, interval=int(1000 / fps))
     if suffix == ".gif":
-        from matplotlib.animation import PillowWriter
+        from matplotlib.animation import PillowWriter  # optional: imported when drawing
 
         anim.save(path, writer=PillowWriter(fps=fps))
     else:

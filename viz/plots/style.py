@@ -27,7 +27,7 @@ def figure(width: float = 9.0, height: float = 4.0, layout: str | None = "constr
     ``sharex``, ``gridspec_kw``, …); returns ``(fig, axes)``. ``layout=None``
     skips matplotlib's constrained layout (half the drawing time, for live views).
     """
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure  # optional: imported when drawing
 
     fig = Figure(figsize=(width, height), dpi=100, layout=layout)
     return fig, fig.subplots(**subplots)

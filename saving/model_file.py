@@ -1,4 +1,6 @@
-"""Saving and loading a trained MLP: one ``.npz`` file, no pickles.
+"""Saving and loading a trained MLP (and its optimizer): one ``.npz`` file, no pickles.
+
+``save(model, path, optimizer=opt)`` writes it, ``load(path)`` reads it back.
 
 The file is a numpy ``.npz`` archive (a zip of ``.npy`` arrays) holding
 
@@ -29,6 +31,10 @@ from pathlib import Path
 
 import numpy as np
 
+import stepgrad
+from stepgrad import optim
+from stepgrad.nn import ACTIVATIONS, MLP
+
 __all__ = ["FORMAT", "FORMAT_VERSION", "ModelFileError", "save", "load"]
 
 FORMAT = "stepgrad-mlp"
@@ -41,21 +47,13 @@ class ModelFileError(ValueError):
 
 
 def _library_version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("stepgrad")
-    except PackageNotFoundError:  # pragma: no cover - a source tree that is not installed
-        return "unknown"
+    return stepgrad.__version__
 
 
 # --------------------------------------------------------------------- save
 
 
 def _architecture(model) -> dict:
-    from .activations import ACTIVATIONS
-    from .layers import MLP
-
     if not isinstance(model, MLP):
         raise TypeError(f"save writes an MLP, got a {type(model).__name__}; for other modules "
                         f"save model.state_dict() yourself")
@@ -207,12 +205,10 @@ def _check_architecture(path: Path, meta: dict, arrays: dict, into) -> None:
 
 
 def _optimizer(path: Path, meta: dict, arrays: dict, model):
-    from stepgrad import optim
-
     info = meta.get("optimizer")
     if not info:
         raise ModelFileError(f"{path} holds no optimizer state (save it with "
-                             f"model.save(path, optimizer=opt))")
+                             f"save(model, path, optimizer=opt))")
     cls = getattr(optim, str(info.get("name")), None)
     if not isinstance(cls, type) or not issubclass(cls, optim.Optimizer):
         raise ModelFileError(f"{path} names an unknown optimizer {info.get('name')!r}")
@@ -235,7 +231,7 @@ def _optimizer(path: Path, meta: dict, arrays: dict, model):
 
 
 def load(path, *, into=None, optimizer: bool = False):
-    """Read a model written by :func:`save` (``model.save(path)``).
+    """Read a model written by :func:`save` (``save(model, path)``).
 
     Args:
         path: the ``.npz`` file.
@@ -251,8 +247,6 @@ def load(path, *, into=None, optimizer: bool = False):
         ModelFileError: the file is truncated, corrupt, holds a pickle, has
             another format version, or a wrong architecture; the message says which.
     """
-    from .layers import MLP
-
     path = Path(path)
     arrays = _read(path)
     meta = _meta(path, arrays)

@@ -1,4 +1,4 @@
-"""model.save(path) and stepgrad.nn.load(path): bit-identical round trips, and every bad file
+"""stepgrad.saving: save(model, path) and load(path): bit-identical round trips, and every bad file
 refused with an error saying what is wrong with it."""
 
 from __future__ import annotations
@@ -9,9 +9,10 @@ import zipfile
 import numpy as np
 import pytest
 
-from stepgrad.nn import MLP, ModelFileError, half_sse, lecture_data, load
-from stepgrad.nn.serialize import FORMAT_VERSION, META
+from stepgrad.nn import MLP, half_sse, lecture_data
 from stepgrad.optim import SGD, Adam, Momentum, fit
+from stepgrad.saving import ModelFileError, load, save
+from stepgrad.saving.model_file import FORMAT_VERSION, META
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def _set_meta(arrays, meta):
 
 def test_round_trip_gives_bit_identical_weights_and_predictions(trained, tmp_path):
     model, _, X, _ = trained
-    model.save(tmp_path / "m.npz")
+    save(model, tmp_path / "m.npz")
     back = load(tmp_path / "m.npz")
     assert back.sizes == model.sizes
     assert [a.activation.name for a in back.layers] == ["tanh", "sigmoid"]
@@ -60,7 +61,7 @@ def test_round_trip_gives_bit_identical_weights_and_predictions(trained, tmp_pat
 ])
 def test_every_architecture_and_activation_round_trips(tmp_path, sizes, hidden, output):
     model = MLP(sizes, hidden=hidden, output=output, init="glorot", seed=3)
-    model.save(tmp_path / "m.npz")
+    save(model, tmp_path / "m.npz")
     back = load(tmp_path / "m.npz")
     assert [a.activation.name for a in back.layers] == [a.activation.name for a in model.layers]
     X = np.random.default_rng(1).normal(size=(7, sizes[0]))
@@ -69,7 +70,7 @@ def test_every_architecture_and_activation_round_trips(tmp_path, sizes, hidden, 
 
 def test_optimizer_state_round_trip_resumes_the_same_trajectory(trained, tmp_path):
     model, opt, X, Y = trained
-    model.save(tmp_path / "m.npz", optimizer=opt)
+    save(model, tmp_path / "m.npz", optimizer=opt)
     back, opt2 = load(tmp_path / "m.npz", optimizer=True)
     assert type(opt2) is Adam and opt2.hyper == opt.hyper
     for m in (model, back):  # one more Adam step on each: the same weights, bit for bit
@@ -83,7 +84,7 @@ def test_optimizer_state_round_trip_resumes_the_same_trajectory(trained, tmp_pat
 
 def test_load_into_an_existing_model_keeps_its_tensors(trained, tmp_path):
     model, _, X, _ = trained
-    model.save(tmp_path / "m.npz")
+    save(model, tmp_path / "m.npz")
     other = MLP([6, 9, 2], hidden="tanh", output="sigmoid", seed=5)
     tensors = other.parameters()
     opt = SGD(tensors, lr=0.1)
@@ -95,7 +96,7 @@ def test_load_into_an_existing_model_keeps_its_tensors(trained, tmp_path):
 def test_saving_is_atomic_and_leaves_no_temporary(trained, tmp_path, monkeypatch):
     model, _, _, _ = trained
     target = tmp_path / "m.npz"
-    model.save(target)
+    save(model, target)
     good = target.read_bytes()
 
     def crash(*args, **kwargs):
@@ -103,21 +104,21 @@ def test_saving_is_atomic_and_leaves_no_temporary(trained, tmp_path, monkeypatch
 
     monkeypatch.setattr(np, "savez", crash)
     with pytest.raises(OSError, match="disk full"):
-        MLP([6, 9, 2], seed=9).save(target)
+        save(MLP([6, 9, 2], seed=9), target)
     assert target.read_bytes() == good  # the good file is untouched
     assert [p.name for p in tmp_path.iterdir()] == ["m.npz"]  # and no temporary is left
 
 
 def test_a_file_without_optimizer_state_says_so(trained, tmp_path):
     model, _, _, _ = trained
-    model.save(tmp_path / "m.npz")
+    save(model, tmp_path / "m.npz")
     with pytest.raises(ModelFileError, match="no optimizer state"):
         load(tmp_path / "m.npz", optimizer=True)
 
 
 def test_a_truncated_file_is_refused_as_truncated(trained, tmp_path):
     model, _, _, _ = trained
-    model.save(tmp_path / "m.npz")
+    save(model, tmp_path / "m.npz")
     data = (tmp_path / "m.npz").read_bytes()
     for cut in (len(data) // 3, len(data) - 10):
         (tmp_path / "t.npz").write_bytes(data[:cut])
@@ -127,7 +128,7 @@ def test_a_truncated_file_is_refused_as_truncated(trained, tmp_path):
 
 def test_a_corrupt_file_is_refused_as_corrupt(trained, tmp_path):
     model, _, _, _ = trained
-    model.save(tmp_path / "m.npz")
+    save(model, tmp_path / "m.npz")
     data = bytearray((tmp_path / "m.npz").read_bytes())
     with zipfile.ZipFile(tmp_path / "m.npz") as z:
         info = z.getinfo("w1.npy")
@@ -148,7 +149,7 @@ def test_a_file_that_is_not_an_archive_is_refused(tmp_path):
 
 def test_a_pickle_bearing_file_is_refused_and_never_unpickled(trained, tmp_path):
     model, _, _, _ = trained
-    model.save(tmp_path / "m.npz")
+    save(model, tmp_path / "m.npz")
     _rewrite(tmp_path / "m.npz", tmp_path / "p.npz",
              lambda a: a.update(w1=np.array([{"evil": 1}], dtype=object)))
     with pytest.raises(ModelFileError, match="pickle"):
@@ -157,7 +158,7 @@ def test_a_pickle_bearing_file_is_refused_and_never_unpickled(trained, tmp_path)
 
 def test_a_wrong_format_version_is_refused_naming_both_versions(trained, tmp_path):
     model, _, _, _ = trained
-    model.save(tmp_path / "m.npz")
+    save(model, tmp_path / "m.npz")
 
     def newer(arrays):
         meta = _meta(arrays)
@@ -185,7 +186,7 @@ def test_a_file_without_metadata_is_not_a_stepgrad_model(tmp_path):
 ])
 def test_a_wrong_architecture_is_refused_saying_what_does_not_fit(trained, tmp_path, change, says):
     model, _, _, _ = trained
-    model.save(tmp_path / "m.npz")
+    save(model, tmp_path / "m.npz")
     _rewrite(tmp_path / "m.npz", tmp_path / "a.npz", change)
     with pytest.raises(ModelFileError, match="wrong architecture") as err:
         load(tmp_path / "a.npz")
@@ -194,7 +195,7 @@ def test_a_wrong_architecture_is_refused_saying_what_does_not_fit(trained, tmp_p
 
 def test_loading_into_a_model_of_another_shape_is_refused(trained, tmp_path):
     model, _, _, _ = trained
-    model.save(tmp_path / "m.npz")
+    save(model, tmp_path / "m.npz")
     for other in (MLP([6, 8, 2], seed=0), MLP([6, 9, 2], hidden="relu", seed=0)):
         before = [w.data.copy() for w in other.parameters()]
         with pytest.raises(ModelFileError, match="wrong architecture for this model"):
@@ -204,15 +205,15 @@ def test_loading_into_a_model_of_another_shape_is_refused(trained, tmp_path):
 
 def test_only_named_activations_and_mlps_can_be_saved(tmp_path):
     with pytest.raises(ValueError, match="only the named ones"):
-        MLP([2, 2], output=lambda u: u * 2.0).save(tmp_path / "m.npz")
+        save(MLP([2, 2], output=lambda u: u * 2.0), tmp_path / "m.npz")
     from stepgrad.nn import Layer
 
     with pytest.raises(TypeError, match="save writes an MLP"):
-        Layer(2, 3).save(tmp_path / "m.npz")
+        save(Layer(2, 3), tmp_path / "m.npz")
     assert not list(tmp_path.iterdir())
 
 
 def test_an_optimizer_of_other_parameters_is_refused(tmp_path):
     model = MLP([2, 3, 1], seed=0)
     with pytest.raises(ValueError, match="does not hold this model's parameters"):
-        model.save(tmp_path / "m.npz", optimizer=Momentum(MLP([2, 3, 1]).parameters()))
+        save(model, tmp_path / "m.npz", optimizer=Momentum(MLP([2, 3, 1]).parameters()))

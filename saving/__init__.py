@@ -1,0 +1,17 @@
+"""stepgrad.saving: a trained model, and its optimizer's state, in one ``.npz`` file.
+
+::
+
+    from stepgrad.saving import save, load
+    save(model, "model.npz", optimizer=opt)     # atomic, no pickles
+    model = load("model.npz")                   # bit-identical weights
+    model, opt = load("model.npz", optimizer=True)
+
+Saving sits above :mod:`stepgrad.nn` and :mod:`stepgrad.optim` in the layer
+order (it needs both: the model's architecture and the optimizer's state), so
+a model does not save itself: ``save(model, path)``, not ``model.save(path)``.
+"""
+
+from .model_file import FORMAT, FORMAT_VERSION, ModelFileError, load, save
+
+__all__ = ["save", "load", "ModelFileError", "FORMAT", "FORMAT_VERSION"]
