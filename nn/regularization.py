@@ -1,9 +1,11 @@
 """The lecture's practical issues: penalties, Dropout, BatchNorm, gradient clipping.
 
 * Overfitting: the L2 penalty (κ/2)·Σ w² and the L1 penalty κ·Σ |w| on the
-  weights w_fh (f ≥ 1; the biases w_0h are not penalised), added to the loss;
-  κ is the penalty's weight (``weight_decay``: the L2 penalty's gradient κ·w is
-  the optimizers' weight decay), not λ, which is Q's smoothing in ``fit``;
+  weights w_fh (f ≥ 1; the biases w_0h, row 0 of each weight matrix, are not
+  penalised), added to the loss; κ is the penalty's weight, not λ, which is
+  Q's smoothing in ``fit``. The L2 penalty's gradient κ·w is the optimizers'
+  ``weight_decay=κ``, which leaves the bias row alone too (a test takes one
+  step each way and compares);
   ``Dropout`` (inverted: the kept units are scaled by 1/(1 − p) in training,
   so evaluation is the identity).
 * Vanishing and exploding gradients: ``BatchNorm`` normalises each unit over
@@ -34,8 +36,12 @@ def penalised_weights(params) -> list:
     """The Tensors a penalty acts on.
 
     For a Module: each layer's weights without the bias row (``W[1:]``, a
-    node whose gradient lands in W.grad); BatchNorm's γ and β are left out.
-    For a list of Tensors: the Tensors themselves.
+    node whose gradient lands in W.grad); BatchNorm's scale and shift are
+    left out. For a list of Tensors (``model.parameters()``, what an
+    optimizer sees): a 2-D Tensor is a weight in the lecture's layout and
+    gives ``W[1:]``, the biases w_0h left out; any other Tensor is penalised
+    whole. So ``l2_penalty(params, κ)`` has gradient κ·θ exactly where an
+    optimizer's ``weight_decay=κ`` adds it.
     """
     if isinstance(params, Module):
         out = []
@@ -48,7 +54,7 @@ def penalised_weights(params) -> list:
     for p in params:
         if not isinstance(p, Tensor):
             raise TypeError(f"penalties take a Module or Tensors, got {type(p).__name__}")
-    return params
+    return [p[1:] if p.ndim == 2 else p for p in params]
 
 
 def _weight_values(params) -> list:
@@ -63,7 +69,8 @@ def l2_penalty(params, weight_decay: float, scalar: bool = False):
     """R = (κ/2)·Σ w² (its gradient is κ·w: the optimizers' ``weight_decay`` κ).
 
     Args:
-        params: a Module (weights without biases) or a list of Tensors.
+        params: a Module or a list of Tensors (weights without biases:
+            see :func:`penalised_weights`).
         weight_decay: κ ≥ 0.
         scalar: return a Value built from the weights' scalar view, to add to
             a scalar-view loss (a Value and a Tensor cannot be added).
@@ -137,7 +144,9 @@ class BatchNorm(Module):
     """Batch normalisation of each unit j over a batch of N samples.
 
     Training: x̄_j = (1/N) Σ_n x_nj, s²_j = (1/N) Σ_n (x_nj − x̄_j)²,
-    x̂_nj = (x_nj − x̄_j)/√(s²_j + eps), y_nj = γ_j·x̂_nj + β_j; the gradient flows
+    x̂_nj = (x_nj − x̄_j)/√(s²_j + eps), y_nj = ρ_j·x̂_nj + τ_j (ρ rescales, τ
+    translates: the paper's γ and β, renamed because stepgrad's γ is the
+    momentum coefficient and β the decay of RMSProp and Adam); the gradient flows
     through x̄ and s² too. The running statistics are updated as
     m := (1 − momentum)·m + momentum·x̄ and v := (1 − momentum)·v +
     momentum·s²·N/(N − 1) (the unbiased variance, as PyTorch).
@@ -149,7 +158,8 @@ class BatchNorm(Module):
         eps: added to the variance.
         momentum: the weight of the newest batch in the running statistics.
 
-    Parameters ``gamma`` (γ, ones) and ``beta`` (β, zeros); buffers
+    Parameters ``gamma`` (ρ, ones) and ``beta`` (τ, zeros; the attribute
+    names are kept so saved models load); buffers
     ``running_mean`` and ``running_var``, saved in ``state_dict``.
     """
 
@@ -159,8 +169,8 @@ class BatchNorm(Module):
         self.n_features = int(n_features)
         self.eps = float(eps)
         self.momentum = float(momentum)
-        self.gamma = Tensor(np.ones(self.n_features), label="γ")
-        self.beta = Tensor(np.zeros(self.n_features), label="β")
+        self.gamma = Tensor(np.ones(self.n_features), label="ρ")
+        self.beta = Tensor(np.zeros(self.n_features), label="τ")
         self.running_mean = np.zeros(self.n_features)
         self.running_var = np.ones(self.n_features)
 

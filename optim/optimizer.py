@@ -163,7 +163,8 @@ class SGD(Optimizer):
     Args:
         params: Values or Tensors, e.g. ``model.parameters()``.
         lr: μ, the learning rate (PyTorch's default 1e-3).
-        weight_decay: κ, adds κ·θ to g (default 0).
+        weight_decay: κ, adds κ·θ to g on the weights, not a weight matrix's bias
+            row 0 (:func:`.rules.sgd`; default 0).
     """
 
     rule = staticmethod(rules.sgd)
@@ -260,7 +261,7 @@ class Adam(Optimizer):
         lr: μ (PyTorch's default 1e-3).
         betas: (β₁, β₂), each in [0, 1) (default (0.9, 0.999)).
         eps: ε (default 1e-8).
-        weight_decay: κ, coupled L2 as in ``torch.optim.Adam`` (default 0).
+        weight_decay: κ, coupled L2 as in ``torch.optim.Adam``, biases left alone (default 0).
     """
 
     rule = staticmethod(rules.adam)

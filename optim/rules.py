@@ -11,8 +11,13 @@ one before, in the lecture's symbols: μ the learning rate (``lr``), γ the
 momentum coefficient (``momentum``; PyTorch writes it μ), β a decay
 (``beta``, ``betas``), ε (``eps``), κ the weight decay (``weight_decay``; the
 L2 penalty's weight of :func:`stepgrad.nn.l2_penalty`, not λ, which is Q's
-smoothing in ``fit``). Weight decay is PyTorch's (coupled, L2): ``g ← g + κ·θ``
-before the rule.
+smoothing in ``fit``). Weight decay is the L2 penalty's gradient coupled into
+g before the rule, as PyTorch couples it: ``g ← g + κ·θ`` on the weights. A
+2-D θ is a layer's weight in the lecture's layout, row 0 its biases w_0h
+(x₀ = 1): the lecture penalises weights, not biases, so that row is left
+alone (PyTorch would decay it too, unless given a separate parameter group).
+A vector or scalar θ is decayed whole. For a model this is exactly the
+gradient of ``l2_penalty(model.parameters(), κ)``; a test pins both.
 
 Every state is a small named record whose fields are the symbols of the
 math, so an optimizer's state can be printed per parameter.
@@ -38,8 +43,17 @@ def zeros_like(theta):
 
 
 def _decay(g, theta, weight_decay):
-    """g + κ·θ (L2 weight decay as PyTorch couples it into the gradient)."""
-    return g if weight_decay == 0 else g + weight_decay * theta
+    """g + κ·θ on the weights: the gradient of (κ/2)·Σ w², biases left alone.
+
+    A 2-D θ is in the lecture's layout (row 0 the biases w_0h), so row 0 gets
+    no κ·θ; any other θ gets it everywhere.
+    """
+    if weight_decay == 0:
+        return g
+    decay = weight_decay * theta
+    if isinstance(theta, np.ndarray) and theta.ndim == 2:
+        decay[0] = 0.0  # the biases w_0h: not penalised
+    return g + decay
 
 
 def _over(num, den, eps):
@@ -67,7 +81,7 @@ def sgd(theta, g, state: SGDState, lr, weight_decay=0.0):
     ::
 
         input: μ (lr), κ (weight_decay)
-        g ← g + κ·θ
+        g ← g + κ·θ        (on the weights; a 2-D θ's bias row 0 is left alone)
         θ ← θ − μ·g
     """
     g = _decay(g, theta, weight_decay)

@@ -23,12 +23,13 @@ __all__ = ["step_decay", "exponential_decay", "Schedule", "StepDecay", "Exponent
 
 
 def step_decay(lr0: float, epoch: int, step_size: int, gamma: float = 0.1) -> float:
-    """μ_e = μ₀ · γ^⌊e / step_size⌋: divide by 1/γ every ``step_size`` epochs."""
+    """μ_e = μ₀ · r^⌊e / step_size⌋: multiply by the ratio r (``gamma``, PyTorch's
+    name; stepgrad's γ is the momentum coefficient) every ``step_size`` epochs."""
     return lr0 * gamma ** (epoch // step_size)
 
 
 def exponential_decay(lr0: float, epoch: int, gamma: float) -> float:
-    """μ_e = μ₀ · γ^e: multiply by γ every epoch."""
+    """μ_e = μ₀ · r^e: multiply by the ratio r (``gamma``) every epoch."""
     return lr0 * gamma**epoch
 
 
@@ -74,12 +75,12 @@ class Schedule:
 
 
 class StepDecay(Schedule):
-    """μ_e = μ₀ · γ^⌊e / step_size⌋ (PyTorch's ``StepLR``).
+    """μ_e = μ₀ · r^⌊e / step_size⌋ (PyTorch's ``StepLR``).
 
     Args:
         optimizer: the optimizer to drive.
         step_size: epochs (or steps, with ``by="step"``) between decays, an integer >= 1.
-        gamma: γ > 0, the factor (default 0.1).
+        gamma: the ratio r > 0 (default 0.1).
         by: ``"epoch"`` or ``"step"``: what e counts.
     """
 
@@ -96,11 +97,11 @@ class StepDecay(Schedule):
 
 
 class ExponentialDecay(Schedule):
-    """μ_e = μ₀ · γ^e (PyTorch's ``ExponentialLR``).
+    """μ_e = μ₀ · r^e (PyTorch's ``ExponentialLR``).
 
     Args:
         optimizer: the optimizer to drive.
-        gamma: γ > 0, the factor per epoch (or per step, with ``by="step"``).
+        gamma: the ratio r > 0 per epoch (or per step, with ``by="step"``).
         by: ``"epoch"`` or ``"step"``: what e counts.
     """
 

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import stepgrad.nn as nn
+from stepgrad import optim
 from stepgrad.autograd import Tensor, Value, gradcheck
 
 rng = np.random.default_rng(3)
@@ -29,6 +30,33 @@ def test_l2_and_l1_penalties_leave_the_biases_alone():
     np.testing.assert_array_equal(model.parameters()[1].grad[1:], kappa * np.sign(W2[1:]))
 
 
+@pytest.mark.parametrize("name", ["SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam"])
+def test_weight_decay_is_the_l2_penalty_gradient_and_leaves_the_biases_alone(name):
+    """One step with weight_decay=κ = one step with ∂[(κ/2)·Σ w²]/∂w added to g, w not biases."""
+    kappa, lr = 0.3, 0.1
+    decayed, penalised = nn.MLP([3, 4, 2], seed=0), nn.MLP([3, 4, 2], seed=0)
+    X, Y = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
+    nn.mse(decayed(X), Y).backward()
+    getattr(optim, name)(decayed.parameters(), lr=lr, weight_decay=kappa).step()
+    (nn.mse(penalised(X), Y) + nn.l2_penalty(penalised.parameters(), kappa)).backward()
+    getattr(optim, name)(penalised.parameters(), lr=lr).step()
+    for a, b in zip(decayed.parameters(), penalised.parameters()):
+        np.testing.assert_allclose(a.data, b.data, rtol=0, atol=1e-14)
+
+
+def test_weight_decay_with_a_zero_gradient_shrinks_weights_not_biases():
+    """The issue's example: g = 0, μ = 0.1, κ = 1: a weight 0.5 → 0.45, a bias stays 0.5."""
+    W = Tensor(np.full((3, 2), 0.5))            # row 0: the biases w_0h
+    W.grad = np.zeros((3, 2))
+    optim.SGD([W], lr=0.1, weight_decay=1.0).step()
+    np.testing.assert_array_equal(W.data[0], [0.5, 0.5])
+    np.testing.assert_allclose(W.data[1:], 0.45, rtol=0, atol=1e-15)
+    v = Tensor(np.array([0.5, 0.5]))            # a vector (no bias row): decayed whole
+    v.grad = np.zeros(2)
+    optim.SGD([v], lr=0.1, weight_decay=1.0).step()
+    np.testing.assert_allclose(v.data, 0.45, rtol=0, atol=1e-15)
+
+
 def test_penalties_gradcheck_and_scalar_form_agree():
     model = nn.MLP([3, 4, 2], seed=0)
     assert gradcheck(lambda a, b: nn.l2_penalty(model, 0.3) + nn.l1_penalty(model, 0.2),
@@ -47,8 +75,12 @@ def test_penalties_gradcheck_and_scalar_form_agree():
 
 
 def test_penalty_of_tensors_and_a_negative_weight():
-    W = Tensor(np.array([[1.0, -2.0]]))
+    w = Tensor(np.array([1.0, -2.0]))                 # a vector: penalised whole
+    assert nn.l2_penalty([w], 1.0).item() == 2.5
+    W = Tensor(np.array([[9.0, 9.0], [1.0, -2.0]]))   # a weight matrix: row 0 is the biases
     assert nn.l2_penalty([W], 1.0).item() == 2.5
+    nn.l2_penalty([W], 1.0).backward()
+    np.testing.assert_array_equal(W.grad, [[0.0, 0.0], [1.0, -2.0]])
     with pytest.raises(ValueError, match=r"penalty weight κ \(weight_decay\) must be ≥ 0"):
         nn.l2_penalty([W], -1.0)
 
