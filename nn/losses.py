@@ -170,9 +170,10 @@ def msle(prediction, target, reduction: str = "mean"):
 
     The log is the natural log, as the slide's formula. The slide's table
     prints 0.22 for (a, y) = (3, 5) and 0.02 for (3000, 3200), but its formula
-    gives (ln 6 − ln 4)² ≈ 0.164 and (ln 3001 − ln 3201)² ≈ 0.0042: the printed
-    numbers are |log₁₀(y/a)| ≈ 0.222 and 0.028, cut to two decimals
-    (docs/lecture-slips.md; a test computes both).
+    gives (ln 6 − ln 4)² ≈ 0.164 and (ln 3001 − ln 3201)² ≈ 0.0042. The slide
+    does not say where its numbers come from; a reconstruction that fits is
+    |log₁₀(y/a)| ≈ 0.222 and 0.028 cut (not rounded: 0.028 rounds to 0.03) to
+    two decimals (docs/lecture-slips.md; a test computes both).
 
     Raises:
         ValueError: a prediction or target ≤ −1 (log(a + 1) is undefined).

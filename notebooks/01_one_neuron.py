@@ -66,7 +66,7 @@ steps = []
 L.backward(observer=steps.append)
 for s in steps:
     names = [p.label or f"{p.data:g}" for p in s.parents]
-    print(f"step {s.index}: {s.node.op.name:5}  upstream {s.upstream: .4f}  "
+    print(f"step {s.index + 1}: {s.node.op.name:5}  upstream {s.upstream: .4f}  "
           f"local {[round(d, 4) for d in s.local]}  → {names}")
 
 # %% [markdown]
@@ -89,8 +89,9 @@ draw(L, view="backward")
 
 # %%
 stepper = step_through(L)
-print(len(stepper), "frames; frame 3 says:")
-print(stepper.text(3))
+k = 4                              # frames count from 1, as the player shows them
+print(f"{len(stepper)} frames; frame {k} says:")
+print(stepper.text(k - 1))         # stepper.text counts from 0, like a Python list
 stepper.widget()
 
 # %% [markdown]
@@ -120,7 +121,7 @@ p = Value(3.0, label="p")
 q = p * p + p
 q.label = "q"
 q.backward(observer=lambda s: print(
-    f"step {s.index}: {s.node.op.name:4} hands " +
+    f"step {s.index + 1}: {s.node.op.name:4} hands " +
     ", ".join(f"{c:g} to {par.label or 'p·p'}" for par, c in zip(s.parents, s.contributions))))
 print(f"∂q/∂p = {p.grad:g} = 2·{p.data:g} + 1")
 

@@ -165,9 +165,10 @@ for a_i, y_i in ((3.0, 5.0), (3000.0, 3200.0)):
           f"{row[2]:13.3f}")
 
 # %% [markdown]
-# The formula gives MSLE ≈ 0.164 and 0.0042, not 0.22 and 0.02. The printed numbers are the
-# last column, $|\log_{10}(y/a)|$ = 0.222 and 0.028: a base-10 log and no square. The slide's
-# point stands either way (MSLE is about 40 times smaller for the 6.25 % error than for the
+# The formula gives MSLE ≈ 0.164 and 0.0042, not 0.22 and 0.02. Where the printed numbers come
+# from, the slide does not say. The last column is our reconstruction, a guess that fits:
+# $|\log_{10}(y/a)|$ = 0.222 and 0.028, a base-10 log and no square, cut (not rounded) to two
+# decimals, since 0.028 rounds to 0.03, not 0.02. The slide's point stands either way (MSLE is about 40 times smaller for the 6.25 % error than for the
 # 40 % one), but the numbers to expect from the formula, and from `msle`, are 0.164 and 0.0042.
 #
 # Over a whole range of predictions $a = r\,y$, for the slide's two targets: MSE and MAE depend

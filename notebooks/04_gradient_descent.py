@@ -84,23 +84,24 @@ print("autograd ∇f   ", x.grad)
 print("Aᵀ(Ax − b)    ", A.T @ (A @ np.zeros(2) - b))
 
 # %% [markdown]
-# How large may μ be? Along each eigenvector of $A^\top A$ with eigenvalue $\lambda_k$, a step
-# multiplies the error by $1 - \mu\lambda_k$, the bowl of section 1 again. So gradient descent
-# converges only for $\mu < 2/\lambda_{\max}$, and then the flattest direction shrinks by
-# $1 - \mu\lambda_{\min}$ per step: with $\mu = 1/\lambda_{\max}$, about
-# $\kappa = \lambda_{\max}/\lambda_{\min}$ steps per factor $e$. Here the two columns of $A$ differ
-# in scale, so κ is large: this is why we standardise inputs.
+# How large may μ be? Along each eigenvector of $A^\top A$ with eigenvalue $\nu_k$ (the bowl's
+# curvature in that direction; not λ, which in this course is $Q$'s smoothing), a step multiplies
+# the error by $1 - \mu\nu_k$, the bowl of section 1 again. So gradient descent converges only for
+# $\mu < 2/\nu_{\max}$, and then the flattest direction shrinks by $1 - \mu\nu_{\min}$ per step:
+# with $\mu = 1/\nu_{\max}$, about $\nu_{\max}/\nu_{\min}$ steps per factor $e$. That ratio is
+# the *condition number* of $A^\top A$. Here the two columns of $A$ differ in scale, so it is
+# large: this is why we standardise inputs.
 
 # %%
-eig = np.linalg.eigvalsh(A.T @ A)
+nu = np.linalg.eigvalsh(A.T @ A)                       # ν_min, ν_max
 x_star = np.linalg.lstsq(A, b, rcond=None)[0]
 f_star = 0.5 * np.sum((A @ x_star - b) ** 2)
-print(f"λ_min = {eig[0]:.1f}, λ_max = {eig[1]:.1f}, κ = {eig[1] / eig[0]:.1f}; "
-      f"gradient descent converges for μ < 2/λ_max = {2 / eig[1]:.4f}")
+print(f"ν_min = {nu[0]:.1f}, ν_max = {nu[1]:.1f}, condition number ν_max/ν_min = "
+      f"{nu[1] / nu[0]:.1f}; gradient descent converges for μ < 2/ν_max = {2 / nu[1]:.4f}")
 
 gaps = {}
 for factor in (0.5, 1.0, 1.9, 2.05):
-    mu = factor / eig[1]
+    mu = factor / nu[1]
     x = Tensor(np.zeros(2), label="x")
     opt = SGD([x], lr=mu)
     gap = []
@@ -110,8 +111,8 @@ for factor in (0.5, 1.0, 1.9, 2.05):
         gap.append(f.item() - f_star)
         f.backward()
         opt.step()
-    gaps[f"μ = {factor}/λ_max"] = gap
-    print(f"μ = {factor:4}/λ_max: f − f* after 150 steps = {gap[-1]:.2e}")
+    gaps[f"μ = {factor}/ν_max"] = gap
+    print(f"μ = {factor:4}/ν_max: f − f* after 150 steps = {gap[-1]:.2e}")
 
 # %% [markdown]
 # The gap $f - f^*$ to the least-squares optimum, step by step (log scale):
@@ -125,16 +126,18 @@ ax.legend()
 plt.show()
 
 # %% [markdown]
-# Below the limit, larger steps converge faster (μ = 1.9/λ_max zig-zags across the steep direction
+# Below the limit, larger steps converge faster (μ = 1.9/ν_max zig-zags across the steep direction
 # but still wins); a little above it, the steep direction's error grows each step and the run
-# diverges. Every curve's slow tail is the flat direction, $\lambda_{\min}$.
+# diverges. Every curve's slow tail is the flat direction, $\nu_{\min}$.
 #
 # ## 3 · Gradient descent, SGD and mini-batch on a network
 #
 # Now a 2-16-2 network on the two-moons data (150 points). `fit` runs all three variants:
 # `batch_size=None` is gradient descent (one step per epoch, on all samples), `batch_size=1` the
 # lecture's SGD ($l$ steps per epoch), `batch_size=16` mini-batches. Each sees every sample once
-# per epoch, so the cost of an epoch is about the same; what differs is the number of steps.
+# per epoch, so an epoch does the same arithmetic in all three; what differs is the number of
+# steps, and with it the time (printed below): every step pays the engine's fixed cost of building
+# and walking a graph, so 150 steps of one sample take far longer than one step of 150.
 
 # %%
 X, y = moons(150, noise=0.15, seed=0)
@@ -163,10 +166,10 @@ ax.legend()
 plt.show()
 
 # %% [markdown]
-# Per epoch, SGD makes by far the most progress: 150 small steps against gradient descent's one.
-# But its steps cost more in total (each is a full forward and backward pass for one sample, so
-# the Tensor engine's per-step overhead is paid 150 times), and they are **noisy**. Mini-batches
-# sit in between: few steps, each well aimed.
+# Per epoch, SGD and mini-batches make far more progress than gradient descent: 150 and 10 steps
+# against one. Between SGD and mini-batches of 16 the gap is small (compare their losses above):
+# ten well-aimed steps do about as much as 150 noisy ones, in a fraction of the time, since SGD
+# pays the per-step overhead 150 times. SGD's steps are **noisy**, each aimed by one sample.
 #
 # How noisy? At the initial weights, compare the gradient of a random batch of $B$ samples with
 # the full gradient over all 150. The relative error shrinks like $1/\sqrt{B}$: averaging $B$
@@ -220,16 +223,17 @@ plt.show()
 #
 # SGD's noise does not vanish at the minimum: each sample's gradient points somewhere else, so
 # with a fixed μ the weights keep jittering around it. Shrinking μ as training goes on lets them
-# settle. `ExponentialDecay(opt, gamma)` sets $\mu_e = \mu_0\,\gamma^e$ after epoch $e$, and
-# `StepDecay(opt, step_size, gamma)` divides μ by $1/\gamma$ every `step_size` epochs; `fit` steps
+# settle. `ExponentialDecay(opt, gamma=r)` sets $\mu_e = \mu_0\,r^e$ after epoch $e$, and
+# `StepDecay(opt, step_size, gamma=r)` multiplies μ by $r$ every `step_size` epochs (the argument
+# keeps PyTorch's name `gamma`; the symbol γ is the momentum coefficient in notebook 05); `fit` steps
 # the schedule after each epoch (`fit(..., schedule=...)`).
 
 # %%
 results = {}
-for name, gamma in (("constant μ = 2", None), ("μ = 2·0.8ᵉ", 0.8)):
+for name, r in (("constant μ = 2", None), ("μ = 2·0.8ᵉ", 0.8)):
     model = MLP([2, 16, 2], hidden="tanh", output="sigmoid", seed=0)
     opt = SGD(model.parameters(), lr=2.0)
-    schedule = None if gamma is None else ExponentialDecay(opt, gamma=gamma)
+    schedule = None if r is None else ExponentialDecay(opt, gamma=r)
     results[name] = fit(model, X, Y, optimizer=opt, batch_size=1, epochs=10, tol=None, seed=0,
                         schedule=schedule, progress=False)
     h = results[name]

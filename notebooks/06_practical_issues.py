@@ -17,7 +17,8 @@
 #
 # The lecture ends with what goes wrong in practice, and the remedies:
 #
-# * **overfitting**: regularisation (an L2 penalty), dropout, and early stopping;
+# * **overfitting**: regularisation (an L2 penalty), the neural architecture (a smaller network),
+#   dropout, and early stopping;
 # * **vanishing and exploding gradients**: the activation and the initialisation, batch
 #   normalisation, adaptive learning rates (notebook 05), gradient clipping;
 # * **local optima**: initialisation, and pretraining;
@@ -38,9 +39,10 @@ from stepgrad.nn import (
     Sequential,
     clip_grad_norm,
     gradient_norms,
+    half_sse,
     mse,
 )
-from stepgrad.nn.data import moons, one_hot
+from stepgrad.nn.data import lecture_data, moons, one_hot
 from stepgrad.optim import SGD, Adam, fit
 from stepgrad.viz.plots import plot_depth_comparison, plot_history
 
@@ -73,7 +75,10 @@ plot_history(plain)
 #
 # * **L2 penalty** $\tfrac{\kappa}{2}\sum w^2$ added to the loss (the biases are not penalised): its
 #   gradient $\kappa w$ pulls every weight towards 0, so only weights the data keep asking for grow.
-#   In the optimizers it is `weight_decay=κ`.
+#   In the optimizers it is `weight_decay=κ`, which adds $\kappa w$ to the gradient of the weights
+#   and leaves the bias row $w_{0h}$ of each weight matrix alone, as the penalty does.
+# * **Neural architecture**: a network with fewer units has fewer weights to spend on the noise.
+#   2-4-2 has 22 weights against 2-32-32-2's 1,218.
 # * **Dropout**: in training, each hidden unit is dropped (set to 0) with probability $p$, so no
 #   unit can rely on a particular other one; for evaluation all units are kept
 #   (`Dropout(p)` between layers, in a `Sequential`).
@@ -93,30 +98,78 @@ dropout = fit(model, X, Y, optimizer=Adam(model.parameters(), lr=0.02), batch_si
               epochs=300, tol=None, validation=(X_val, Y_val), restore_best=False,
               progress=False)
 
+small = {}
+for sizes in ([2, 4, 2], [2, 2, 2]):
+    model = MLP(sizes, hidden="tanh", output="sigmoid", init="glorot", seed=0)
+    small[sizes[1]] = fit(model, X, Y, optimizer=Adam(model.parameters(), lr=0.02),
+                          batch_size=None, epochs=300, tol=None, validation=(X_val, Y_val),
+                          restore_best=False, progress=False)
+
 model = network()
 early = fit(model, X, Y, optimizer=Adam(model.parameters(), lr=0.02), batch_size=None,
             epochs=300, tol=None, validation=(X_val, Y_val), patience=30, progress=False)
 
-print(f"{'':16}{'train loss':>11}{'val loss':>10}{'val accuracy':>14}")
-for name, h, e in (("no remedy", plain, -1), ("L2, κ = 0.001", l2, -1),
-                   ("dropout, p = 0.2", dropout, -1), ("early stopping", early, early.best_epoch - 1)):
-    print(f"{name:16}{h.loss[e]:11.3f}{h.val_loss[e]:10.3f}{h.val_accuracy[e]:14.1%}")
+print(f"{'':20}{'train loss':>11}{'val loss':>10}{'val accuracy':>14}")
+for name, h, e in (("no remedy, 2-32-32-2", plain, -1), ("L2, κ = 0.001", l2, -1),
+                   ("smaller: 2-4-2", small[4], -1), ("dropout, p = 0.2", dropout, -1),
+                   ("early stopping", early, early.best_epoch - 1),
+                   ("too small: 2-2-2", small[2], -1)):
+    print(f"{name:20}{h.loss[e]:11.3f}{h.val_loss[e]:10.3f}{h.val_accuracy[e]:14.1%}")
 print(f"(early stopping ran {early.epochs} epochs and kept epoch {early.best_epoch})")
 
 # %% [markdown]
 # Each remedy trades a higher training loss for a lower validation loss: the network fits its 40
 # points less closely and does better on new ones. How much to regularise (κ, p, the patience) is
 # itself chosen on the validation set: κ = 0.01 or p = ½ would be too much for 40 points, and the
-# network would underfit.
+# network would underfit. So would too small an architecture: 2-2-2, with two hidden units, cannot
+# bend its boundary around the moons, and both its losses stay high.
 #
 # ## 2 · Vanishing gradients
 #
-# Backpropagation multiplies, layer by layer, by $\sigma'(u_h)$ and by the weights:
-# $\varepsilon_h = \sigma'_h \sum_m \varepsilon_m w_{hm}$. The sigmoid's slope is at most ¼, so through
-# ten sigmoid layers the gradient can shrink by $4^{-10} \approx 10^{-6}$: the layers near the input
-# hardly learn. tanh's slope is at most 1, ReLU's exactly 1 where a unit is active. The norm of
-# $\partial\mathcal{L}/\partial w^l$ for each layer $l$ of a fresh 10-hidden-layer network (each with
-# the initialisation suited to its σ, Glorot or He), after one backward pass:
+# Backpropagation hands the error back one layer at a time. The lecture's algorithm box writes the
+# hidden error of unit $h$ from the output errors of the layer above,
+#
+# $$\varepsilon_h = \sum_{m=1}^{M} \varepsilon_m\, \sigma'_m\, w_{hm}, \qquad
+# \frac{\partial\mathcal{L}}{\partial w_{fh}} = \varepsilon_h\, \sigma'_h\, x_f ,$$
+#
+# so $\varepsilon_h = \partial\mathcal{L}/\partial\alpha_h$, the gradient at the unit's output, and
+# $\varepsilon_h\sigma'_h = \partial\mathcal{L}/\partial u_h$ the gradient at its weighted sum.
+# On the lecture's 6-9-2 network (tanh hidden, sigmoid output), one person, the formulas against
+# the gradients autograd found:
+
+# %%
+X_6, Y_6 = lecture_data(20, seed=2502)
+net = MLP([6, 9, 2], hidden="tanh", output="sigmoid", init="glorot", seed=0)
+w1, w2 = net.parameters()
+trace = net.trace(X_6[0].tolist())
+half_sse(trace.outputs, Y_6[0]).backward()
+
+a = np.array([v.data for v in trace.outputs])
+alpha = np.array([v.data for v in trace.hidden[0]])
+eps_m = a - Y_6[0]                                    # ε_m = a_m − y_m
+ds_m, ds_h = a * (1 - a), 1 - alpha**2                # σ′_m (sigmoid), σ′_h (tanh)
+eps_h = w2.data[1:] @ (eps_m * ds_m)                  # ε_h = Σ_m ε_m σ′_m w_hm, h = 1…H
+grad_w1 = np.outer(np.r_[1.0, X_6[0]], eps_h * ds_h)  # ∂L/∂w_fh = ε_h σ′_h x_f, x_0 = 1
+
+print("h             ", "".join(f"{h:>9}" for h in (1, 2, 3)))
+print("ε_h (formula) ", "".join(f"{e:9.4f}" for e in eps_h[:3]))
+print("∂L/∂α_h       ", "".join(f"{v.grad:9.4f}" for v in trace.hidden[0][:3]), "(autograd)")
+print("ε_h·σ′_h      ", "".join(f"{e:9.4f}" for e in (eps_h * ds_h)[:3]))
+print("∂L/∂u_h       ", "".join(f"{v.grad:9.4f}" for v in trace.layers[0].sums[:3]), "(autograd)")
+assert np.allclose(eps_h, [v.grad for v in trace.hidden[0]], rtol=0, atol=1e-12)
+assert np.allclose(eps_h * ds_h, [v.grad for v in trace.layers[0].sums], rtol=0, atol=1e-12)
+assert np.allclose(grad_w1, w1.grad, rtol=0, atol=1e-12)
+print("ε_h, ε_h·σ′_h and ∂L/∂w¹_fh = ε_h·σ′_h·x_f: formula and autograd agree to 1e-12")
+
+# %% [markdown]
+# In a deeper network each hidden layer plays the output layer's part for the one below it: its
+# $\varepsilon_h\sigma'_h$ are the "$\varepsilon_m\sigma'_m$" from which the next layer down
+# computes its own errors. So every layer the error passes on its way back multiplies it once more
+# by a slope $\sigma'$ and by the weights. The sigmoid's slope is at most ¼, so through ten sigmoid
+# layers the gradient can shrink by $4^{-10} \approx 10^{-6}$: the layers near the input hardly
+# learn. tanh's slope is at most 1, ReLU's exactly 1 where a unit is active. The norm of
+# $\partial\mathcal{L}/\partial w^l$ for each layer $l$ of a fresh 10-hidden-layer network (each
+# with the initialisation suited to its σ, Glorot or He), after one backward pass:
 
 # %%
 plot_depth_comparison(depth=10, activations=("sigmoid", "tanh", "relu"))
@@ -128,8 +181,9 @@ plot_depth_comparison(depth=10, activations=("sigmoid", "tanh", "relu"))
 # ## 3 · Batch normalisation
 #
 # Batch normalisation rescales each unit over the batch to mean 0 and spread 1, then lets the
-# network choose its own scale and shift: $y = \gamma\,\hat x + \beta$ with
-# $\hat x = (x - \bar x)/\sqrt{s^2 + \epsilon}$. Placed after each sigmoid layer, it keeps the next
+# network choose its own scale and shift: $y = \rho\,\hat x + \tau$ with
+# $\hat x = (x - \bar x)/\sqrt{s^2 + \epsilon}$ (the paper writes γ and β; here γ is the momentum
+# coefficient and β the decay of RMSProp and Adam, so the scale is ρ and the shift τ). Placed after each sigmoid layer, it keeps the next
 # layer's inputs spread out, in the range where σ′ is large. The same deep sigmoid network,
 # without and with a `BatchNorm` after each hidden layer, on one batch:
 

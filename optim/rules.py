@@ -138,10 +138,13 @@ def nesterov(theta, g, state: MomentumState, lr, momentum=0.9, weight_decay=0.0)
     look-ahead point φ − μγ·v; this θ *is* that point (θ = φ − μγ·v), so the
     same run needs the gradient only at the current θ.
 
-    The lecture's slide prints v_t = v_{t−1} + ε·∇f(θ_{t−1} − μ·v_{t−1}),
-    θ_t = θ_{t−1} − μ·v_t: again no decay (γ = 1). It is
-    ``Nesterov(momentum=1, lr=μ·ε)``, whose θ is the slide's look-ahead point
-    θ_t − μ·v_t; a test runs the printed form against it.
+    The lecture's slide prints v_t = v_{t−1} + ε·∇f(θ_{t−1} − μ·v_{t−1}) with
+    the jump θ_{t+1} = θ_t − μ·v_t. With those indices θ_{t−1} − μ·v_{t−1} is
+    θ_t, the current point: as printed, the slide's NAG is plain momentum with
+    γ = 1 (and its classical momentum takes ∇f one step late, at θ_{t−1}).
+    Read with the jump θ_t = θ_{t−1} − μ·v_t, as meant, it is again without
+    decay (γ = 1): ``Nesterov(momentum=1, lr=μ·ε)``, whose θ is the slide's
+    look-ahead point θ_t − μ·v_t. Tests run both readings.
     """
     g = _decay(g, theta, weight_decay)
     v = momentum * state.velocity + g

@@ -31,13 +31,15 @@ def test_the_slides_hardtanh_derivative_on_the_closed_interval_differs_only_at_t
     assert np.array_equal(printed != true, np.abs(x) == 1)
 
 
-def test_the_msle_table_prints_log10_of_y_over_a_not_its_own_formula():
+def test_the_msle_tables_numbers_are_not_its_formula_and_log10_is_a_reconstruction():
     table = [(3.0, 5.0, 0.22), (3000.0, 3200.0, 0.02)]   # a, y, the printed MSLE
     formula = [nn.msle(Tensor(np.array([a])), np.array([y])).item() for a, y, _ in table]
     assert formula == pytest.approx([0.1644, 0.00416], abs=1e-4)   # (ln(y+1) − ln(a+1))²
     for (a, y, printed), f in zip(table, formula):
         assert abs(f - printed) > 0.015                  # not the formula's number
-        assert math.floor(100 * abs(math.log10(y / a))) / 100 == printed   # cut to 2 decimals
+        guess = abs(math.log10(y / a))                   # the reconstruction: |log₁₀(y/a)|
+        assert math.floor(100 * guess) / 100 == printed  # fits when cut to 2 decimals
+    assert round(abs(math.log10(3200 / 3000)), 2) == 0.03   # rounded, it would not fit
 
 
 def test_categorical_cross_entropy_and_squared_hinge_are_sums_on_the_slides():

@@ -48,8 +48,42 @@ def test_the_momentum_slide_is_momentum_with_gamma_1_and_lr_mu_times_eps():
     assert abs(decayed[-1] - printed[-1]) > 1e-3        # the usual γ = 0.9 is another rule
 
 
+def printed_run(velocity_step, steps=25):
+    """The slide's recurrences with its printed indices: θ_{t+1} = θ_t − μ·v_t, t ≥ 0.
+
+    θ_0 is the start and v_0 = 0, so θ_1 = θ_0 − μ·v_0 = θ_0; each v_t, t ≥ 1, comes
+    from ``velocity_step(theta, v, t)``. Returns θ_2 … θ_{steps+1}.
+    """
+    theta, v = [THETA0, THETA0], [0.0]
+    for t in range(1, steps + 1):
+        v.append(velocity_step(theta, v, t))
+        theta.append(theta[t] - MU * v[t])
+    return theta[2:]
+
+
+def test_as_printed_the_nag_slide_is_momentum_and_its_classical_momentum_is_stale():
+    """θ_{t+1} = θ_t − μ·v_t makes θ_{t−1} − μ·v_{t−1} = θ_t: the printed NAG takes the
+    gradient at the current point, no look-ahead (Momentum, γ = 1, μ·ε); the printed
+    classical momentum takes it at θ_{t−1}, one step old."""
+    nag = printed_run(lambda th, v, t: v[t - 1] + EPS * grad_f(th[t - 1] - MU * v[t - 1]))
+    classical = printed_run(lambda th, v, t: v[t - 1] + EPS * grad_f(th[t - 1]))
+    momentum = run_rule(Momentum, THETA0, 25, lr=MU * EPS, momentum=1.0)
+    nesterov = run_rule(Nesterov, THETA0, 25, lr=MU * EPS, momentum=1.0)
+    np.testing.assert_allclose(nag, momentum, rtol=1e-12, atol=1e-12)
+    assert abs(nag[-1] - nesterov[-1]) > 1e-2            # not Nesterov's look-ahead
+    assert abs(classical[-1] - momentum[-1]) > 1e-2      # the stale gradient is another rule
+    stale, theta, prev, v = [], THETA0, THETA0, 0.0      # momentum on ∇f one step old
+    for _ in range(25):
+        v += EPS * grad_f(prev)
+        prev, theta = theta, theta - MU * v
+        stale.append(theta)
+    np.testing.assert_allclose(classical, stale, rtol=1e-12, atol=1e-12)
+
+
 def test_the_nag_slide_is_nesterov_with_gamma_1_at_the_look_ahead_point():
-    # printed: v_t = v_{t−1} + ε·∇f(θ_{t−1} − μ·v_{t−1}),  θ_t = θ_{t−1} − μ·v_t
+    # read with the jump as θ_t = θ_{t−1} − μ·v_t (Sutskever et al.'s indices; the slide
+    # prints θ_{t+1} = θ_t − μ·v_t, see the test above):
+    # v_t = v_{t−1} + ε·∇f(θ_{t−1} − μ·v_{t−1}),  θ_t = θ_{t−1} − μ·v_t
     theta, v, look_ahead = THETA0, 0.0, []
     for _ in range(25):
         v = v + EPS * grad_f(theta - MU * v)

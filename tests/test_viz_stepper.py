@@ -6,6 +6,7 @@ import re
 import pytest
 
 from stepgrad.autograd import Value, dot, toposort
+from stepgrad.nn import MLP, half_sse
 from stepgrad.viz import step_through
 from stepgrad.viz.render import number
 
@@ -209,3 +210,16 @@ def test_a_graph_too_large_to_lay_out_says_how_to_collapse_it(monkeypatch):
     with pytest.raises(ValueError, match="collapse='neuron'"):
         step_through(L)
     assert len(step_through(L, collapse="neuron")) == len(engine_steps(neuron()[0]))
+
+
+def test_the_panel_says_the_slides_hidden_error_is_d_l_d_alpha_and_its_u_h_is_the_weighted_sum():
+    """The slides' ε_h = ∂L/∂u_h names the output α_h (stepgrad's u_h is the weighted sum)."""
+    model = MLP([2, 2, 1], seed=0)
+    t = model.trace([0.5, -1.0])
+    s = step_through(half_sse(t.outputs, [1.0]))
+    frames = {id(s.frame(k).node): s.text(k) for k in range(len(s))}
+    alpha, u = t.hidden[0][0], t.layers[0].sums[0]
+    assert "ε_h = ∂L/∂α_h (the slides' ∂L/∂u_h)" in frames[id(alpha)]
+    assert f"ε_1 = {number(alpha.grad)}" in frames[id(alpha)]
+    assert "u_h: the weighted sum, not the slides' u_h, whose ∂L/∂u_h is ε_h" in frames[id(u)]
+    assert f"∂L/∂u_h = ε_h·σ′_h for h = 1: {number(u.grad)}" in frames[id(u)]

@@ -47,11 +47,13 @@ def _lecture_line(node, step, record, role) -> str:
     if kind == "hidden":
         cons = record.into.get(id(node), [])
         terms = " + ".join(number(c.value) for c in cons)
-        return (f"ε_h = ∂L/∂α_h = Σ_m ε_m·σ′_m·w²_hm for h = {k}: ε_{k} = {terms} = {g}"
+        return (f"ε_h = ∂L/∂α_h (the slides' ∂L/∂u_h) = Σ_m ε_m·σ′_m·w²_hm for h = {k}: "
+                f"ε_{k} = {terms} = {g}"
                 if cons else f"ε_h for h = {k}: {g}")
     if kind == "u_out":
         return f"∂L/∂u_m = ε_m·σ′_m for m = {k}: {g}   (each w²_hm then gets ε_m·σ′_m·α_h)"
-    return f"∂L/∂u_h = ε_h·σ′_h for h = {k}: {g}   (each w¹_fh then gets ε_h·σ′_h·x_f)"
+    return (f"∂L/∂u_h = ε_h·σ′_h for h = {k}: {g}   (u_h: the weighted sum, not the slides' u_h, "
+            "whose ∂L/∂u_h is ε_h; each w¹_fh then gets ε_h·σ′_h·x_f)")
 
 
 def expressions(scene) -> dict:
