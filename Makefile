@@ -2,7 +2,8 @@
 #   make demo   runs the main demo
 #   make test   runs the linter and the whole test suite
 # Each creates .venv when missing, installs stepgrad into it, and installs the
-# system Graphviz (the `dot` program) when it is missing and we run as root.
+# system Graphviz (the `dot` program) when it is missing and we run as root; without
+# it (no root, no apt) the pictures use graphviz-pure, which pip puts into .venv.
 
 PYTHON ?= python3
 VENV   ?= .venv
@@ -16,11 +17,11 @@ graphviz:
 	@command -v dot >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "installing Graphviz (the dot program) with apt-get"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; } || \
+	      echo "apt-get could not install Graphviz: the pictures use graphviz-pure (pip, in $(VENV))"; \
 	  else \
-	    echo "Graphviz's dot program is missing. Install it with:"; \
-	    echo "    sudo apt-get install -y graphviz"; \
-	    exit 1; \
+	    echo "no system Graphviz: the pictures use graphviz-pure, which pip installs into $(VENV)"; \
+	    echo "    (the system one, if you want it: sudo apt-get install -y graphviz)"; \
 	  fi; }
 
 # Debian's Chromium, for the browser test of the stepper's HTML export (the
@@ -48,7 +49,7 @@ $(VENV)/bin/activate:
 	@$(PY) -m pip install -q --upgrade pip
 
 $(VENV)/.installed: $(VENV)/bin/activate pyproject.toml
-	$(PY) -m pip install -q -e .
+	$(PY) -m pip install -q -e '.[render]'
 	@touch $@
 
 $(VENV)/.installed-dev: $(VENV)/bin/activate pyproject.toml

@@ -3,9 +3,13 @@
 Workloads (the graph of one sample, loss ½·Σ_m (a_m − y_m)², after backward):
 
 * **draw 6-9-2 → SVG**: ``draw(L).pipe(format="svg")`` for the lecture's 6-9-2
-  network, every node drawn (and, for reference, collapsed by neuron). Bar < 2 s.
+  network, every node drawn (and, for reference, collapsed by neuron). Bar < 2 s
+  with the system ``dot``; < 0.2 s with the pip renderer ``graphviz-pure``.
 * **stepper export**: ``step_through(L).save_html(path)`` for the same graph:
-  record the backward pass, one ``dot`` layout, every frame. Bar < 5 s.
+  record the backward pass, one layout, every frame. Bar < 5 s with either.
+
+The first two run with each renderer installed (``use_renderer("dot" | "pure")``,
+see :mod:`stepgrad.viz.renderer`), a row per renderer.
 * **frame step, 300 nodes**: an 8-20-3 network (≈ 300 nodes): one frame
   restyled in Python (``stepper.svg(k)``, what the Jupyter player shows), and,
   where chromium is installed, one arrow-key step of the exported page in the
@@ -28,7 +32,8 @@ from pathlib import Path
 
 from stepgrad.autograd import toposort
 from stepgrad.nn import MLP, half_sse
-from stepgrad.viz import draw, step_through
+from stepgrad.viz import draw, step_through, use_renderer
+from stepgrad.viz.renderer import RENDERERS, find_renderer
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update",
@@ -83,7 +88,9 @@ def main() -> None:
     rounds = 2 if parser.parse_args().quick else 5
     small, big = loss([6, 9, 2]), loss([8, 20, 3])
     n_small, n_big = len(toposort(small)), len(toposort(big))
-    results = {"draw": [], "draw_collapsed": [], "export": [], "frame": []}
+    present = [r for r in RENDERERS if find_renderer(r) is not None]
+    results = {(k, r): [] for r in present for k in ("draw", "draw_collapsed", "export")}
+    results["frame"] = []
     with tempfile.TemporaryDirectory() as folder:
         big_stepper = step_through(big)
         big_stepper.svg(0)  # the one layout, made outside the per-frame timing
@@ -96,17 +103,26 @@ def main() -> None:
             ]
             jobs = jobs[r % 3:] + jobs[:r % 3]
             for name, job in jobs:
-                results[name].append(timed(job))
+                for renderer in present:
+                    use_renderer(renderer)
+                    results[name, renderer].append(timed(job))
+            use_renderer(None)
             for k in range(len(big_stepper)):
                 results["frame"].append(timed(lambda k=k: big_stepper.svg(k)))
         browser = browser_step_ms(big_stepper, folder)
     med = {k: statistics.median(v) for k, v in results.items()}
-    rows = [
-        (f"draw 6-9-2 → SVG, every node ({n_small} nodes)", med["draw"], 2.0),
-        ("draw 6-9-2 → SVG, collapsed by neuron", med["draw_collapsed"], 2.0),
-        (f"stepper export, 6-9-2 ({len(step_through(small))} frames)", med["export"], 5.0),
-        (f"frame step, Python restyle ({n_big} nodes)", med["frame"], 0.05),
-    ]
+    rows = []
+    for r in present:
+        program = "dot" if r == "dot" else "graphviz-pure"
+        rows += [
+            (f"draw 6-9-2 → SVG, every node ({n_small} nodes), {program}", med["draw", r],
+             2.0 if r == "dot" else 0.2),
+            (f"draw 6-9-2 → SVG, collapsed by neuron, {program}", med["draw_collapsed", r],
+             2.0 if r == "dot" else 0.2),
+            (f"stepper export, 6-9-2 ({len(step_through(small))} frames), {program}",
+             med["export", r], 5.0),
+        ]
+    rows.append((f"frame step, Python restyle ({n_big} nodes)", med["frame"], 0.05))
     if browser is not None:
         rows.append((f"frame step, chromium arrow key ({n_big} nodes)", browser / 1000, 0.05))
     print("| workload | median | bar | met |")
@@ -117,6 +133,10 @@ def main() -> None:
               if bar < 1 else f"| {name} | {shown} | < {bar:g} s | {'yes' if t < bar else 'NO'} |")
     if browser is None:
         print("\n(no chromium or playwright: the browser's frame step was not measured)")
+    for r in RENDERERS:
+        if r not in present:
+            print(f"\n(no {'system dot' if r == 'dot' else 'graphviz-pure'}: its rows were "
+                  f"not measured)")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ from stepgrad.optim import SGD, fit
 from stepgrad.optim.history import STOP_REASONS
 from stepgrad.saving import save
 
-from .errors import require_dot, say
+from .errors import require_renderer, say
 from .paths import output_folder, refuse_overwrite
 from .pictures import (
     sample_graph,
@@ -67,7 +67,7 @@ def train_lecture_network(epochs: int, lr: float, seed: int, progress: bool = Tr
 def run_demo(out: str = "stepgrad-demo", force: bool = False, epochs: int = 20,
              lr: float = 0.05, seed: int = 0, progress: bool = True) -> int:
     """The demo; returns the exit code (0). Raises CLIError on an unusable ``out``."""
-    require_dot()
+    require_renderer()
     folder = output_folder(out)
     paths = {key: folder / name for key, name in FILES.items()}
     refuse_overwrite(paths.values(), force)

@@ -4,13 +4,13 @@ and printing that survives a closed pipe (``stepgrad demo | head``)."""
 from __future__ import annotations
 
 import os
-import shutil
 import sys
 
-__all__ = ["CLIError", "USAGE_ERROR", "say", "require_dot"]
+from stepgrad.viz.renderer import GraphvizMissing, which_renderer
+
+__all__ = ["CLIError", "USAGE_ERROR", "say", "require_renderer"]
 
 USAGE_ERROR = 2
-DOT_INSTALL = "sudo apt-get install -y graphviz"
 
 
 class CLIError(Exception):
@@ -33,8 +33,10 @@ def say(text: str = "") -> None:
         os.close(devnull)
 
 
-def require_dot() -> None:
-    """Graphviz's ``dot`` draws the graphs: stop with the install command if it is missing."""
-    if shutil.which("dot") is None:
-        raise CLIError(f"Graphviz's dot program is missing (it draws the graphs); install it "
-                       f"with: {DOT_INSTALL}")
+def require_renderer() -> None:
+    """A Graphviz program draws the graphs (the system ``dot`` or the pip-installed
+    ``graphviz-pure``): stop with the command that installs one if there is none."""
+    try:
+        which_renderer()
+    except (GraphvizMissing, ValueError) as e:
+        raise CLIError(str(e)) from None

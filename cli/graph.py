@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from stepgrad.saving import ModelFileError, load
 
-from .errors import CLIError, require_dot, say
+from .errors import CLIError, require_renderer, say
 from .paths import input_file, output_file
 from .pictures import sample_graph, write_graph_svg, write_stepper_html
 
@@ -53,7 +53,7 @@ def run_graph(args) -> int:
     if out.suffix == ".html":
         write_stepper_html(L, out)
     else:
-        require_dot()
+        require_renderer()
         view = args.view or ("forward" if L is None else "backward")
         write_graph_svg(outputs if L is None else L, out, view)
     say(f"Wrote {out}")

@@ -4,6 +4,7 @@
     stepgrad train   train an MLP on a CSV file or a bundled data set; print metrics; save it
     stepgrad graph   draw a saved model's graph for one input (SVG, or the stepper's HTML)
     stepgrad neuron  one neuron's forward and backward phase, step by step, as text
+    stepgrad info    the versions of stepgrad, numpy and the Graphviz program that draws
 
 A bad argument or an unusable path prints one line on stderr and exits with 2.
 """
@@ -14,12 +15,12 @@ import argparse
 import os
 import sys
 
-import stepgrad
 from stepgrad.nn import ACTIVATIONS, INITS, LOSSES
 
 from .demo import run_demo
 from .errors import USAGE_ERROR, CLIError
 from .graph import run_graph
+from .info import VersionAction, run_info
 from .neuron import run_neuron
 from .train import run_train
 
@@ -78,17 +79,13 @@ def _optimizer(text: str) -> str:
     raise argparse.ArgumentTypeError(f"expected one of {', '.join(OPTIMIZERS)}, got {text!r}")
 
 
-def _version() -> str:
-    return f"stepgrad {stepgrad.__version__}"
-
-
 def build_parser() -> argparse.ArgumentParser:
     acts, losses = sorted(ACTIVATIONS), sorted(LOSSES)
     fmt = argparse.RawDescriptionHelpFormatter
     parser = _Parser(prog="stepgrad", description=__doc__.split("\n\n")[1], formatter_class=fmt,
                      epilog="Start with: stepgrad demo   (then open stepgrad-demo/"
                             "backprop-stepper.html)")
-    parser.add_argument("--version", action="version", version=_version())
+    parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = sub.add_parser("demo", help="train the lecture's 6-9-2 network and draw it",
@@ -152,6 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     neuron = sub.add_parser("neuron", help="one neuron's forward and backward phase, as text")
     neuron.add_argument("--svg", metavar="FILE", help="also save the graph as SVG")
+    sub.add_parser("info", help="the versions of stepgrad, numpy and the renderer (its path)")
 
     for p in (demo, train, graph, neuron):
         p.add_argument("--force", action="store_true", help="replace files that exist")
@@ -168,6 +166,8 @@ def _run(args) -> int:
         return run_train(args)
     if args.command == "graph":
         return run_graph(args)
+    if args.command == "info":
+        return run_info()
     return run_neuron(svg=args.svg, force=args.force)
 
 

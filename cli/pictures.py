@@ -9,13 +9,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import graphviz
-
 from stepgrad.nn import LOSSES
-from stepgrad.viz import GraphvizMissing, draw, draw_mlp, step_through
+from stepgrad.viz import GraphvizMissing, RenderError, draw, draw_mlp, step_through
 from stepgrad.viz.plots import plot_history
 
-from .errors import DOT_INSTALL, CLIError
+from .errors import CLIError
 
 __all__ = ["sample_graph", "write_graph_svg", "write_network_svg", "write_stepper_html",
            "write_curves_png"]
@@ -43,17 +41,11 @@ def _draw(root, view: str):
     return draw(root, view=view, collapse="neuron")
 
 
-def _dot_missing() -> tuple:
-    """The exceptions that mean Graphviz's ``dot`` is not installed."""
-    return (graphviz.ExecutableNotFound, GraphvizMissing)
-
-
 def _write_svg(digraph, path: Path) -> None:
     try:
         svg = digraph.pipe(format="svg")
-    except _dot_missing():
-        raise CLIError(f"Graphviz's dot program is missing (it draws the graphs); install it "
-                       f"with: {DOT_INSTALL}") from None
+    except (GraphvizMissing, RenderError) as e:
+        raise CLIError(str(e)) from None
     Path(path).write_bytes(svg)
 
 
@@ -71,9 +63,8 @@ def write_stepper_html(L, path: Path) -> None:
     """The backprop stepper of the loss L as one self-contained HTML file."""
     try:  # the command refused an existing file already, without --force
         step_through(L).save_html(path, overwrite=True)
-    except _dot_missing():
-        raise CLIError(f"Graphviz's dot program is missing (it lays out the stepper's graph); "
-                       f"install it with: {DOT_INSTALL}") from None
+    except (GraphvizMissing, RenderError) as e:
+        raise CLIError(str(e)) from None
 
 
 def write_curves_png(history, path: Path) -> None:

@@ -1,13 +1,22 @@
 """Shared test settings: a hypothesis profile that keeps the suite quick and
-deterministic, and the `dot` marker for the few tests that need Graphviz's
-binary."""
+deterministic; the `dot` marker for the tests that need a Graphviz program (the
+system `dot` or the pip-installed `graphviz-pure`); and the `renderer` fixture,
+which runs a test once with each of the two that is installed."""
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 from hypothesis import HealthCheck, settings
+
+from stepgrad.viz.renderer import (
+    RENDERERS,
+    GraphvizMissing,
+    find_renderer,
+    pip_install,
+    system_install,
+    use_renderer,
+    which_renderer,
+)
 
 settings.register_profile(
     "stepgrad",
@@ -18,13 +27,27 @@ settings.register_profile(
 )
 settings.load_profile("stepgrad")
 
+HOW_TO_INSTALL = {"dot": f"the system Graphviz (dot) is not installed: {system_install()}",
+                  "pure": f"graphviz-pure is not installed: {pip_install()}"}
+
+
+@pytest.fixture(params=RENDERERS)
+def renderer(request):
+    """The test runs with each renderer ("dot", "pure"); a missing one skips, saying how
+    to install it. make test and CI install both."""
+    if find_renderer(request.param) is None:
+        pytest.skip(HOW_TO_INSTALL[request.param])
+    use_renderer(request.param)
+    yield request.param
+    use_renderer(None)
+
 
 def pytest_collection_modifyitems(config, items):
-    if shutil.which("dot"):
+    try:
+        which_renderer()
         return
-    skip = pytest.mark.skip(
-        reason="Graphviz's dot program is not installed (make test installs it)"
-    )
+    except (GraphvizMissing, ValueError) as e:
+        skip = pytest.mark.skip(reason=f"no Graphviz program to draw with: {e}")
     for item in items:
         if "dot" in item.keywords:
             item.add_marker(skip)

@@ -36,11 +36,11 @@ def one_line_error(capsys, argv, *says):
 
 def test_version_and_help_from_python_m_and_the_console_script():
     code, out, err = run("--version")
-    assert code == 0 and out.strip() == f"stepgrad {stepgrad.__version__}" and not err
+    assert code == 0 and out.splitlines()[0] == f"stepgrad {stepgrad.__version__}" and not err
     script = Path(sys.executable).with_name("stepgrad")
     p = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=60)
     assert p.returncode == 0
-    for command in ("demo", "train", "graph", "neuron"):
+    for command in ("demo", "train", "graph", "neuron", "info"):
         assert command in p.stdout
 
 
@@ -121,16 +121,6 @@ def test_a_read_only_folder_is_refused_for_real(capsys, tmp_path):
     folder = tmp_path / "ro"
     folder.mkdir(mode=0o555)
     one_line_error(capsys, ["demo", "--out", str(folder)], "cannot write into")
-
-
-def test_without_dot_the_error_gives_the_install_command(tmp_path):
-    env = {**os.environ, "PATH": str(tmp_path)}  # no dot on this PATH
-    p = subprocess.run([sys.executable, "-m", "stepgrad", "demo", "--out", str(tmp_path / "o")],
-                       capture_output=True, text=True, env=env, timeout=120)
-    assert p.returncode == 2 and p.stdout == ""
-    assert p.stderr.strip() == ("stepgrad demo: Graphviz's dot program is missing (it draws the "
-                                "graphs); install it with: sudo apt-get install -y graphviz")
-    assert not (tmp_path / "o").exists() or not list((tmp_path / "o").iterdir())
 
 
 def test_a_closed_pipe_ends_quietly_and_the_work_still_gets_done(tmp_path):

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 from importlib.metadata import metadata
@@ -79,7 +78,7 @@ def run_sh_line(line: str, cwd: Path) -> None:
     assert p.returncode == 0, f"{line}\n{p.stdout}\n{p.stderr}"
 
 
-@pytest.mark.skipif(shutil.which("dot") is None, reason="needs Graphviz's dot program")
+@pytest.mark.dot
 def test_the_readme_runs_top_to_bottom(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     try:

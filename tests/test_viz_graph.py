@@ -5,7 +5,7 @@ import re
 import pytest
 
 from stepgrad.autograd import Value, dot
-from stepgrad.viz import GraphvizMissing, draw, extract
+from stepgrad.viz import draw, extract
 
 
 def neuron():
@@ -138,15 +138,7 @@ def test_unknown_view_is_refused():
         draw(neuron()[0], view="sideways")
 
 
-def test_without_dot_source_works_and_rendering_says_how_to_install(monkeypatch):
-    monkeypatch.setenv("PATH", "")
-    g = draw(neuron()[0])
-    assert g.source.startswith("digraph")
-    with pytest.raises(GraphvizMissing, match="sudo apt-get install -y graphviz"):
-        g.pipe(format="svg")
-
-
-@pytest.mark.dot
+@pytest.mark.usefixtures("renderer")
 def test_draw_renders_valid_svg_with_the_labels():
     import xml.etree.ElementTree as ET
 

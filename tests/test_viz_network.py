@@ -103,6 +103,6 @@ def test_bad_models_get_clear_errors():
         draw_mlp(MLP([2, 2], seed=0), max_edges=0)
 
 
-@pytest.mark.dot
+@pytest.mark.usefixtures("renderer")
 def test_the_picture_renders():
     assert draw_mlp(MLP([6, 9, 2], seed=0)).pipe(format="svg").startswith(b"<")

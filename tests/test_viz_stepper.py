@@ -123,13 +123,13 @@ def test_frame_out_of_range_and_unknown_mode_are_refused():
         step_through(L, mode="sideways")
 
 
-@pytest.mark.dot
+@pytest.mark.usefixtures("renderer")
 def test_frames_restyle_one_layout(monkeypatch):
-    import graphviz
+    import stepgrad.viz.picture as picture
 
     calls = []
-    pipe = graphviz.Digraph.pipe
-    monkeypatch.setattr(graphviz.Digraph, "pipe", lambda *a, **k: calls.append(1) or pipe(*a, **k))
+    layout = picture.layout
+    monkeypatch.setattr(picture, "layout", lambda *a, **k: calls.append(1) or layout(*a, **k))
     L, _ = neuron()
     s = step_through(L)
     svgs = [s.svg(k) for k in range(len(s))]
@@ -139,7 +139,7 @@ def test_frames_restyle_one_layout(monkeypatch):
     assert all(p == points[0] for p in points)  # the same geometry in every frame
 
 
-@pytest.mark.dot
+@pytest.mark.usefixtures("renderer")
 def test_save_html_holds_every_frame_and_refuses_to_overwrite(tmp_path):
     L, _ = neuron()
     s = step_through(L)
@@ -153,7 +153,7 @@ def test_save_html_holds_every_frame_and_refuses_to_overwrite(tmp_path):
     s.save_html(path, overwrite=True)
 
 
-@pytest.mark.dot
+@pytest.mark.usefixtures("renderer")
 def test_save_frames_writes_one_svg_per_frame(tmp_path):
     L, _ = neuron()
     s = step_through(L)

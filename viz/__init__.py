@@ -14,8 +14,9 @@ training.
 
 from .graph import GraphNode, draw, extract
 from .network import draw_mlp
-from .render import GraphvizMissing
+from .renderer import GraphvizMissing, RenderError, use_renderer, which_renderer
 from .stepper import Frame, Stepper, step_through
 
-__all__ = ["draw", "extract", "GraphNode", "GraphvizMissing", "draw_mlp", "step_through",
+__all__ = ["draw", "extract", "GraphNode", "GraphvizMissing", "RenderError", "use_renderer",
+           "which_renderer", "draw_mlp", "step_through",
            "Stepper", "Frame"]

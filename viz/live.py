@@ -24,7 +24,6 @@ from __future__ import annotations
 import io
 import time
 
-import graphviz
 import numpy as np
 
 from stepgrad.optim.history import History
@@ -32,6 +31,7 @@ from stepgrad.optim.history import History
 from .network import draw_mlp
 from .plots.history import history_curves
 from .plots.style import COLORS, figure
+from .renderer import GraphvizMissing, RenderError
 
 __all__ = ["LiveTraining", "in_notebook", "should_draw"]
 
@@ -184,7 +184,7 @@ class LiveTraining:
     def _network_svg(self):
         try:
             return draw_mlp(self.model).pipe(format="svg")
-        except (TypeError, ValueError, graphviz.ExecutableNotFound):
+        except (TypeError, ValueError, GraphvizMissing, RenderError):
             self.network = False  # not a chain of layers, or no Graphviz: the loss curve only
             return None
 

@@ -24,10 +24,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import graphviz
 import numpy as np
 
 from stepgrad.nn.labels import mlp_names, sup, weight_name
+
+from .picture import Picture
 
 __all__ = ["Edge", "mlp_layers", "mlp_edges", "strongest", "draw_mlp"]
 
@@ -174,7 +175,7 @@ def draw_mlp(model, by: str = "weight", max_edges: int = MAX_EDGES):
     labelled = gap >= 0.45
     width = min(0.5, 0.9 * gap) if labelled else max(0.04, 0.7 * gap)
     dx = 2.4 if max(sizes) < 40 else 3.2
-    g = graphviz.Digraph(
+    g = Picture(
         engine="neato",
         graph_attr={"layout": "neato", "splines": "line", "fontname": "Helvetica",
                     "labelloc": "b", "fontsize": "13", "size": "9.5,9.5", "pad": "0.3",

@@ -19,13 +19,13 @@ from __future__ import annotations
 
 import html
 
-import graphviz
 import numpy as np
 
-__all__ = ["Picture", "GraphvizMissing", "INSTALL", "number", "to_digraph", "grad_text",
-           "circled", "FILL", "CURRENT", "PARENT", "DONE", "ACTIVE", "box_rows"]
+from .picture import Picture
 
-INSTALL = "sudo apt-get install -y graphviz"
+__all__ = ["number", "to_digraph", "grad_text", "circled", "FILL", "CURRENT", "PARENT", "DONE",
+           "ACTIVE", "box_rows"]
+
 FILL = {"leaf": "#dbeafe", "constant": "#e5e7eb", "result": "#ffffff", "product": "#ffffff",
         "neuron": "#fef3c7",
         "layer": "#fde68a"}
@@ -33,32 +33,6 @@ CURRENT, PARENT, DONE, ACTIVE = "#fca5a5", "#fde68a", "#bbf7d0", "#dc2626"
 """The stepper's colours: the current node, its parents, the finished nodes, the active edges."""
 CLUSTER = {"neuron": "#fbbf24", "layer": "#9ca3af", "loss": "#f472b6", "group": "#60a5fa"}
 NOT_YET = "not computed yet"
-
-
-class GraphvizMissing(RuntimeError):
-    """Graphviz's ``dot`` program is not installed (``.source`` still works)."""
-
-
-class Picture(graphviz.Digraph):
-    """A ``graphviz.Digraph`` whose rendering says how to install ``dot`` when it is missing."""
-
-    def pipe(self, *args, **kwargs):
-        try:
-            return super().pipe(*args, **kwargs)
-        except graphviz.ExecutableNotFound:
-            raise _missing() from None
-
-    def render(self, *args, **kwargs):
-        try:
-            return super().render(*args, **kwargs)
-        except graphviz.ExecutableNotFound:
-            raise _missing() from None
-
-
-def _missing() -> GraphvizMissing:
-    return GraphvizMissing(
-        "Graphviz's `dot` program is needed to render the picture and was not found. "
-        f"Install it with:  {INSTALL}   (the DOT text is in .source without it)")
 
 
 def number(x, fmt: str = ".4g") -> str:
