@@ -11,12 +11,19 @@ class indices 0 … K−1 in sorted order of the names::
 A bad row stops the load with a :class:`CSVError` such as::
 
     flowers.csv, line 7, column 3 (petal_length): 'abc' is not a finite number
+
+Rows are never merged: a quote opened and never closed is refused with the line
+it opens on, and so is a cell longer than csv's field limit (131,072
+characters). A UTF-8 byte-order mark
+(Excel's "CSV UTF-8") is skipped. A class target with one class in every row
+loads, with a warning: a classifier learns nothing from it.
 """
 
 from __future__ import annotations
 
 import csv
 import math
+import warnings
 from pathlib import Path
 from typing import NamedTuple
 
@@ -65,6 +72,40 @@ def _number(text: str) -> float | None:
     return x if math.isfinite(x) else None
 
 
+def _rows(reader, path, delimiter):
+    """``(line, row)`` for each record (``line`` its last line), read strictly.
+
+    A quote opened and never closed would glue every later line into one cell
+    (``'cat\\n2,dog\\n3,cat'``): csv's strict mode stops at it, and so does a cell
+    that runs over a line end and holds the delimiter (rows glued up to a later
+    quote). A quoted cell with a line break alone (a name on two lines) is kept.
+    """
+    end = reader.line_num
+    while True:
+        start = end + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as e:
+            if "field larger than field limit" in str(e):
+                why = (f"a cell longer than {csv.field_size_limit():,} characters (csv's "
+                       "limit): is a quote opened here and never closed?")
+            elif "unexpected end of data" in str(e):
+                why = ("a quote opened here is never closed (the file ends inside it); "
+                       "close it: rows are never merged")
+            else:
+                why = f"not valid CSV ({e}); a quote inside a cell is written twice: \"\""
+            raise CSVError(path, start, None, why) from None
+        end = reader.line_num
+        for c, cell in enumerate(row):
+            if ("\n" in cell or "\r" in cell) and delimiter in cell:
+                raise CSVError(path, start, c + 1, f"a quoted cell runs over lines {start}-{end} "
+                                                   f"and holds {delimiter!r}: rows glued by a "
+                                                   "quote never closed? rows are never merged")
+        yield end, row
+
+
 def load_csv(path, target: str | None = None, delimiter: str = ",",
              classes: bool | None = None) -> CSVData:
     """Read a CSV file with a header row into inputs X and a target y.
@@ -80,16 +121,20 @@ def load_csv(path, target: str | None = None, delimiter: str = ",",
 
     Raises:
         FileNotFoundError: no such file.
-        CSVError: an empty file, a header without the target, a row with the
-            wrong number of fields, an empty cell, or a cell that is not a
-            finite number, each with its line and column (1-based).
+        CSVError: an empty file, a header without the target, a file with no
+            input column, a row with the wrong number of fields, an empty cell,
+            a cell that is not a finite number, a quote never closed or a cell
+            over csv's field limit, each with its line and column (1-based).
+
+    Warns:
+        UserWarning: a class target with one class in every row.
     """
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"load_csv: no such file: {path}")
-    with path.open(newline="", encoding="utf-8") as f:
-        reader = csv.reader(f, delimiter=delimiter)
-        header = next(reader, None)
+    with path.open(newline="", encoding="utf-8-sig") as f:   # -sig: skip a byte-order mark
+        records = _rows(csv.reader(f, delimiter=delimiter, strict=True), path, delimiter)
+        _, header = next(records, (1, None))
         if header is None:
             raise CSVError(path, 1, None, "the file is empty; expected a header row")
         header = [h.strip() for h in header]
@@ -97,11 +142,13 @@ def load_csv(path, target: str | None = None, delimiter: str = ",",
             raise CSVError(path, 1, None, f"no column named {target!r}; the header has "
                                           f"{', '.join(map(repr, header))}")
         t = header.index(target) if target is not None else None
+        if t is not None and len(header) == 1:
+            raise CSVError(path, 1, None, f"the only column is the target {target!r}; add at "
+                                          "least one input column to predict it from")
         rows, labels, lines = [], [], []
-        for row in reader:
+        for line, row in records:
             if not any(cell.strip() for cell in row):
                 continue                                    # blank line
-            line = reader.line_num
             if len(row) != len(header):
                 raise CSVError(path, line, None, f"{len(row)} fields, but the header has "
                                                  f"{len(header)}")
@@ -139,5 +186,10 @@ def load_csv(path, target: str | None = None, delimiter: str = ",",
         names = sorted(set(labels), key=lambda s: float(s))
     else:
         names = sorted(set(labels))
+    if len(names) == 1:
+        warnings.warn(f"{path.name}: the target {target!r} has one class ({names[0]!r}) in "
+                      f"all {len(labels)} rows; a classifier learns nothing from it (its "
+                      "accuracy is 100% by construction): check the file or --target",
+                      UserWarning, stacklevel=2)
     index = {name: k for k, name in enumerate(names)}
     return CSVData(X, np.array([index[s] for s in labels]), features, tuple(names))

@@ -32,7 +32,9 @@ class Standardizer:
     ``fit(X_train)`` stores each column's mean x̄_f (``mean``) and standard
     deviation s_f (``std``, population form); ``transform(X)`` applies them to
     any rows. A constant column (s_f = 0) is only centred (its s_f is taken as 1),
-    so it becomes all zeros instead of NaN.
+    so it becomes all zeros instead of NaN. A column of huge numbers (1e300,
+    whose square overflows) gets its x̄_f and s_f from the column divided by its
+    largest |x|, then scaled back: the right values, with no overflow.
     """
 
     def __init__(self):
@@ -48,8 +50,13 @@ class Standardizer:
             r, c = np.argwhere(~np.isfinite(X))[0]
             raise ValueError(f"Standardizer.fit: X[{r}, {c}] is {X[r, c]}; "
                              "remove or fill missing values first")
-        self.mean = X.mean(axis=0)
-        std = X.std(axis=0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            self.mean, std = X.mean(axis=0), X.std(axis=0)
+        huge = ~(np.isfinite(self.mean) & np.isfinite(std))   # (x − x̄)² overflowed
+        if huge.any():
+            c = np.abs(X[:, huge]).max(axis=0)                # x = c·(x/c), |x/c| ≤ 1
+            self.mean[huge] = (X[:, huge] / c).mean(axis=0) * c
+            std[huge] = (X[:, huge] / c).std(axis=0) * c
         self.std = np.where(std > 0, std, 1.0)
         return self
 
