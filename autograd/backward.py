@@ -23,7 +23,7 @@ import numpy as np
 
 from .anomaly import check_step
 from .buffers import reusable
-from .grad_mode import GradMode
+from .grad_mode import NO_GRAD_RESULT, GradMode
 
 _ndarray = np.ndarray
 _multiply = np.multiply
@@ -113,7 +113,14 @@ def backprop(root, seed, observer=None) -> None:
     Intermediate nodes' gradients are reset first; leaves keep what they had,
     so calling backward twice accumulates into the leaves, as PyTorch does.
     Inside ``detect_anomaly()`` every step is checked for NaN and inf.
+
+    Raises:
+        RuntimeError: ``root`` was made inside ``no_grad()`` or from constants
+            only, so no gradient can reach any weight (PyTorch raises too).
     """
+    if root._op is None and (root._ctx is NO_GRAD_RESULT
+                             or getattr(root, "requires_grad", True) is False):
+        raise RuntimeError(_NO_GRAPH)
     if GradMode.anomaly:
         observer = _checked(observer)
     if observer is not None:
@@ -122,6 +129,12 @@ def backprop(root, seed, observer=None) -> None:
         backprop_values_fast(root, seed)
     else:
         backprop_tensors_fast(root, seed)
+
+
+_NO_GRAPH = ("backward(): no gradient can flow from this result: it was computed inside "
+             "no_grad(), or from constants only (requires_grad=False data, numbers, "
+             "detach()), so it records no graph back to any weight; compute the loss outside "
+             "no_grad(), from the model's parameters")
 
 
 def backprop_reference(root, seed, observer=None) -> None:

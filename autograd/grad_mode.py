@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from contextlib import contextmanager
 
-__all__ = ["GradMode", "no_grad", "enable_grad", "is_grad_enabled"]
+__all__ = ["GradMode", "NO_GRAD_RESULT", "no_grad", "enable_grad", "is_grad_enabled"]
+
+NO_GRAD_RESULT = "made inside no_grad()"
+"""The ``ctx`` of a Value made inside ``no_grad()`` (a leaf): backward on it refuses."""
 
 
 class GradMode:

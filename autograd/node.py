@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from .anomaly import check_forward
 from .backward import backprop
-from .grad_mode import GradMode
+from .grad_mode import NO_GRAD_RESULT, GradMode
 
 __all__ = ["Node", "apply"]
 
@@ -64,8 +64,8 @@ def apply(op, parents: tuple, ctx=None, kind=None):
         return kind._make(data, parents, op, ctx)
     if GradMode.enabled:
         node = kind._make(data, parents, op, ctx)
-    else:  # no_grad(): a leaf
-        node = kind._make(data, (), None, None)
+    else:  # no_grad(): a leaf, marked so that backward() on it can say why nothing flows
+        node = kind._make(data, (), None, NO_GRAD_RESULT)
     if GradMode.anomaly:
         check_forward(node, op, parents)
     return node
@@ -104,7 +104,8 @@ class Node:
 
     @property
     def ctx(self):
-        """The op's constants (an exponent, an axis), or ``None``."""
+        """The op's constants (an exponent, an axis), or ``None`` for a leaf
+        (``NO_GRAD_RESULT`` for a Value made inside ``no_grad()``)."""
         return self._ctx
 
     @property

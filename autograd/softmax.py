@@ -5,6 +5,10 @@ Both shift by the slice's maximum first, which keeps every exponent ≤ 0.
 On Values a softmax output layer is M nodes, one per a_m = softmax_m(v₁, …, v_M)
 (:class:`SoftmaxAt`): the lecture's output unit, drawn as one node in the
 output layer, as Σw·x is one ``Dot`` node.
+
+An empty axis gives an empty result (as PyTorch; there is no maximum to shift
+by, and nothing to normalise). A shift that overflows (x − m = −1e308 − 1e308) is −∞, whose
+exponential is the right 0, so numpy's overflow warning is silenced there.
 """
 
 from __future__ import annotations
@@ -14,6 +18,12 @@ import numpy as np
 from .ops import Op
 
 __all__ = ["Softmax", "LogSoftmax", "SoftmaxAt"]
+
+
+def _shifted(x, axis):
+    """x − max(x) along ``axis``: every entry ≤ 0; −∞ where the difference overflows."""
+    with np.errstate(over="ignore"):
+        return x - x.max(axis=axis, keepdims=True)
 
 
 class Softmax(Op):
@@ -33,7 +43,9 @@ class Softmax(Op):
 
     @staticmethod
     def forward(B, axis, x):
-        e = np.exp(x - x.max(axis=axis, keepdims=True))
+        if x.shape[axis] == 0:  # an empty slice: an empty result
+            return x.copy()
+        e = np.exp(_shifted(x, axis))
         return e / e.sum(axis=axis, keepdims=True)
 
     @staticmethod
@@ -57,7 +69,9 @@ class LogSoftmax(Op):
 
     @staticmethod
     def forward(B, axis, x):
-        z = x - x.max(axis=axis, keepdims=True)
+        if x.shape[axis] == 0:
+            return x.copy()
+        z = _shifted(x, axis)
         return z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
 
     @staticmethod

@@ -137,6 +137,19 @@ def _sq(d):
     return d * d
 
 
+def _clamped(a, lo: float, hi: float):
+    """a with its values moved into [lo, hi] for a log, and its gradient passed on whole.
+
+    ``a + (clip(a) − a)``, the shift a constant: the value is clip(a), so the log
+    is finite, and ∂/∂a is 1, so log's slope 1/clip(a) reaches a. A probability
+    of exactly 0 for the true class gives L = −ln eps ≈ 27.6 and ∂L/∂a = −1/eps =
+    −10¹² (PyTorch's BCELoss gives the same −10¹²), a push back, never the flat 0
+    that clipping would give. Inside [lo, hi] a is returned as it is (no node).
+    """
+    shift = np.clip(a.data, lo, hi) - a.data
+    return a + shift if np.any(shift) else a
+
+
 def _first_bad(name, what, values, ok, hint=""):
     arr = np.asarray(values, dtype=np.float64)
     bad = ~ok(arr)
@@ -228,7 +241,9 @@ def cross_entropy(prediction, target, reduction: str = "mean", from_logits: bool
             indices (an int for one sample; an int array of shape (N,)).
         from_logits: compute log a_m = u_m − log Σ_k e^{u_k} stably, shifting
             by c = max_k u_k: logits [1000, 0, −1000] with class 2 give 2000.
-        eps: probabilities are clipped to [eps, 1] before the log.
+        eps: log a_m is taken of max{a_m, eps}, with the slope 1/max{a_m, eps}:
+            a_m = 0 for the true class gives L = −ln eps ≈ 27.6 and ∂L/∂a_m =
+            −1/eps = −10¹², a large push as in PyTorch (not a zero gradient).
 
     Raises:
         ValueError: probabilities outside [0, 1] or rows that do not sum to 1
@@ -241,7 +256,7 @@ def cross_entropy(prediction, target, reduction: str = "mean", from_logits: bool
         logp = a.log_softmax(axis=-1)
     else:
         _check_distribution(a)
-        logp = a.clip(eps, 1.0).log()
+        logp = _clamped(a, eps, 1.0).log()
     return _reduce_samples(logp * y, reduction, -1.0)
 
 
@@ -253,7 +268,12 @@ def binary_cross_entropy(prediction, target, reduction: str = "mean",
     brackets, which would leave the second term outside the sum and the minus
     sign; the brackets above are what is meant.
 
-    From probabilities a_i, clipped to [eps, 1 − eps]: finite at a = 0, y = 1.
+    From probabilities a_i, the logs are taken of a_i moved into [eps, 1 − eps],
+    with the slope of the unmoved a_i: at a = 0, y = 1 the loss is −ln eps ≈ 27.6
+    and ∂L/∂a = −1/eps = −10¹², as PyTorch's BCELoss (a clip would give slope 0,
+    and a wrong prediction of exactly 0 or 1 would never be corrected). At a = 0,
+    y = 0 the slope is the exact 1/(1 − a) = 1, where PyTorch's (a − y)/max{a(1 − a),
+    eps} gives 0.
     From logits z_i (``from_logits=True``), with a = σ(z), the stable form
 
         L_i = ½z + ½|z| − z·y + log(1 + e^{−|z|})   (= max{z, 0} − z·y + log(1 + e^{−|z|}))
@@ -273,7 +293,7 @@ def binary_cross_entropy(prediction, target, reduction: str = "mean",
         return _reduce(0.5 * a + 0.5 * r - a * y + ((-r).exp() + 1.0).log(), reduction)
     _first_bad("binary_cross_entropy", "probabilities must be in [0, 1]", a.data,
                lambda v: (v >= 0) & (v <= 1), "; for logits pass from_logits=True")
-    p = a.clip(eps, 1.0 - eps)
+    p = _clamped(a, eps, 1.0 - eps)
     return _reduce(-(y * p.log() + (1.0 - y) * (1.0 - p).log()), reduction)
 
 

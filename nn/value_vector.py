@@ -101,7 +101,10 @@ class ValueVector:
         return self._map(lambda v: v if lo <= v.data <= hi else Value(lo if v.data < lo else hi))
 
     def log_softmax(self, axis: int = -1):
-        """log a_m = u_m − log Σ_k e^{u_k}, shifted by c = max_k u_k (no overflow)."""
+        """log a_m = u_m − log Σ_k e^{u_k}, shifted by c = max_k u_k (no overflow); empty
+        when there is no u_m."""
+        if not self.values:
+            return self
         c = max(v.data for v in self.values)
         lse = nsum([(v - c).exp() for v in self.values]).log() + c
         return self._map(lambda v: v - lse)
