@@ -10,7 +10,9 @@
    held-out sample (SVG), the backprop stepper (HTML), the loss and Q curves (PNG),
    the trained model (``model.npz``), and say what to open next.
 
-Nothing is overwritten without ``--force``; every check runs before the training.
+Nothing is overwritten without ``--force``; every check runs before the training. The
+files appear together at the end (:func:`~.staging.all_or_none`): an interrupted run
+leaves all of them or none.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from .pictures import (
     write_network_svg,
     write_stepper_html,
 )
+from .staging import all_or_none
 
 __all__ = ["FILES", "run_demo"]
 
@@ -68,7 +71,7 @@ def run_demo(out: str = "stepgrad-demo", force: bool = False, epochs: int = 20,
              lr: float = 0.05, seed: int = 0, progress: bool = True) -> int:
     """The demo; returns the exit code (0). Raises CLIError on an unusable ``out``."""
     require_renderer()
-    folder = output_folder(out)
+    folder = output_folder(out, create=False)  # made when the files are written
     paths = {key: folder / name for key, name in FILES.items()}
     refuse_overwrite(paths.values(), force)
 
@@ -85,12 +88,14 @@ def run_demo(out: str = "stepgrad-demo", force: bool = False, epochs: int = 20,
 
     x, y = test[0][0], test[1][0]
     _, L = sample_graph(model, x, y)
-    write_network_svg(model, paths["network"])
-    write_graph_svg(L, paths["forward"], "forward")
-    write_graph_svg(L, paths["backward"], "backward")
-    write_stepper_html(L, paths["stepper"])
-    write_curves_png(history, paths["curves"])
-    save(model, paths["model"], optimizer=optimizer)
+    with all_or_none(folder) as staged:  # all six files, or none (Ctrl-C, a full disk)
+        to = {key: staged / path.name for key, path in paths.items()}
+        write_network_svg(model, to["network"])
+        write_graph_svg(L, to["forward"], "forward")
+        write_graph_svg(L, to["backward"], "backward")
+        write_stepper_html(L, to["stepper"])
+        write_curves_png(history, to["curves"])
+        save(model, to["model"], optimizer=optimizer)
 
     sample = ", ".join(f"{v:.2f}" for v in x)
     what = {

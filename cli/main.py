@@ -6,17 +6,26 @@
     stepgrad neuron  one neuron's forward and backward phase, step by step, as text
     stepgrad info    the versions of stepgrad, numpy and the Graphviz program that draws
 
-A bad argument or an unusable path prints one line on stderr and exits with 2.
+A bad argument or an unusable path prints one line on stderr and exits with 2; a file that
+cannot be written (a full disk) prints one line and exits with 1; Ctrl-C (or SIGTERM)
+exits with 130 and leaves a command's outputs all written or none. A warning is one line
+on stderr, and a terminal that cannot show μ or ∂ gets them spelled (mu, d).
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import os
+import signal
 import sys
+import threading
+import warnings
+from contextlib import contextmanager
 
 from stepgrad.nn import ACTIVATIONS, INITS, LOSSES
 
+from .console import fit_streams, one_line_warning
 from .demo import run_demo
 from .errors import USAGE_ERROR, CLIError
 from .graph import run_graph
@@ -47,6 +56,17 @@ def _positive_int(text: str) -> int:
         n = 0
     if n < 1:
         raise argparse.ArgumentTypeError(f"expected an integer >= 1, got {text!r}")
+    return n
+
+
+def _seed(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        n = -1
+    if n < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0 (numpy's seeds are), "
+                                         f"got {text!r}")
     return n
 
 
@@ -97,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
                       help="the folder to write into (default: stepgrad-demo)")
     demo.add_argument("--epochs", type=_positive_int, default=20, help="default: 20")
     demo.add_argument("--lr", type=_positive_float, default=0.05, help="μ (default: 0.05)")
-    demo.add_argument("--seed", type=int, default=0, help="default: 0")
+    demo.add_argument("--seed", type=_seed, default=0, help="default: 0")
 
     train = sub.add_parser(
         "train", help="train an MLP on a CSV file or a bundled data set", formatter_class=fmt,
@@ -129,7 +149,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the share of rows held out (default: 0.2)")
     train.add_argument("--init", choices=sorted(INITS), default="glorot",
                        help="default: glorot")
-    train.add_argument("--seed", type=int, default=0, help="default: 0")
+    train.add_argument("--seed", type=_seed, default=0, help="default: 0")
     train.add_argument("--out", metavar="DIR", default="stepgrad-model",
                        help="the folder for model.npz and metrics.json (default: stepgrad-model)")
 
@@ -171,14 +191,45 @@ def _run(args) -> int:
     return run_neuron(svg=args.svg, force=args.force)
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+@contextmanager
+def _terminal(command: str):
+    """While a command runs: warnings as one line, SIGTERM handled as Ctrl-C (so the command
+    cleans up what it had not finished writing)."""
+    main_thread = threading.current_thread() is threading.main_thread()
+    old = signal.signal(signal.SIGTERM, _interrupt) if main_thread else None
+    try:
+        with warnings.catch_warnings():
+            warnings.showwarning = one_line_warning(command)
+            yield
+    finally:
+        if main_thread:
+            signal.signal(signal.SIGTERM, old)
+
+
+def _write_error(e: OSError) -> str:
+    """An OSError of the command's own writing as one line: the file, the cause, the fix."""
+    where = e.filename or "a file"
+    why = e.strerror or str(e)
+    if e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return f"cannot write {where}: {why}; free some space, or write somewhere else"
+    return f"cannot use {where}: {why}"
+
+
 def main(argv=None) -> int:
     """Run the command with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
+    fit_streams()
+    args = None
     try:
         try:
             args = build_parser().parse_args(argv)
         except SystemExit as done:  # --help and --version
             return done.code or 0
-        return _run(args)
+        with _terminal(args.command):
+            return _run(args)
     except _ArgumentError as e:
         print(e, file=sys.stderr)
         return USAGE_ERROR
@@ -192,3 +243,6 @@ def main(argv=None) -> int:
     except KeyboardInterrupt:
         print("stepgrad: interrupted", file=sys.stderr)
         return 130
+    except OSError as e:  # a full disk, a file that vanished: one line, never a traceback
+        print(f"stepgrad {args.command if args else ''}: {_write_error(e)}", file=sys.stderr)
+        return 1

@@ -1,7 +1,8 @@
 """Checks on the paths the command is given, each failing with one clear line (a CLIError).
 
 * an input file must exist, be a file and be readable;
-* an output folder is created when its parent exists, must be a folder and writable;
+* an output folder is created when its parent exists (or, with ``create=False``, left to
+  :func:`~.staging.all_or_none` to create at the end), must be a folder and writable;
 * an output file is never replaced unless ``--force`` is given.
 """
 
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from .errors import CLIError
 
-__all__ = ["input_file", "output_folder", "output_file", "refuse_overwrite"]
+__all__ = ["input_file", "output_folder", "output_file", "refuse_overwrite", "write_output"]
 
 
 def input_file(path, what: str = "file") -> Path:
@@ -39,8 +40,13 @@ def _check_writable(folder: Path) -> None:
     os.unlink(probe)
 
 
-def output_folder(path, option: str = "--out") -> Path:
-    """``path`` as a writable folder, created (one level) when missing."""
+def output_folder(path, option: str = "--out", create: bool = True) -> Path:
+    """``path`` as a writable folder, created (one level) when missing.
+
+    With ``create=False`` a missing folder is not made: its parent must be
+    writable (the command makes the folder when it writes, so a run that stops
+    early leaves none behind).
+    """
     path = Path(path)
     if path.exists() and not path.is_dir():
         raise CLIError(f"{option} {path} is a file; expected a folder")
@@ -48,6 +54,9 @@ def output_folder(path, option: str = "--out") -> Path:
         parent = path.parent
         if not parent.is_dir():
             raise CLIError(f"{option} {path}: the folder {parent} does not exist")
+        if not create:
+            _check_writable(parent)
+            return path
         try:
             path.mkdir()
         except OSError as e:
@@ -79,3 +88,29 @@ def refuse_overwrite(paths, force: bool) -> None:
     if existing:
         raise CLIError(f"{', '.join(existing)} already exist{'s' if len(existing) == 1 else ''}; "
                        f"not overwriting (pass --force to replace, or choose another --out)")
+
+
+def write_output(path, data: bytes) -> None:
+    """Write ``data`` to ``path``; an OSError (a full disk) names ``path``.
+
+    A regular file (or a new one) is written beside it and renamed over it, so a
+    failed write leaves the old file, or none, never half of one; a device or a
+    pipe (``/dev/stdout``) is written directly.
+    """
+    path = Path(path)
+    try:
+        if path.exists() and not path.is_file():
+            with path.open("wb") as f:
+                f.write(data)
+            return
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as f:
+                f.write(data)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError as e:
+        e.filename = str(path)
+        raise

@@ -14,6 +14,7 @@ from stepgrad.viz import GraphvizMissing, RenderError, draw, draw_mlp, step_thro
 from stepgrad.viz.plots import plot_history
 
 from .errors import CLIError
+from .paths import write_output
 
 __all__ = ["sample_graph", "write_graph_svg", "write_network_svg", "write_stepper_html",
            "write_curves_png"]
@@ -46,7 +47,7 @@ def _write_svg(digraph, path: Path) -> None:
         svg = digraph.pipe(format="svg")
     except (GraphvizMissing, RenderError) as e:
         raise CLIError(str(e)) from None
-    Path(path).write_bytes(svg)
+    write_output(path, svg)
 
 
 def write_graph_svg(root, path: Path, view: str) -> None:

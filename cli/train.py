@@ -32,7 +32,9 @@ from stepgrad.optim.history import STOP_REASONS
 from stepgrad.saving import save
 
 from .errors import CLIError, say
+from .memory import available_bytes, readable_bytes, training_bytes, weight_count
 from .paths import input_file, output_folder, refuse_overwrite
+from .staging import all_or_none
 
 __all__ = ["load_table", "fold_standardizer", "run_train"]
 
@@ -84,6 +86,16 @@ def _sizes(layers: str | None, F: int, M: int) -> list:
     return sizes
 
 
+def _check_memory(layers: str | None, sizes: list, batch_rows: int) -> None:
+    """Refuse a model whose training would not fit in the memory this machine has free."""
+    need, free = training_bytes(sizes, batch_rows), available_bytes()
+    if free is not None and need > free:
+        raise CLIError(f"--layers {layers or ','.join(map(str, sizes))}: {weight_count(sizes):,} "
+                       f"weights; training needs about {readable_bytes(need)} of memory "
+                       f"(w, ∂L/∂w and the optimizer's state, 8 bytes each), and "
+                       f"{readable_bytes(free)} is free: choose smaller layers")
+
+
 def _metrics(model, loss_fn, X, Y, classes) -> dict:
     with no_grad():
         A = model(X)
@@ -99,6 +111,7 @@ def run_train(args) -> int:
     """The ``train`` command; returns the exit code."""
     X, Y, classes = load_table(args.data, args.target)
     sizes = _sizes(args.layers, X.shape[1], Y.shape[1])
+    _check_memory(args.layers, sizes, args.batch_size or len(X))
     output = args.output or ("softmax" if classes else "identity")
     loss = args.loss or ("cross_entropy" if classes else "mse")
     try:
@@ -113,7 +126,7 @@ def run_train(args) -> int:
         LOSSES[loss](model(scaler.transform(train[0][:4])), train[1][:4])  # do they fit?
     except ValueError as e:
         raise CLIError(f"--output {output} --loss {loss}: {e}") from None
-    folder = output_folder(args.out)
+    folder = output_folder(args.out, create=False)  # made when the files are written
     paths = {"model": folder / "model.npz", "metrics": folder / "metrics.json"}
     refuse_overwrite(paths.values(), args.force)
     say(f"Training MLP({sizes}, hidden={args.hidden}, output={output}) with {loss} and "
@@ -137,8 +150,9 @@ def run_train(args) -> int:
               "optimizer": args.optimizer, "lr": args.lr, "epochs": history.epochs,
               "batch_size": args.batch_size, "classes": classes, "metrics": metrics,
               "data": args.data, "target": args.target}
-    save(model, paths["model"])  # no optimizer state: the fold changed the coordinates
-    paths["metrics"].write_text(json.dumps(record, indent=2) + "\n")
+    with all_or_none(folder) as staged:  # both files, or neither
+        save(model, staged / paths["model"].name)  # no optimizer state: the fold moved w¹
+        (staged / paths["metrics"].name).write_text(json.dumps(record, indent=2) + "\n")
     say(f"Saved the model to {paths['model']} (it reads rows in the data's own units) "
         f"and the metrics to {paths['metrics']}")
     return 0
