@@ -22,8 +22,8 @@ from stepgrad.cli.console import spell
 from stepgrad.cli.demo import FILES
 from stepgrad.cli.main import main
 from stepgrad.cli.memory import available_bytes, readable_bytes, training_bytes, weight_count
-from stepgrad.nn import load
 from stepgrad.nn.data import CSVError, Standardizer, load_csv
+from stepgrad.saving import load
 
 
 def one_line(capsys, argv, *says, code=2):
