@@ -24,6 +24,7 @@ import warnings
 from contextlib import contextmanager
 
 from stepgrad.nn import ACTIVATIONS, INITS, LOSSES
+from stepgrad.optim import OPTIMIZERS
 
 from .console import fit_streams, one_line_warning
 from .demo import run_demo
@@ -34,9 +35,6 @@ from .neuron import run_neuron
 from .train import run_train
 
 __all__ = ["main", "build_parser"]
-
-OPTIMIZERS = ("SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam")
-
 
 class _ArgumentError(CLIError):
     """argparse's complaint, already prefixed with the command's name."""
@@ -93,10 +91,11 @@ def _batch_size(text: str):
 
 
 def _optimizer(text: str) -> str:
-    for name in OPTIMIZERS:
-        if text.lower() == name.lower():
-            return name
-    raise argparse.ArgumentTypeError(f"expected one of {', '.join(OPTIMIZERS)}, got {text!r}")
+    try:
+        return OPTIMIZERS.canonical(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected one of {', '.join(OPTIMIZERS)}, got {text!r}") from None
 
 
 def build_parser() -> argparse.ArgumentParser:

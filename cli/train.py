@@ -17,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 
-from stepgrad import optim
 from stepgrad.autograd import no_grad
 from stepgrad.nn import LOSSES, MLP
 from stepgrad.nn.data import (
@@ -28,6 +27,7 @@ from stepgrad.nn.data import (
     one_hot,
     train_val_test_split,
 )
+from stepgrad.optim import OPTIMIZERS, fit
 from stepgrad.optim.history import STOP_REASONS
 from stepgrad.saving import save
 
@@ -122,7 +122,7 @@ def run_train(args) -> int:
         raise CLIError(f"--data {args.data}: {e}") from None
     try:
         model = MLP(sizes, hidden=args.hidden, output=output, init=args.init, seed=args.seed)
-        opt = getattr(optim, args.optimizer)(model.parameters(), lr=args.lr)
+        opt = OPTIMIZERS[args.optimizer](model.parameters(), lr=args.lr)
         LOSSES[loss](model(scaler.transform(train[0][:4])), train[1][:4])  # do they fit?
     except ValueError as e:
         raise CLIError(f"--output {output} --loss {loss}: {e}") from None
@@ -132,9 +132,9 @@ def run_train(args) -> int:
     say(f"Training MLP({sizes}, hidden={args.hidden}, output={output}) with {loss} and "
         f"{args.optimizer} (μ = {args.lr}) on {len(train[0])} rows, {len(test[0])} held out")
     try:
-        history = optim.fit(model, scaler.transform(train[0]), train[1], loss=loss,
-                            optimizer=opt, batch_size=args.batch_size, epochs=args.epochs,
-                            seed=args.seed, progress=not args.quiet)
+        history = fit(model, scaler.transform(train[0]), train[1], loss=loss,
+                      optimizer=opt, batch_size=args.batch_size, epochs=args.epochs,
+                      seed=args.seed, progress=not args.quiet)
     except ValueError as e:  # the loss refused what the outputs became (e.g. msle below −1)
         raise CLIError(f"training stopped: {e}") from None
     fold_standardizer(model, scaler.mean, scaler.std)

@@ -14,10 +14,21 @@ and :func:`fit` runs the lecture's training loop with any of them.
 from . import rules
 from .fit import fit
 from .history import History
-from .optimizer import SGD, AdaGrad, Adam, Momentum, Nesterov, Optimizer, RMSProp
+from .optimizer import (
+    OPTIMIZERS,
+    SGD,
+    AdaGrad,
+    Adam,
+    Momentum,
+    Nesterov,
+    Optimizer,
+    RMSProp,
+    get_optimizer,
+)
 from .schedules import ExponentialDecay, StepDecay, exponential_decay, step_decay
 
 __all__ = [
     "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "Optimizer", "rules",
+    "OPTIMIZERS", "get_optimizer",
     "StepDecay", "ExponentialDecay", "step_decay", "exponential_decay", "fit", "History",
 ]

@@ -23,12 +23,20 @@ import numpy as np
 
 from stepgrad.autograd import Node
 from stepgrad.common.checks import check_number
-from stepgrad.common.names import by_name
+from stepgrad.common.registry import Registry
 
 from . import rules
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "OPTIMIZERS",
            "get_optimizer"]
+
+
+OPTIMIZERS = Registry("optimizer")
+"""Every update rule, by its class name, in the lecture's order. Registered with
+``color`` (its line in the pictures) and ``race_lr`` (μ on each surface of
+``stepgrad.viz.plots.race``, where the rule is shown at its typical best). The
+command's ``--optimizer`` choices, fit's ``optimizer="adam"``, loading a saved
+optimizer and the race all read this table; see CONTRIBUTING.md."""
 
 
 def _check_beta(name: str, b) -> float:
@@ -157,6 +165,7 @@ class Optimizer:
         self.hyper, self.state = hyper, new
 
 
+@OPTIMIZERS.register(color="#111827", race_lr={"bowl": 0.09, "rosenbrock": 2e-3, "saddle": 0.05})
 class SGD(Optimizer):
     """Gradient descent θ ← θ − μ·g (:func:`.rules.sgd`).
 
@@ -175,6 +184,7 @@ class SGD(Optimizer):
                          weight_decay=check_number("weight_decay", weight_decay))
 
 
+@OPTIMIZERS.register(color="#2563eb", race_lr={"bowl": 0.005, "rosenbrock": 1e-3, "saddle": 0.02})
 class Momentum(Optimizer):
     """Momentum v ← γ·v + g, θ ← θ − μ·v (:func:`.rules.momentum`, PyTorch's form).
 
@@ -196,6 +206,7 @@ class Momentum(Optimizer):
                          weight_decay=check_number("weight_decay", weight_decay))
 
 
+@OPTIMIZERS.register(color="#0891b2", race_lr={"bowl": 0.005, "rosenbrock": 1e-3, "saddle": 0.02})
 class Nesterov(Optimizer):
     """Nesterov momentum θ ← θ − μ·(g + γ·v) (:func:`.rules.nesterov`, PyTorch's form).
 
@@ -215,6 +226,7 @@ class Nesterov(Optimizer):
                          weight_decay=check_number("weight_decay", weight_decay))
 
 
+@OPTIMIZERS.register(color="#16a34a", race_lr={"bowl": 1.0, "rosenbrock": 0.3, "saddle": 0.3})
 class AdaGrad(Optimizer):
     """AdaGrad v ← v + g², θ ← θ − μ·g/(√v + ε) (:func:`.rules.adagrad`).
 
@@ -233,6 +245,7 @@ class AdaGrad(Optimizer):
                          weight_decay=check_number("weight_decay", weight_decay))
 
 
+@OPTIMIZERS.register(color="#ea580c", race_lr={"bowl": 0.1, "rosenbrock": 0.01, "saddle": 0.03})
 class RMSProp(Optimizer):
     """RMSProp v ← β·v + (1 − β)·g², θ ← θ − μ·g/(√v + ε) (:func:`.rules.rmsprop`).
 
@@ -253,6 +266,7 @@ class RMSProp(Optimizer):
                          weight_decay=check_number("weight_decay", weight_decay))
 
 
+@OPTIMIZERS.register(color="#dc2626", race_lr={"bowl": 0.3, "rosenbrock": 0.2, "saddle": 0.05})
 class Adam(Optimizer):
     """Adam, bias-corrected, ε outside the root (:func:`.rules.adam`).
 
@@ -276,10 +290,7 @@ class Adam(Optimizer):
                          weight_decay=check_number("weight_decay", weight_decay))
 
 
-OPTIMIZERS = {c.__name__: c for c in (SGD, Momentum, Nesterov, AdaGrad, RMSProp, Adam)}
-
-
 def get_optimizer(name: str):
     """The optimizer class named ``name``, matched as every name in stepgrad is
-    (:mod:`stepgrad.nn.by_name`: ``"adam"``, ``"RMSProp"``, ``"rmsprop"``)."""
-    return by_name("optimizer", name, OPTIMIZERS)
+    (:func:`stepgrad.common.by_name`: ``"adam"``, ``"RMSProp"``, ``"rmsprop"``)."""
+    return OPTIMIZERS.lookup(name)

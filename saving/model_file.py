@@ -32,8 +32,8 @@ from pathlib import Path
 import numpy as np
 
 import stepgrad
-from stepgrad import optim
 from stepgrad.nn import ACTIVATIONS, MLP
+from stepgrad.optim import OPTIMIZERS
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "ModelFileError", "save", "load"]
 
@@ -209,8 +209,8 @@ def _optimizer(path: Path, meta: dict, arrays: dict, model):
     if not info:
         raise ModelFileError(f"{path} holds no optimizer state (save it with "
                              f"save(model, path, optimizer=opt))")
-    cls = getattr(optim, str(info.get("name")), None)
-    if not isinstance(cls, type) or not issubclass(cls, optim.Optimizer):
+    cls = OPTIMIZERS.get(str(info.get("name")))
+    if cls is None:
         raise ModelFileError(f"{path} names an unknown optimizer {info.get('name')!r}")
     hyper = {k: tuple(v) if isinstance(v, list) else v for k, v in info["hyper"].items()}
     opt = cls(model.parameters(), **hyper)

@@ -31,7 +31,14 @@ from .grad_norms import (
 )
 from .history import history_curves, plot_history
 from .losses import LECTURE_EXAMPLE, loss_curves, plot_losses
-from .race import RULES, SURFACES, optimizer_race, race_animation, race_trajectories, save_race
+from .race import (
+    SURFACES,
+    optimizer_race,
+    race_animation,
+    race_lr,
+    race_trajectories,
+    save_race,
+)
 
 __all__ = [
     "plot_history", "history_curves",
@@ -39,5 +46,5 @@ __all__ = [
     "plot_losses", "loss_curves", "LECTURE_EXAMPLE",
     "plot_decision_boundary", "decision_grid", "class_labels",
     "plot_grad_norms", "grad_norm_curves", "plot_depth_comparison", "depth_gradient_norms",
-    "optimizer_race", "race_trajectories", "race_animation", "save_race", "SURFACES", "RULES",
+    "optimizer_race", "race_trajectories", "race_animation", "save_race", "SURFACES", "race_lr",
 ]

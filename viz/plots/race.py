@@ -1,5 +1,5 @@
-"""The optimizer race: the six update rules on 2-D surfaces (the lecture's
-"comparison of optimization algorithms").
+"""The optimizer race: every update rule of ``stepgrad.optim.OPTIMIZERS`` on 2-D
+surfaces (the lecture's "comparison of optimization algorithms").
 
 Each trajectory is the library's own optimizer (``stepgrad.optim``) stepping a
 Tensor θ = (x, y) on a surface written with autograd ops, so the gradient is
@@ -25,25 +25,24 @@ to a GIF (Pillow) or an HTML page (``to_jshtml``).
 
 from __future__ import annotations
 
+import inspect
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-from stepgrad import optim
 from stepgrad.autograd import Tensor
+from stepgrad.optim import OPTIMIZERS
 
-from .style import RULE_COLORS, figure
+from .style import figure, rule_color
 
-__all__ = ["Surface", "SURFACES", "RULES", "race_trajectories", "optimizer_race",
+__all__ = ["Surface", "SURFACES", "race_lr", "race_trajectories", "optimizer_race",
            "race_animation", "save_race"]
-
-RULES = ("SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam")
 
 
 @dataclass(frozen=True)
 class Surface:
-    """A 2-D test surface f(θ), θ = (x, y), with a start and the rules' learning rates.
+    """A 2-D test surface f(θ), θ = (x, y), with a start (and, optionally, the rules' μ).
 
     Attributes:
         name, formula: for titles.
@@ -51,7 +50,9 @@ class Surface:
         numpy_f: the same on numpy arrays x, y (for contour lines).
         start: θ₀.
         steps: how many steps each rule takes.
-        lr: μ for each rule (chosen so that each one is shown at its typical best).
+        key: the surface's name in a rule's ``race_lr`` (``OPTIMIZERS``' registration).
+        lr: μ for a rule on this surface, where it differs from the registered
+            ``race_lr`` (a surface of your own gives its rules' μ here).
         window: ((x_min, x_max), (y_min, y_max)) of the picture; a trajectory
             stops being recorded once it leaves 3× this window.
         minimum: the minimiser, marked with a star (None for the saddle).
@@ -64,10 +65,11 @@ class Surface:
     numpy_f: object
     start: tuple
     steps: int
-    lr: dict
     window: tuple
     minimum: tuple | None = None
     log_levels: bool = False
+    key: str = ""
+    lr: dict = field(default_factory=dict)
     extra: dict = field(default_factory=dict)
 
 
@@ -90,22 +92,17 @@ SURFACES = {
     "bowl": Surface(
         "bowl", "½(x² + 20·y²)", _bowl, lambda x, y: 0.5 * (x * x + 20 * y * y),
         start=(-4.5, 1.0), steps=60,
-        lr={"SGD": 0.09, "Momentum": 0.005, "Nesterov": 0.005, "AdaGrad": 1.0,
-            "RMSProp": 0.1, "Adam": 0.3},
-        window=((-5.0, 1.5), (-1.6, 1.6)), minimum=(0.0, 0.0)),
+        window=((-5.0, 1.5), (-1.6, 1.6)), minimum=(0.0, 0.0), key="bowl"),
     "rosenbrock": Surface(
         "Rosenbrock", "(1 − x)² + 100·(y − x²)²", _rosenbrock,
         lambda x, y: (1 - x) ** 2 + 100 * (y - x * x) ** 2,
         start=(-1.2, 1.0), steps=500,
-        lr={"SGD": 2e-3, "Momentum": 1e-3, "Nesterov": 1e-3, "AdaGrad": 0.3,
-            "RMSProp": 0.01, "Adam": 0.2},
-        window=((-1.8, 1.6), (-0.6, 2.0)), minimum=(1.0, 1.0), log_levels=True),
+        window=((-1.8, 1.6), (-0.6, 2.0)), minimum=(1.0, 1.0), log_levels=True,
+        key="rosenbrock"),
     "saddle": Surface(
         "saddle", "x² − y²", _saddle, lambda x, y: x * x - y * y,
         start=(1.0, 1e-3), steps=60,
-        lr={"SGD": 0.05, "Momentum": 0.02, "Nesterov": 0.02, "AdaGrad": 0.3,
-            "RMSProp": 0.03, "Adam": 0.05},
-        window=((-1.2, 1.2), (-1.2, 1.2))),
+        window=((-1.2, 1.2), (-1.2, 1.2)), key="saddle"),
 }
 
 
@@ -117,9 +114,22 @@ def _surface(surface) -> Surface:
     return SURFACES[surface]
 
 
-def race_trajectories(surface="bowl", steps: int | None = None, rules=RULES) -> dict:
+def race_lr(rule: str, surface) -> float:
+    """μ of ``rule`` on ``surface``: the surface's own, else the rule's registered
+    ``race_lr`` for it (``stepgrad.optim.OPTIMIZERS``), else the rule's default μ."""
+    s = _surface(surface)
+    if rule in s.lr:
+        return s.lr[rule]
+    registered = OPTIMIZERS.about(rule).get("race_lr", {})
+    if s.key in registered:
+        return registered[s.key]
+    return inspect.signature(OPTIMIZERS[rule]).parameters["lr"].default
+
+
+def race_trajectories(surface="bowl", steps: int | None = None, rules=None) -> dict:
     """``{rule: array (k + 1, 2)}``: θ₀, θ₁, … as each optimizer steps on the surface.
 
+    ``rules``: names of ``stepgrad.optim.OPTIMIZERS`` (default: all of them, in order).
     A trajectory that leaves 3× the surface's window (the saddle falls away to
     −∞) stops there, so it may hold fewer than ``steps`` + 1 points.
     """
@@ -128,11 +138,11 @@ def race_trajectories(surface="bowl", steps: int | None = None, rules=RULES) -> 
     (x0, x1), (y0, y1) = s.window
     bound = 3 * max(abs(x0), abs(x1), abs(y0), abs(y1))
     out = {}
-    for rule in rules:
-        if rule not in RULES:
-            raise ValueError(f"unknown rule {rule!r}; the six are {', '.join(RULES)}")
+    for rule in OPTIMIZERS if rules is None else rules:
+        if rule not in OPTIMIZERS:
+            raise ValueError(f"unknown rule {rule!r}; the rules are {', '.join(OPTIMIZERS)}")
         theta = Tensor(np.array(s.start, dtype=np.float64), label="θ")
-        opt = getattr(optim, rule)([theta], lr=s.lr[rule])
+        opt = OPTIMIZERS[rule]([theta], lr=race_lr(rule, s))
         path = [theta.data.copy()]
         for _ in range(steps):
             opt.zero_grad()
@@ -164,18 +174,19 @@ def _contours(ax, s: Surface) -> None:
 
 
 def optimizer_race(surfaces=("bowl", "rosenbrock", "saddle"), steps: int | None = None):
-    """The six rules' trajectories on each surface, side by side, as a Figure."""
+    """Every rule's trajectory on each surface, side by side, as a Figure."""
     surfaces = [_surface(s) for s in surfaces]
     fig, axes = figure(9.0, 3.9, ncols=len(surfaces), squeeze=False)
     for ax, s in zip(axes[0], surfaces):
         _contours(ax, s)
         for rule, path in race_trajectories(s, steps).items():
-            ax.plot(path[:, 0], path[:, 1], "-", color=RULE_COLORS[rule], lw=1.5, label=rule,
+            ax.plot(path[:, 0], path[:, 1], "-", color=rule_color(rule), lw=1.5, label=rule,
                     marker=".", ms=2.5)
     axes[0, 0].set_ylabel("y")
     fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center",
-               ncol=len(RULES), fontsize=9)
-    fig.suptitle("The six update rules from the same start (● start, ★ minimum)", fontsize=11)
+               ncol=len(OPTIMIZERS), fontsize=9)
+    fig.suptitle(f"The {len(OPTIMIZERS)} update rules from the same start (● start, ★ minimum)",
+                 fontsize=11)
     return fig
 
 
@@ -197,8 +208,8 @@ def race_animation(surface="bowl", steps: int | None = None, frames: int = 40,
     fig, ax = figure(6.4, 5.0)
     _contours(ax, s)
     ax.set_ylabel("y")
-    lines = {r: ax.plot([], [], "-", color=RULE_COLORS[r], lw=1.8, label=r)[0] for r in paths}
-    heads = {r: ax.plot([], [], "o", color=RULE_COLORS[r], ms=6)[0] for r in paths}
+    lines = {r: ax.plot([], [], "-", color=rule_color(r), lw=1.8, label=r)[0] for r in paths}
+    heads = {r: ax.plot([], [], "o", color=rule_color(r), ms=6)[0] for r in paths}
     counter = ax.text(0.02, 0.97, "", transform=ax.transAxes, va="top", fontsize=9)
     ax.legend(loc="lower right", fontsize=8, ncol=2)
 

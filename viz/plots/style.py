@@ -8,15 +8,26 @@ Figure once (not twice) and a script or test needs no display. Save one with
 
 from __future__ import annotations
 
-__all__ = ["figure", "COLORS", "RULE_COLORS"]
+from stepgrad.optim import OPTIMIZERS
+
+__all__ = ["figure", "COLORS", "rule_color"]
 
 #: The train, validation, Q and learning-rate lines.
 COLORS = {"L": "#93c5fd", "Q": "#1d4ed8", "loss": "#111827", "val": "#ea580c",
           "lr": "#059669", "acc": "#7c3aed"}
 
-#: One colour per update rule, in the lecture's order.
-RULE_COLORS = {"SGD": "#111827", "Momentum": "#2563eb", "Nesterov": "#0891b2",
-               "AdaGrad": "#16a34a", "RMSProp": "#ea580c", "Adam": "#dc2626"}
+#: Colours for rules registered without one, in turn.
+SPARE_COLORS = ("#7c3aed", "#db2777", "#65a30d", "#0d9488", "#b45309")
+
+
+def rule_color(name: str) -> str:
+    """The colour of an update rule's line: its registered ``color``
+    (``stepgrad.optim.OPTIMIZERS``), else a spare one by its place in the table."""
+    color = OPTIMIZERS.about(name).get("color")
+    if color is None:
+        unnamed = [n for n in OPTIMIZERS if "color" not in OPTIMIZERS.about(n)]
+        color = SPARE_COLORS[unnamed.index(name) % len(SPARE_COLORS)]
+    return color
 
 
 def figure(width: float = 9.0, height: float = 4.0, layout: str | None = "constrained",
