@@ -34,7 +34,7 @@ import numpy as np
 
 from stepgrad.autograd import Node, Tensor, Value, no_grad
 from stepgrad.autograd import softmax as softmax_fn
-from stepgrad.common.names import by_name
+from stepgrad.common.registry import Registry
 
 __all__ = ["Activation", "ACTIVATIONS", "get_activation", "identity", "sign", "sigmoid", "tanh",
            "relu", "hardtanh", "softmax"]
@@ -51,11 +51,21 @@ class Activation:
         vector_fn: for a non-elementwise σ, the function on a list of Values.
         method: the node method that is σ (``"tanh"``), when there is one: the
             scalar view then calls it directly on each Value.
+        torch: ``(class name, {argument: accepted values})`` of the same σ in
+            ``torch.nn`` (the first value is the one ``to_torch`` passes), or None.
+        saturated: ``f(α, threshold)`` → the outputs in σ's flat tails, where
+            σ′ ≈ 0 (for ``nn.diagnostics.unit_health``), or None.
+        dead: ``f(U)`` → the units whose u is on σ's flat side for every sample
+            (a dead ReLU), or None.
     """
 
     def __init__(self, name: str, fn, formula: str = "", elementwise: bool = True,
-                 vector_fn=None, method: str | None = None):
+                 vector_fn=None, method: str | None = None, torch=None, saturated=None,
+                 dead=None):
         self.name = name
+        self.torch = torch
+        self.saturated = saturated
+        self.dead = dead
         self.fn = fn
         self.method = method
         self.formula = formula
@@ -139,19 +149,34 @@ def _softmax_node(u):
                     "not one Value")
 
 
-identity = Activation("identity", lambda u: u.identity(), "σ = u;  σ′ = 1", method="identity")
-sign = Activation("sign", lambda u: u.sign(), "σ = sign u;  σ′ = 0", method="sign")
-sigmoid = Activation("sigmoid", lambda u: u.sigmoid(), "σ = 1/(1 + e⁻ᵘ);  σ′ = σ(1 − σ)",
-                     method="sigmoid")
-tanh = Activation("tanh", lambda u: u.tanh(), "σ = tanh u;  σ′ = 1 − σ²", method="tanh")
-relu = Activation("relu", lambda u: u.relu(), "σ = max{u, 0};  σ′ = 1 if u > 0 else 0",
-                  method="relu")
-hardtanh = Activation("hardtanh", lambda u: u.hardtanh(),
-                      "σ = max{min{u, 1}, −1};  σ′ = 1 on (−1, 1), else 0", method="hardtanh")
-softmax = Activation("softmax", _softmax_node, "a_m = e^{u_m}/Σ_k e^{u_k};  ∂a_m/∂u_k = "
-                     "a_m(δ_mk − a_k)", elementwise=False, vector_fn=_softmax_values)
+ACTIVATIONS = Registry("activation")
+"""Every named σ, in the lecture's order; MLP(hidden=…, output=…), the command's
+choices, saving, the PyTorch bridge and the diagnostics read it. Add one with
+``_named(Activation(...))`` here (see CONTRIBUTING.md)."""
 
-ACTIVATIONS = {a.name: a for a in (identity, sign, sigmoid, tanh, relu, hardtanh, softmax)}
+
+def _named(act: Activation) -> Activation:
+    return ACTIVATIONS.add(act.name, act)
+
+
+identity = _named(Activation("identity", lambda u: u.identity(), "σ = u;  σ′ = 1",
+                             method="identity", torch=("Identity", {})))
+sign = _named(Activation("sign", lambda u: u.sign(), "σ = sign u;  σ′ = 0", method="sign"))
+sigmoid = _named(Activation("sigmoid", lambda u: u.sigmoid(), "σ = 1/(1 + e⁻ᵘ);  σ′ = σ(1 − σ)",
+                            method="sigmoid", torch=("Sigmoid", {}),
+                            saturated=lambda A, t: (A < 1 - t) | (A > t)))
+tanh = _named(Activation("tanh", lambda u: u.tanh(), "σ = tanh u;  σ′ = 1 − σ²", method="tanh",
+                         torch=("Tanh", {}), saturated=lambda A, t: np.abs(A) > t))
+relu = _named(Activation("relu", lambda u: u.relu(), "σ = max{u, 0};  σ′ = 1 if u > 0 else 0",
+                         method="relu", torch=("ReLU", {}),
+                         dead=lambda U: np.all(U <= 0, axis=0)))
+hardtanh = _named(Activation("hardtanh", lambda u: u.hardtanh(),
+                             "σ = max{min{u, 1}, −1};  σ′ = 1 on (−1, 1), else 0",
+                             method="hardtanh",
+                             torch=("Hardtanh", {"min_val": (-1.0,), "max_val": (1.0,)})))
+softmax = _named(Activation("softmax", _softmax_node, "a_m = e^{u_m}/Σ_k e^{u_k};  ∂a_m/∂u_k = "
+                            "a_m(δ_mk − a_k)", elementwise=False, vector_fn=_softmax_values,
+                            torch=("Softmax", {"dim": (-1, 1)})))
 
 
 def get_activation(spec) -> Activation:
@@ -161,14 +186,14 @@ def get_activation(spec) -> Activation:
     scalar view calls it on each Value, the Tensor view on the whole Tensor.
 
     Raises:
-        ValueError: an unknown name (matched as :mod:`.by_name` does: ``"TANH"`` is
+        ValueError: an unknown name (matched as :func:`stepgrad.common.by_name` does: ``"TANH"`` is
             tanh); the message lists the valid ones.
         TypeError: neither a name nor a callable.
     """
     if isinstance(spec, Activation):
         return spec
     if isinstance(spec, str):
-        return by_name("activation", spec, ACTIVATIONS)
+        return ACTIVATIONS.lookup(spec)
     if callable(spec):
         return Activation(getattr(spec, "__name__", "custom"), spec)
     raise TypeError(f"an activation is a name ({', '.join(ACTIVATIONS)}) or a callable, "

@@ -63,18 +63,16 @@ def unit_health(model: Module, X, threshold: float = 0.99) -> list:
     """Per layer: ``{"layer", "activation", "saturated", "dead"}`` on the batch X.
 
     ``saturated`` is the share of (sample, unit) outputs in σ's flat tails
-    (sigmoid and tanh layers, else None); ``dead`` the share of ReLU units
-    with u ≤ 0 on every sample of X (ReLU layers, else None).
+    (for a σ with a ``saturated`` rule: sigmoid and tanh; else None); ``dead`` the
+    share of units on σ's flat side for every sample of X (for a σ with a ``dead``
+    rule: ReLU, u ≤ 0; else None). The rules are the activations' own
+    (:mod:`.activations`).
     """
     report = []
     for name, layer, U, A in layer_trace(model, X):
-        act = layer.activation.name
-        saturated = dead = None
-        if act == "tanh":
-            saturated = float(np.mean(np.abs(A) > threshold))
-        elif act == "sigmoid":
-            saturated = float(np.mean((A < 1 - threshold) | (A > threshold)))
-        elif act == "relu":
-            dead = float(np.mean(np.all(U <= 0, axis=0)))
-        report.append({"layer": name, "activation": act, "saturated": saturated, "dead": dead})
+        act = layer.activation
+        saturated = None if act.saturated is None else float(np.mean(act.saturated(A, threshold)))
+        dead = None if act.dead is None else float(np.mean(act.dead(U)))
+        report.append({"layer": name, "activation": act.name, "saturated": saturated,
+                       "dead": dead})
     return report

@@ -21,18 +21,23 @@ from __future__ import annotations
 
 import numpy as np
 
-from stepgrad.common.names import by_name
+from stepgrad.common.registry import Registry
 from stepgrad.common.rng import make_rng
 
 __all__ = ["init_weights", "INITS", "small", "glorot", "he"]
 
+INITS = Registry("init")
+"""The initialisation schemes by name (``MLP(init=…)``, the command's ``--init``)."""
 
+
+@INITS.register()
 def small(n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
     """Every weight, biases too, uniform in (−1/(2·n_in), 1/(2·n_in))."""
     r = 1.0 / (2.0 * n_in)
     return rng.uniform(-r, r, size=(n_in + 1, n_out))
 
 
+@INITS.register()
 def glorot(n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
     """Weights uniform in (−√(6/(n_in + n_out)), +√(6/(n_in + n_out))), biases 0."""
     r = np.sqrt(6.0 / (n_in + n_out))
@@ -41,6 +46,7 @@ def glorot(n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
     return w
 
 
+@INITS.register()
 def he(n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
     """Weights normal with mean 0 and standard deviation √(2/n_in), biases 0."""
     w = np.zeros((n_in + 1, n_out))
@@ -48,7 +54,8 @@ def he(n_in: int, n_out: int, rng: np.random.Generator) -> np.ndarray:
     return w
 
 
-INITS = {"small": small, "glorot": glorot, "xavier": glorot, "he": he, "kaiming": he}
+INITS.add("xavier", glorot)  # the same scheme under its other names
+INITS.add("kaiming", he)
 
 
 def init_weights(scheme, n_in: int, n_out: int, rng) -> np.ndarray:
@@ -59,7 +66,7 @@ def init_weights(scheme, n_in: int, n_out: int, rng) -> np.ndarray:
             array of the wrong shape from a custom scheme.
     """
     if isinstance(scheme, str):
-        scheme = by_name("init", scheme, INITS)
+        scheme = INITS.lookup(scheme)
     w = np.asarray(scheme(n_in, n_out, make_rng(rng)), dtype=np.float64)
     if w.shape != (n_in + 1, n_out):
         raise ValueError(f"init must give shape {(n_in + 1, n_out)} (row 0: biases), "

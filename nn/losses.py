@@ -27,12 +27,17 @@ from __future__ import annotations
 import numpy as np
 
 from stepgrad.autograd import Node, Tensor, Value
-from stepgrad.common.names import by_name
+from stepgrad.common.registry import Registry
 
 from .value_vector import ValueVector
 
 __all__ = ["mse", "half_sse", "msle", "mae", "cross_entropy", "binary_cross_entropy",
            "squared_hinge", "LOSSES", "get_loss"]
+
+LOSSES = Registry("loss")
+"""Every named loss L(prediction, target), by its function's name; fit(loss=…), the
+command's choices and the pictures read it. Add one with ``@LOSSES.register()`` on
+its function here (see CONTRIBUTING.md)."""
 
 _REDUCTIONS = ("mean", "sum")
 
@@ -160,6 +165,7 @@ def _first_bad(name, what, values, ok, hint=""):
 # ----------------------------------------------------------- regression losses
 
 
+@LOSSES.register()
 def mse(prediction, target, reduction: str = "mean"):
     """Mean squared error: L = (1/N) Σ_i (a_i − y_i)² (``"sum"``: Σ_i (a_i − y_i)²)."""
     _check_reduction("mse", reduction)
@@ -167,6 +173,7 @@ def mse(prediction, target, reduction: str = "mean"):
     return _reduce(_sq(a - y), reduction)
 
 
+@LOSSES.register()
 def half_sse(prediction, target, reduction: str = "mean"):
     """The lecture's sample-wise loss: L_n = ½ Σ_m (a_m − y_m)².
 
@@ -178,6 +185,7 @@ def half_sse(prediction, target, reduction: str = "mean"):
     return _reduce_samples(_sq(a - y), reduction, 0.5)
 
 
+@LOSSES.register()
 def msle(prediction, target, reduction: str = "mean"):
     """Mean squared logarithmic error: L = (1/N) Σ_i (log(a_i + 1) − log(y_i + 1))².
 
@@ -198,6 +206,7 @@ def msle(prediction, target, reduction: str = "mean"):
     return _reduce(_sq((a + 1.0).log() - np.log1p(y)), reduction)
 
 
+@LOSSES.register()
 def mae(prediction, target, reduction: str = "mean"):
     """Mean absolute error: L = (1/N) Σ_i |a_i − y_i| (slope 0 where a_i = y_i)."""
     _check_reduction("mae", reduction)
@@ -226,6 +235,7 @@ def _check_distribution(a, tol: float = 1e-4) -> None:
                          "use binary_cross_entropy")
 
 
+@LOSSES.register()
 def cross_entropy(prediction, target, reduction: str = "mean", from_logits: bool = False,
                   eps: float = 1e-12):
     """Categorical cross-entropy of one or many samples: L_n = −Σ_m y_m log a_m.
@@ -260,6 +270,7 @@ def cross_entropy(prediction, target, reduction: str = "mean", from_logits: bool
     return _reduce_samples(logp * y, reduction, -1.0)
 
 
+@LOSSES.register()
 def binary_cross_entropy(prediction, target, reduction: str = "mean",
                          from_logits: bool = False, eps: float = 1e-12):
     """Binary cross-entropy: L = −(1/N) Σ_i [y_i log a_i + (1 − y_i) log(1 − a_i)].
@@ -297,6 +308,7 @@ def binary_cross_entropy(prediction, target, reduction: str = "mean",
     return _reduce(-(y * p.log() + (1.0 - y) * (1.0 - p).log()), reduction)
 
 
+@LOSSES.register()
 def squared_hinge(prediction, target, reduction: str = "mean"):
     """Squared hinge: L = (1/N) Σ_i max{0, 1 − y_i·a_i}², labels y_i ∈ {−1, +1}.
 
@@ -317,15 +329,11 @@ def squared_hinge(prediction, target, reduction: str = "mean"):
     return _reduce(_sq((1.0 - a * y).relu()), reduction)
 
 
-LOSSES = {f.__name__: f for f in (mse, half_sse, msle, mae, cross_entropy,
-                                    binary_cross_entropy, squared_hinge)}
-
-
 def get_loss(spec):
     """A loss function: a callable, or a name of :data:`LOSSES` (any case: ``"MSE"``)."""
     if callable(spec):
         return spec
     if isinstance(spec, str):
-        return by_name("loss", spec, LOSSES)
+        return LOSSES.lookup(spec)
     raise TypeError(f"a loss is a function or one of the names {', '.join(LOSSES)}, "
                     f"got {type(spec).__name__}")

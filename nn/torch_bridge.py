@@ -24,13 +24,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .activations import ACTIVATIONS
 from .layers import MLP
 
 __all__ = ["to_torch", "from_torch"]
-
-_TO_TORCH = {"identity": "Identity", "sigmoid": "Sigmoid", "tanh": "Tanh", "relu": "ReLU",
-             "hardtanh": "Hardtanh", "softmax": "Softmax"}
-
 
 def _torch():
     try:
@@ -41,16 +38,13 @@ def _torch():
     return torch
 
 
-def _act_module(nn, name: str):
-    if name not in _TO_TORCH:
-        raise ValueError(f"the activation {name!r} has no PyTorch module (and sign′ = 0 "
-                         f"everywhere leaves nothing to train); PyTorch takes "
-                         f"{', '.join(_TO_TORCH)}")
-    if name == "softmax":
-        return nn.Softmax(dim=-1)
-    if name == "hardtanh":
-        return nn.Hardtanh(-1.0, 1.0)
-    return getattr(nn, _TO_TORCH[name])()
+def _act_module(nn, act):
+    """σ's module in ``torch.nn``, from the activation's own ``torch`` entry."""
+    if act.torch is None:
+        raise ValueError(f"the activation {act.name!r} has no PyTorch module; PyTorch takes "
+                         f"{', '.join(n for n, a in ACTIVATIONS.items() if a.torch)}")
+    cls, accepted = act.torch
+    return getattr(nn, cls)(**{k: values[0] for k, values in accepted.items()})
 
 
 def to_torch(model, dtype=None):
@@ -74,23 +68,25 @@ def to_torch(model, dtype=None):
         with torch.no_grad():
             linear.weight.copy_(torch.from_numpy(np.ascontiguousarray(W[1:].T)))
             linear.bias.copy_(torch.from_numpy(np.ascontiguousarray(W[0])))
-        modules += [linear, _act_module(torch.nn, layer.activation.name)]
+        modules += [linear, _act_module(torch.nn, layer.activation)]
     return torch.nn.Sequential(*modules)
 
 
 def _act_name(nn, module) -> str:
     """The stepgrad name of a PyTorch activation module, or ValueError saying why not."""
-    for name, cls in _TO_TORCH.items():
-        if type(module) is getattr(nn, cls):
-            if name == "hardtanh" and (module.min_val, module.max_val) != (-1.0, 1.0):
-                raise ValueError(f"from_torch takes Hardtanh(-1, 1), got Hardtanh"
-                                 f"({module.min_val}, {module.max_val})")
-            if name == "softmax" and module.dim not in (-1, 1):
-                raise ValueError(f"from_torch takes Softmax over the features (dim=-1), "
-                                 f"got dim={module.dim}")
-            return name
+    for name, act in ACTIVATIONS.items():
+        if act.torch is None or type(module) is not getattr(nn, act.torch[0], None):
+            continue
+        cls, accepted = act.torch
+        bad = {k: getattr(module, k) for k, ok in accepted.items() if getattr(module, k) not in ok}
+        if bad:
+            want = ", ".join(f"{k}={' or '.join(map(str, ok))}" for k, ok in accepted.items())
+            got = ", ".join(f"{k}={v}" for k, v in bad.items())
+            raise ValueError(f"from_torch takes {cls}({want}), got {cls}({got})")
+        return name
     raise ValueError(f"from_torch takes Linear layers each followed by one of "
-                     f"{', '.join(_TO_TORCH.values())}; got {type(module).__name__}")
+                     f"{', '.join(a.torch[0] for a in ACTIVATIONS.values() if a.torch)}; "
+                     f"got {type(module).__name__}")
 
 
 def from_torch(module):

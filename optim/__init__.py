@@ -25,10 +25,11 @@ from .optimizer import (
     RMSProp,
     get_optimizer,
 )
-from .schedules import ExponentialDecay, StepDecay, exponential_decay, step_decay
+from .schedules import SCHEDULES, ExponentialDecay, StepDecay, exponential_decay, step_decay
 
 __all__ = [
     "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "Optimizer", "rules",
     "OPTIMIZERS", "get_optimizer",
-    "StepDecay", "ExponentialDecay", "step_decay", "exponential_decay", "fit", "History",
+    "StepDecay", "ExponentialDecay", "SCHEDULES", "step_decay", "exponential_decay",
+    "fit", "History",
 ]

@@ -16,10 +16,15 @@ with ``by="step"``, after every gradient step (e then counts steps).
 from __future__ import annotations
 
 from stepgrad.common.checks import check_number
+from stepgrad.common.registry import Registry
 
 from .optimizer import Optimizer
 
-__all__ = ["step_decay", "exponential_decay", "Schedule", "StepDecay", "ExponentialDecay"]
+__all__ = ["step_decay", "exponential_decay", "Schedule", "StepDecay", "ExponentialDecay",
+           "SCHEDULES"]
+
+SCHEDULES = Registry("schedule")
+"""The schedule classes by name (``SCHEDULES.lookup("step")(opt, step_size=10)``)."""
 
 
 def step_decay(lr0: float, epoch: int, step_size: int, gamma: float = 0.1) -> float:
@@ -74,6 +79,7 @@ class Schedule:
         self.optimizer.lr = self.lr_at(self.epoch)
 
 
+@SCHEDULES.register("step")
 class StepDecay(Schedule):
     """μ_e = μ₀ · r^⌊e / step_size⌋ (PyTorch's ``StepLR``).
 
@@ -96,6 +102,7 @@ class StepDecay(Schedule):
         return step_decay(self.base_lr, epoch, self.step_size, self.gamma)
 
 
+@SCHEDULES.register("exponential")
 class ExponentialDecay(Schedule):
     """μ_e = μ₀ · r^e (PyTorch's ``ExponentialLR``).
 

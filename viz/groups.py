@@ -14,25 +14,11 @@ Or the caller passes explicit groups, ``{"title": [nodes, ...]}``.
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass, field
 
-__all__ = ["Neuron", "Group", "find_groups", "op_class"]
+from stepgrad.autograd.nary_ops import Dot
 
-
-def op_class(name: str):
-    """The engine's op class ``name`` (``"Dot"``, ``"Add"``), wherever the op table keeps it."""
-    for module in ("ops", "nary_ops", "tensor_ops"):
-        try:
-            mod = importlib.import_module(f"stepgrad.autograd.{module}")
-        except ImportError:
-            continue
-        if isinstance(getattr(mod, name, None), type):
-            return getattr(mod, name)
-    return None
-
-
-_DOT = op_class("Dot")
+__all__ = ["Neuron", "Group", "find_groups"]
 
 
 @dataclass(eq=False)
@@ -81,7 +67,7 @@ def _is_read(node) -> bool:
 def find_neurons(order, consumers) -> list:
     neurons = []
     for n in order:
-        if _DOT is None or n.op is not _DOT:
+        if n.op is not Dot:
             continue
         count, bias = n.ctx
         args = n.parents

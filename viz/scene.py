@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import math
 
+from stepgrad.autograd.ops import Add, Mul, PowConst
+
 from .boxes import Box, Edge, Scene
-from .groups import explicit_groups, find_groups, op_class
+from .groups import explicit_groups, find_groups
 from .record import graph_nodes
 from .unfuse import unfuse
 
 __all__ = ["build_scene", "is_minus_one"]
-
-_ADD, _MUL, _POWC = op_class("Add"), op_class("Mul"), op_class("PowConst")
 
 
 def _is_const(n) -> bool:
@@ -48,18 +48,18 @@ def _rewrite(n, consumers):
     """
     ps = n.parents
     args = [(p, [(n, i)]) for i, p in enumerate(ps)]
-    if len(ps) == 2 and n.op is _ADD:
+    if len(ps) == 2 and n.op is Add:
         m = ps[1]
-        if m.op is _MUL and m.op is not None and _single_use(m, consumers):
+        if m.op is Mul and m.op is not None and _single_use(m, consumers):
             for s in (0, 1):
                 c = m.parents[1 - s]
                 if _is_const(c) and is_minus_one(c.data) and _single_use(c, consumers):
                     return "−", [args[0], (m.parents[s], [(n, 1), (m, s)])], [m, c], None
         if _is_const(m) and _single_use(m, consumers) and _negative(m.data):
             return "−", args, [], m
-    if len(ps) == 2 and n.op is _MUL:
+    if len(ps) == 2 and n.op is Mul:
         r = ps[1]
-        if r.op is _POWC and r.ctx == -1 and _single_use(r, consumers):
+        if r.op is PowConst and r.ctx == -1 and _single_use(r, consumers):
             return "÷", [args[0], (r.parents[0], [(n, 1), (r, 0)])], [r], None
     return n.op.symbol, args, [], None
 
@@ -127,7 +127,7 @@ def build_scene(roots, *, collapse=None, expand=(), groups=None,
         else:
             boxes[bid] = Box(bid, "result", n, n.label, formula=n.op.formula, value=n.data,
                              note=n.op.describe(n.ctx))
-            if n.op is _POWC and n.ctx in _SUPERSCRIPT:  # (·)² rather than xⁿ n=2
+            if n.op is PowConst and n.ctx in _SUPERSCRIPT:  # (·)² rather than xⁿ n=2
                 boxes[bid].op, boxes[bid].note = "(·)" + _SUPERSCRIPT[n.ctx], ""
     for a_id, n in absorbed_into.items():
         owner[a_id] = owner[id(n)]

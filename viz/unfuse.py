@@ -32,19 +32,16 @@ engine's, unchanged. The inner edges carry no numbers.
 
 from __future__ import annotations
 
-import importlib
-
 import numpy as np
 
+from stepgrad.autograd.nary_ops import Dot
+from stepgrad.autograd.ops import Tanh
+from stepgrad.autograd.softmax import LogSoftmax
+
 from .boxes import Box, Edge
-from .groups import op_class
 
 __all__ = ["unfuse", "tanh_steps", "log_softmax_steps"]
 
-_DOT = op_class("Dot")
-_TANH = op_class("Tanh")
-_LOGSOFTMAX = op_class("LogSoftmax") or getattr(
-    importlib.import_module("stepgrad.autograd.softmax"), "LogSoftmax", None)
 
 _DISPLAY = ("display only: computed from the recorded data by the primitive formula "
             "{f}; the engine has no node for this step")
@@ -56,11 +53,11 @@ def unfuse(scene) -> None:
         n = box.node
         if box.kind != "result" or n is None or n.op is None:
             continue
-        if n.op is _DOT:
+        if n.op is Dot:
             _unfuse_dot(scene, box, n)
-        elif n.op is _TANH:
+        elif n.op is Tanh:
             _unfuse_chain(scene, box, n, _tanh_chain(n))
-        elif _LOGSOFTMAX is not None and n.op is _LOGSOFTMAX:
+        elif n.op is LogSoftmax:
             _unfuse_chain(scene, box, n, _log_softmax_chain(n))
 
 

@@ -19,11 +19,8 @@ from .csv_loader import CSVData, CSVError, load_csv
 from .iris import IRIS_CLASSES, IRIS_FEATURES, iris
 from .lecture import COLUMNS, GENDERS, UNITS, lecture_data
 from .preprocessing import Standardizer, one_hot, train_val_test_split
+from .registry import DATASETS
 from .toy import circles, linear, moons, spirals, xor
-
-DATASETS = {"lecture": lecture_data, "iris": iris, "linear": linear, "xor": xor,
-            "circles": circles, "moons": moons, "spirals": spirals}
-"""Name → function: ``lecture`` returns (X, one-hot Y); the others (X, class indices y)."""
 
 __all__ = [
     "lecture_data", "COLUMNS", "UNITS", "GENDERS",

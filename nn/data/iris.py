@@ -27,6 +27,7 @@ from __future__ import annotations
 from importlib.resources import as_file, files
 
 from .csv_loader import load_csv
+from .registry import DATASETS
 
 __all__ = ["IRIS_FEATURES", "IRIS_CLASSES", "iris"]
 
@@ -37,6 +38,7 @@ IRIS_CLASSES = ("setosa", "versicolor", "virginica")
 """The species; class index k is ``IRIS_CLASSES[k]``."""
 
 
+@DATASETS.register()
 def iris():
     """The 150 iris flowers, as in the file: ``(X, y)``.
 

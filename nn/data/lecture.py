@@ -31,6 +31,7 @@ import numpy as np
 from stepgrad.common.rng import make_rng
 
 from .preprocessing import Standardizer
+from .registry import DATASETS
 
 __all__ = ["COLUMNS", "UNITS", "GENDERS", "lecture_data"]
 
@@ -49,6 +50,7 @@ _MALE = np.array([180, 85, 2.2, 46, 4.8, 14.0])
 _SPREAD = np.array([8, 8, 0.3, 3, 0.4, 1.0])
 
 
+@DATASETS.register("lecture")
 def lecture_data(n: int = 60, seed=0, standardize: bool = True):
     """``n`` made-up people with the slide's columns :data:`COLUMNS`, and one-hot gender.
 

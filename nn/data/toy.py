@@ -25,6 +25,8 @@ import numpy as np
 
 from stepgrad.common.rng import make_rng
 
+from .registry import DATASETS
+
 __all__ = ["linear", "xor", "circles", "moons", "spirals"]
 
 
@@ -47,6 +49,7 @@ def _finish(X, y, noise, rng):
     return X[order], y[order]
 
 
+@DATASETS.register()
 def linear(n: int = 200, noise: float = 0.1, seed=0):
     """Points in [−1, 1]²; class 1 above the line x_2 = 0.5·x_1, class 0 below."""
     _check("linear", n, noise)
@@ -61,6 +64,7 @@ def linear(n: int = 200, noise: float = 0.1, seed=0):
     return _finish(X, y, noise, rng)
 
 
+@DATASETS.register()
 def xor(n: int = 200, noise: float = 0.2, seed=0):
     """The four corners (±1, ±1), ``noise`` around each; class 1 where the signs differ."""
     _check("xor", n, noise)
@@ -71,6 +75,7 @@ def xor(n: int = 200, noise: float = 0.2, seed=0):
     return _finish(np.column_stack([first, second]), y, noise, rng)
 
 
+@DATASETS.register()
 def circles(n: int = 200, noise: float = 0.05, factor: float = 0.5, seed=0):
     """Class 0 on the circle of radius 1, class 1 on the circle of radius ``factor`` inside it."""
     _check("circles", n, noise)
@@ -83,6 +88,7 @@ def circles(n: int = 200, noise: float = 0.05, factor: float = 0.5, seed=0):
     return _finish(np.column_stack([r * np.cos(t), r * np.sin(t)]), y, noise, rng)
 
 
+@DATASETS.register()
 def moons(n: int = 200, noise: float = 0.1, seed=0):
     """Two interleaved half circles of radius 1.
 
@@ -99,6 +105,7 @@ def moons(n: int = 200, noise: float = 0.1, seed=0):
     return _finish(X, y, noise, rng)
 
 
+@DATASETS.register()
 def spirals(n: int = 300, noise: float = 0.05, classes: int = 2, turns: float = 1.0, seed=0):
     """``classes`` spiral arms from the centre out to radius 1, each turning ``turns`` times.
 
