@@ -3,7 +3,7 @@ into place together at the end.
 
     with all_or_none(Path("stepgrad-demo")) as staged:
         write_network_svg(model, staged / "network.svg")
-        model.save(staged / "model.npz")
+        save(model, staged / "model.npz")
     # here every file is in stepgrad-demo/; after Ctrl-C, a full disk or an error, none is
 
 * ``out`` missing: the hidden folder ``.out.partial-XXXX`` is made beside it and
