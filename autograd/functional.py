@@ -16,7 +16,7 @@ from .backend import ArrayMath, ScalarMath
 from .nary_ops import Dot, Sum
 from .node import Node, apply
 from .shape_ops import Concat, Stack
-from .softmax import SoftmaxAt
+from .softmax import LogSoftmaxAt, SoftmaxAt
 from .tensor import Tensor
 from .tensor_ops import MatMul, Where
 from .value import Value
@@ -197,5 +197,12 @@ def softmax(x, axis: int = -1):
 
 
 def log_softmax(x, axis: int = -1):
-    """x − m − ln Σe^{x−m} along ``axis`` (see :class:`LogSoftmax`)."""
+    """x − m − ln Σe^{x−m} along ``axis`` (see :class:`LogSoftmax`).
+
+    For a list of Values v₁ … v_M: the list ℓ₁ … ℓ_M, each one node
+    ℓ_m = log softmax_m(v) (:class:`~.softmax.LogSoftmaxAt`).
+    """
+    if isinstance(x, (list, tuple)) and x and all(isinstance(v, Value) for v in x):
+        v = tuple(x)
+        return [apply(LogSoftmaxAt, v, m) for m in range(len(v))]
     return _tensors((x,), "log_softmax")[0].log_softmax(axis)

@@ -6,9 +6,12 @@ On Values a softmax output layer is M nodes, one per a_m = softmax_m(v₁, …, 
 (:class:`SoftmaxAt`): the lecture's output unit, drawn as one node in the
 output layer, as Σw·x is one ``Dot`` node.
 
-An empty axis gives an empty result (as PyTorch; there is no maximum to shift
-by, and nothing to normalise). A shift that overflows (x − m = −1e308 − 1e308) is −∞, whose
-exponential is the right 0, so numpy's overflow warning is silenced there.
+The formula is written once, in :func:`softmax_steps`; every op here, the
+activation ``nn.softmax``, cross-entropy from logits and the pictures' expanded
+steps use it. An empty axis gives an empty result (as PyTorch; there is no
+maximum to shift by, and nothing to normalise). A shift that overflows
+(x − m = −1e308 − 1e308) is −∞, whose exponential is the right 0, so numpy's
+overflow warning is silenced there.
 """
 
 from __future__ import annotations
@@ -17,21 +20,57 @@ import numpy as np
 
 from .ops import Op
 
-__all__ = ["Softmax", "LogSoftmax", "SoftmaxAt"]
+__all__ = ["Softmax", "LogSoftmax", "SoftmaxAt", "LogSoftmaxAt", "softmax_steps",
+           "stable_softmax", "stable_log_softmax"]
 
 
-def _shifted(x, axis):
-    """x − max(x) along ``axis``: every entry ≤ 0; −∞ where the difference overflows."""
+def _floats(x) -> np.ndarray:
+    """``x`` as a float array (an array of floats as it is, its dtype kept)."""
+    x = np.asarray(x)
+    return x if x.dtype.kind == "f" else x.astype(np.float64)
+
+
+def softmax_steps(x, axis=-1) -> dict:
+    """The stable softmax, step by step, along ``axis`` of the array ``x``: the one place
+    its formula is written.
+
+    ``m = max x``, ``z = x − m`` (every entry ≤ 0; −∞ where the difference
+    overflows), ``e = e^z`` (≤ 1), ``s = Σ e`` (≥ 1), ``ln = ln s`` (≥ 0, never
+    overflows); then softmax = e / s and log-softmax = z − ln. Shifting by the
+    maximum changes nothing mathematically: softmax([1e4, 1e4]) = [0.5, 0.5], not nan.
+    The pictures draw these same steps (``viz.unfuse``).
+    """
+    x = _floats(x)
+    m = x.max(axis=axis, keepdims=True)
     with np.errstate(over="ignore"):
-        return x - x.max(axis=axis, keepdims=True)
+        z = x - m
+    e = np.exp(z)
+    s = e.sum(axis=axis, keepdims=True)
+    return {"m": m, "z": z, "e": e, "s": s, "ln": np.log(s)}
+
+
+def stable_softmax(x, axis=-1) -> np.ndarray:
+    """a = e^{x−m} / Σ e^{x−m} along ``axis`` (:func:`softmax_steps`); empty for an empty axis."""
+    x = _floats(x)
+    if x.shape[axis] == 0:
+        return x.copy()
+    st = softmax_steps(x, axis)
+    return st["e"] / st["s"]
+
+
+def stable_log_softmax(x, axis=-1) -> np.ndarray:
+    """ℓ = (x − m) − ln Σ e^{x−m} along ``axis`` (:func:`softmax_steps`); empty for an
+    empty axis."""
+    x = _floats(x)
+    if x.shape[axis] == 0:
+        return x.copy()
+    st = softmax_steps(x, axis)
+    return st["z"] - st["ln"]
 
 
 class Softmax(Op):
     """s_k = e^{x_k − m} / Σ_j e^{x_j − m} along an axis, m = max_j x_j (stable);
     ∂L/∂x_k = s_k·(G_k − Σ_j G_j·s_j).
-
-    Shifting by the maximum changes nothing mathematically and keeps every
-    exponent ≤ 0: softmax([1e4, 1e4]) = [0.5, 0.5], not nan.
     """
 
     symbol = "softmax"
@@ -43,10 +82,7 @@ class Softmax(Op):
 
     @staticmethod
     def forward(B, axis, x):
-        if x.shape[axis] == 0:  # an empty slice: an empty result
-            return x.copy()
-        e = np.exp(_shifted(x, axis))
-        return e / e.sum(axis=axis, keepdims=True)
+        return stable_softmax(x, axis)
 
     @staticmethod
     def vjp(B, axis, g, s, x):
@@ -69,10 +105,7 @@ class LogSoftmax(Op):
 
     @staticmethod
     def forward(B, axis, x):
-        if x.shape[axis] == 0:
-            return x.copy()
-        z = _shifted(x, axis)
-        return z - np.log(np.exp(z).sum(axis=axis, keepdims=True))
+        return stable_log_softmax(x, axis)
 
     @staticmethod
     def vjp(B, axis, g, out, x):
@@ -81,10 +114,10 @@ class LogSoftmax(Op):
 
 class SoftmaxAt(Op):
     """a_m = e^{v_m − c} / Σ_k e^{v_k − c}, c = max_k v_k: one output of a softmax
-    layer on Values, with the M inputs v₁ … v_M as parents; ``ctx`` is m − 1.
+    layer on Values, with the M inputs v₁ … v_M as parents; its constant is m − 1.
 
-    ∂a_m/∂v_k = a_m·(δ_mk − a_k). Shifting by the maximum c changes nothing
-    mathematically and keeps every exponent ≤ 0 (softmax of 1000, 0, −1000 is exact).
+    ∂a_m/∂v_k = a_m·(δ_mk − a_k): one n-ary node per a_m, as Σw·x is one ``Dot``
+    node (the pictures draw it as one unit; ``expand_fused`` shows the steps).
     """
 
     name = "softmax_at"
@@ -97,14 +130,34 @@ class SoftmaxAt(Op):
 
     @staticmethod
     def forward(B, m, *v):
-        c = max(v)
-        e = [B.exp(vk - c) for vk in v]
-        return e[m] / sum(e)
+        return float(stable_softmax(v)[m])
 
     @staticmethod
     def partials(B, m, out, *v):
-        c = max(v)
-        e = [B.exp(vk - c) for vk in v]
-        s = sum(e)
-        return tuple(out * ((1.0 if k == m else 0.0) - ek / s) for k, ek in enumerate(e))
+        a = stable_softmax(v)
+        return tuple(out * ((1.0 if k == m else 0.0) - float(a[k])) for k in range(len(v)))
 
+
+class LogSoftmaxAt(Op):
+    """ℓ_m = v_m − c − ln Σ_k e^{v_k − c}, c = max_k v_k: one output of log-softmax on
+    Values (cross-entropy from logits), with the M inputs as parents; its constant is m − 1.
+
+    ∂ℓ_m/∂v_k = δ_mk − a_k, a = softmax(v): exact at logits of ±1000.
+    """
+
+    name = "log_softmax_at"
+    symbol = "log softmax"
+    formula = "ℓ_m = v_m − ln Σ_k e^(v_k);  ∂ℓ_m/∂v_k = δ_mk − a_k"
+
+    @staticmethod
+    def describe(m):
+        return f"m={m + 1}"
+
+    @staticmethod
+    def forward(B, m, *v):
+        return float(stable_log_softmax(v)[m])
+
+    @staticmethod
+    def partials(B, m, out, *v):
+        a = stable_softmax(v)
+        return tuple((1.0 if k == m else 0.0) - float(a[k]) for k in range(len(v)))

@@ -14,7 +14,7 @@ import operator
 
 import numpy as np
 
-from stepgrad.autograd import Value, nsum
+from stepgrad.autograd import Value, log_softmax, nsum
 
 __all__ = ["ValueVector"]
 
@@ -101,13 +101,12 @@ class ValueVector:
         return self._map(lambda v: v if lo <= v.data <= hi else Value(lo if v.data < lo else hi))
 
     def log_softmax(self, axis: int = -1):
-        """log a_m = u_m − log Σ_k e^{u_k}, shifted by c = max_k u_k (no overflow); empty
-        when there is no u_m."""
+        """log a_m = u_m − log Σ_k e^{u_k}, one node per entry
+        (:class:`~stepgrad.autograd.softmax.LogSoftmaxAt`: shifted by max_k u_k, no
+        overflow); empty when there is no u_m."""
         if not self.values:
             return self
-        c = max(v.data for v in self.values)
-        lse = nsum([(v - c).exp() for v in self.values]).log() + c
-        return self._map(lambda v: v - lse)
+        return ValueVector(log_softmax(self.values))
 
     def sum(self) -> Value:
         """Σ_m v_m as one node."""

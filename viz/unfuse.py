@@ -19,8 +19,8 @@ by the primitive formulas written in each box's tooltip.
 * **log-softmax** (``LogSoftmax``, what ``cross_entropy(..., from_logits=True)``
   records on a Tensor): ℓ = u − m − ln Σ e^{u−m} as m = max u, u − m, e^{u−m},
   Σ e^{u−m}, ln Σ → ℓ = (u − m) − ln Σ, the stable shift by the maximum kept.
-  On Values the loss already records these primitive steps (``ValueVector.
-  log_softmax``: − c, exp, Σ, log, + c, −), so there is nothing to expand.
+  On Values softmax and log-softmax are one node per output (``SoftmaxAt``,
+  ``LogSoftmaxAt``, M inputs each); those stay one box here.
 
 The extra tanh and log-softmax boxes show a value and no gradient (grey, as a
 constant: the engine has no node for them, so no ∂L/∂ of its own). The edge
@@ -36,7 +36,7 @@ import numpy as np
 
 from stepgrad.autograd.nary_ops import Dot
 from stepgrad.autograd.ops import Tanh
-from stepgrad.autograd.softmax import LogSoftmax
+from stepgrad.autograd.softmax import LogSoftmax, softmax_steps
 
 from .boxes import Box, Edge
 
@@ -107,14 +107,10 @@ def tanh_steps(u):
 
 
 def log_softmax_steps(u, axis=-1):
-    """The steps of ℓ = u − m − ln Σ e^{u−m} from the recorded logits u (stable: m = max u)."""
-    u = np.asarray(u, dtype=float)
-    m = u.max(axis=axis, keepdims=True)
-    z = u - m
-    e = np.exp(z)
-    s = e.sum(axis=axis, keepdims=True)
-    ln = np.log(s)
-    return {"m": m, "z": z, "e": e, "s": s, "ln": ln, "out": z - ln}
+    """The steps of ℓ = u − m − ln Σ e^{u−m} from the recorded logits u (stable: m = max u),
+    as the engine's :func:`~stepgrad.autograd.softmax.softmax_steps` computes them."""
+    steps = softmax_steps(u, axis)
+    return {**steps, "out": steps["z"] - steps["ln"]}
 
 
 def _scalar(x, like):
