@@ -19,6 +19,8 @@ gradients. :func:`backprop` picks one of the three.
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from .anomaly import check_step
@@ -107,6 +109,18 @@ def toposort(root, leaves: bool = True) -> list:
     return full
 
 
+OPEN_VIEWS = weakref.WeakSet()
+"""The scalar views (:mod:`.scalar_view`) of the Tensors alive: their leaf Values
+gather gradients that belong to the Tensor. Each backward pass over Values ends by
+sending those home (:func:`send_views_home`), so reading ``W.grad`` is a plain read."""
+
+
+def send_views_home() -> None:
+    """Add to each open view's Tensor what its leaves gathered (the end of backward)."""
+    for view in list(OPEN_VIEWS):
+        view.send_home()
+
+
 def backprop(root, seed, observer=None) -> None:
     """Reverse-mode differentiation of ``root`` with ∂L/∂root = ``seed``.
 
@@ -129,6 +143,8 @@ def backprop(root, seed, observer=None) -> None:
         backprop_values_fast(root, seed)
     else:
         backprop_tensors_fast(root, seed)
+    if root.is_scalar and OPEN_VIEWS:  # leaves of a Tensor's scalar view: their gradients
+        send_views_home()              # go to the Tensor now
 
 
 _NO_GRAPH = ("backward(): no gradient can flow from this result: it was computed inside "

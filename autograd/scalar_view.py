@@ -11,10 +11,11 @@ extra step. The mechanism, in three rules:
   them as an object array of W's shape. They are the weights, as a network
   of bare Values keeps its weights: two forward passes share them, and
   backward through both adds both contributions, as it should.
-* **gradients go home when W.grad is read.** A leaf accumulates ``grad``
-  like any leaf. Reading ``W.grad`` adds to it what the leaves gathered since
-  the last read (one array operation): ``W.grad`` is always ∂L/∂W, and
-  backward twice accumulates exactly as for W itself.
+* **gradients go home at the end of backward.** A leaf accumulates ``grad``
+  like any leaf. When a backward pass over Values ends, each view (of a
+  Tensor still alive) adds to ``W.grad`` what its leaves gathered
+  since it last did (one array operation): ``W.grad`` is then ∂L/∂W, a plain
+  read, and backward twice accumulates exactly as for W itself.
 * **W.zero_grad() zeroes both**, W's gradient and its leaves'; setting
   ``W.grad = ...`` by hand keeps the leaves' gradients but sends none of
   what they held so far. Zero a weight's gradient through W, not through
@@ -30,6 +31,7 @@ from operator import attrgetter
 
 import numpy as np
 
+from .backward import OPEN_VIEWS
 from .value import Value
 
 __all__ = ["ScalarView"]
@@ -42,20 +44,23 @@ class ScalarView:
     """The leaf Values of one Tensor's entries (C order) and what they sent home.
 
     Attributes:
+        tensor: the Tensor whose entries they are.
         values: the leaf Values, one per entry, in C order.
         objects: the same Values as an object array of the Tensor's shape.
         sent: the gradients already added to the Tensor's ``grad`` (float64),
             or None when none has been since the last ``zero_grad``.
     """
 
-    __slots__ = ("values", "objects", "sent")
+    __slots__ = ("tensor", "values", "objects", "sent", "__weakref__")
 
-    def __init__(self, data: np.ndarray):
+    def __init__(self, tensor, data: np.ndarray):
+        self.tensor = tensor
         self.values = [Value._make(x, (), None, None) for x in data.ravel().tolist()]
         self.objects = np.empty(len(self.values), dtype=object)
         self.objects[:] = self.values
         self.objects = self.objects.reshape(data.shape)
         self.sent = None
+        OPEN_VIEWS.add(self)
 
     def read(self, data: np.ndarray) -> np.ndarray:
         """The leaves holding ``data`` now, as an object array of its shape (a new array)."""
@@ -71,11 +76,21 @@ class ScalarView:
         self.sent = now
         return new if _count_nonzero(new) else None
 
+    def send_home(self) -> None:
+        """Add what the leaves gathered since the last time to the Tensor's ``grad``."""
+        t = self.tensor
+        if t._grad is None:
+            return
+        new = self.gathered()
+        if new is not None:
+            t._grad = t._grad + new.reshape(t.data.shape).astype(t.data.dtype, copy=False)
+
     def settle(self) -> None:
         """Count the leaves' gradients as sent (the Tensor's grad was set by hand)."""
         self.sent = np.fromiter(map(_grad_of, self.values), np.float64, len(self.values))
 
     def zero_grad(self) -> None:
+        """Zero the leaves' gradients (and forget what they sent)."""
         for v in self.values:
             v.grad = 0.0
         self.sent = None

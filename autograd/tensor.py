@@ -174,14 +174,9 @@ class Tensor(Operators):
     def grad(self):
         """∂L/∂self (an array of self's shape), or None for a constant or an unreached node.
 
-        Gradients that the leaf Values of :meth:`scalars` gathered are added
-        here when it is read (see :mod:`.scalar_view`).
+        Gradients that the leaf Values of :meth:`scalars` gather are added here
+        when the backward pass ends (see :mod:`.scalar_view`); reading changes nothing.
         """
-        if self._view is not None and self._grad is not None:
-            new = self._view.gathered()
-            if new is not None:
-                data = self.data
-                self._grad = self._grad + new.reshape(data.shape).astype(data.dtype, copy=False)
         return self._grad
 
     @grad.setter
@@ -216,7 +211,7 @@ class Tensor(Operators):
 
         The Values are the same leaves on every call, holding the current data;
         the gradients they gather through a scalar graph are in ``self.grad``
-        when it is read. No bridge node: each entry is a leaf of the graph.
+        when backward ends. No bridge node: each entry is a leaf of the graph.
         See :mod:`.scalar_view` for the rules.
 
         Raises:
@@ -230,7 +225,7 @@ class Tensor(Operators):
                 f"by {self._op.name}: gradients could not reach its parents. Take the scalars "
                 "of the leaf and index them: W.scalars()[1:], not W[1:].scalars()")
         if self._view is None:
-            self._view = ScalarView(self.data)
+            self._view = ScalarView(self, self.data)
         return self._view.read(self.data)
 
     def __repr__(self) -> str:

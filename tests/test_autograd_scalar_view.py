@@ -112,3 +112,16 @@ def test_scalars_of_a_computed_tensor_says_to_index_the_leafs_scalars():
     with pytest.raises(ValueError, match=r"W.scalars\(\)\[1:\]"):
         W[1:].scalars()
     assert W.scalars()[1:].shape == (1, 3)
+
+
+def test_reading_grad_is_a_plain_read_the_leaves_send_home_when_backward_ends():
+    W = Tensor(W0)
+    w = W.scalars()
+    neuron_loss(w).backward()
+    first = W.grad
+    assert W.grad is first and first.any()  # reading twice: the same array, unchanged
+    w.flat[0].grad += 1.0                   # a leaf changed by hand, not by backward:
+    assert W.grad is first                  # nothing is gathered on read
+    before = first.copy()
+    neuron_loss(w).backward()               # the next backward sends both home
+    assert W.grad[0, 0] == pytest.approx(2 * before[0, 0] + 1.0)
