@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 
 from stepgrad.autograd.nary_ops import Dot
 
-__all__ = ["Neuron", "Group", "find_groups"]
+__all__ = ["NeuronNodes", "Group", "find_groups", "is_entry"]
 
 
 @dataclass(eq=False)
-class Neuron:
-    """One neuron: ``dot`` (u), ``act`` (σ(u), or None), ``weights``, ``inputs``."""
+class NeuronNodes:
+    """The engine nodes of one neuron found in a graph: ``dot`` (u), ``act`` (σ(u), or
+    None), ``weights``, ``inputs`` (the model's neuron is :class:`stepgrad.nn.Neuron`)."""
 
     dot: object
     act: object
@@ -49,7 +50,7 @@ class Group:
     title: str
     members: list  # engine nodes directly in this group (not in a sub-group)
     children: list = field(default_factory=list)  # sub-groups (a layer's neurons)
-    neuron: Neuron | None = None
+    neuron: NeuronNodes | None = None
     outputs: list = field(default_factory=list)  # the nodes others read
 
     def all_members(self) -> list:
@@ -59,9 +60,9 @@ class Group:
         return out
 
 
-def _is_read(node) -> bool:
-    """A leaf for the student: a leaf, or one entry read out of a Tensor."""
-    return node.op is None or (len(node.parents) == 1 and type(node.parents[0]) is not type(node))
+def is_entry(node) -> bool:
+    """One entry read out of a Tensor: a Value whose one parent is a Tensor."""
+    return len(node.parents) == 1 and type(node.parents[0]) is not type(node)
 
 
 def find_neurons(order, consumers) -> list:
@@ -73,13 +74,14 @@ def find_neurons(order, consumers) -> list:
         args = n.parents
         ws = list(args[:count]) + ([args[-1]] if bias else [])
         xs = list(args[count:2 * count])
-        mine = [w for w in ws if _is_read(w) and len(consumers.get(id(w), ())) == 1]
+        mine = [w for w in ws  # its own weights: leaves (or Tensor entries) used only here
+                if (w.op is None or is_entry(w)) and len(consumers.get(id(w), ())) == 1]
         inputs = xs + [w for w in ws if not any(w is m for m in mine)]
         users = consumers.get(id(n), ())
         act = None
         if len(users) == 1 and len(users[0][0].parents) == 1:
             act = users[0][0]
-        neurons.append(Neuron(n, act, mine, inputs))
+        neurons.append(NeuronNodes(n, act, mine, inputs))
     return neurons
 
 

@@ -30,7 +30,7 @@ from stepgrad.nn.labels import mlp_names, sup, weight_name
 
 from .picture import Picture
 
-__all__ = ["Edge", "mlp_layers", "mlp_edges", "strongest", "draw_mlp"]
+__all__ = ["WeightEdge", "mlp_layers", "mlp_edges", "strongest", "draw_mlp"]
 
 POSITIVE = "#2563ebc0"
 NEGATIVE = "#dc2626c0"
@@ -40,7 +40,7 @@ MAX_EDGES = 400
 
 
 @dataclass(frozen=True)
-class Edge:
+class WeightEdge:
     """One weight of the picture: w^l_jk from unit j of layer l−1 to unit k of layer l.
 
     Attributes:
@@ -88,8 +88,8 @@ def mlp_layers(model) -> list:
     return weights
 
 
-def mlp_edges(model, by: str = "weight") -> list[Edge]:
-    """Every weight of ``model`` as an :class:`Edge`, layer by layer, j then k.
+def mlp_edges(model, by: str = "weight") -> list[WeightEdge]:
+    """Every weight of ``model`` as an :class:`WeightEdge`, layer by layer, j then k.
 
     Args:
         by: ``"weight"`` (the values w^l_jk) or ``"grad"`` (∂L/∂w^l_jk after a
@@ -108,7 +108,7 @@ def mlp_edges(model, by: str = "weight") -> list[Edge]:
             raise ValueError("by='grad' draws gradients, but w"
                              f"{l} has none yet: run a forward pass and loss.backward() first")
         A = np.asarray(A, dtype=float)
-        edges += [Edge(l, j, k + 1, float(A[j, k])) for j in range(A.shape[0])
+        edges += [WeightEdge(l, j, k + 1, float(A[j, k])) for j in range(A.shape[0])
                   for k in range(A.shape[1])]
     if by == "grad" and not any(e.value for e in edges):
         raise ValueError("by='grad' draws gradients, but every ∂L/∂w is 0: run a forward "

@@ -22,7 +22,7 @@ import math
 from stepgrad.autograd.ops import Add, Mul, PowConst
 
 from .boxes import Box, Edge, Scene
-from .groups import explicit_groups, find_groups
+from .groups import explicit_groups, find_groups, is_entry
 from .record import graph_nodes
 from .unfuse import unfuse
 
@@ -31,10 +31,6 @@ __all__ = ["build_scene", "is_minus_one"]
 
 def _is_const(n) -> bool:
     return n.op is None and not n.label
-
-
-def _is_read(n) -> bool:
-    return len(n.parents) == 1 and type(n.parents[0]) is not type(n)
 
 
 def _single_use(n, consumers) -> bool:
@@ -102,12 +98,12 @@ def build_scene(roots, *, collapse=None, expand=(), groups=None,
         for slot, p in enumerate(n.parents):
             consumers.setdefault(id(p), []).append((n, slot))
     hidden = {id(n) for n in order
-              if consumers.get(id(n)) and all(_is_read(c) for c, _ in consumers[id(n)])}
+              if consumers.get(id(n)) and all(is_entry(c) for c, _ in consumers[id(n)])}
     boxes, owner, pending = {}, {}, []
     absorbed_into = {}
     negated = set()
     for n in reversed(order):  # children first, so absorption is decided top-down
-        if id(n) in hidden or id(n) in absorbed_into or n.op is None or _is_read(n):
+        if id(n) in hidden or id(n) in absorbed_into or n.op is None or is_entry(n):
             continue
         symbol, args, absorbed, neg_const = _rewrite(n, consumers)
         for a in absorbed:
@@ -120,7 +116,7 @@ def build_scene(roots, *, collapse=None, expand=(), groups=None,
             continue
         bid = f"n{index[id(n)]}"
         owner[id(n)] = bid
-        if n.op is None or _is_read(n):
+        if n.op is None or is_entry(n):
             kind = "constant" if _is_const(n) else "leaf"
             value = -n.data if id(n) in negated else n.data
             boxes[bid] = Box(bid, kind, n, n.label, value=value)
