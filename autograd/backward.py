@@ -132,7 +132,7 @@ def backprop(root, seed, observer=None) -> None:
         RuntimeError: ``root`` was made inside ``no_grad()`` or from constants
             only, so no gradient can reach any weight (PyTorch raises too).
     """
-    if root._op is None and (root._ctx is NO_GRAD_RESULT
+    if root._op is None and (root._consts is NO_GRAD_RESULT
                              or getattr(root, "requires_grad", True) is False):
         raise RuntimeError(_NO_GRAPH)
     if GradMode.anomaly:
@@ -168,11 +168,11 @@ def backprop_reference(root, seed, observer=None) -> None:
             continue
         op, x = node._op, [p.data for p in node._parents]
         if op.has_partials:  # contribution = upstream × local derivative
-            local = op.partials(node.math, node._ctx, node.data, *x)
+            local = op.partials(node.math, node._consts, node.data, *x)
             contributions = [upstream * d for d in local]
         else:  # a vector-Jacobian product gives the contributions directly
             local = None
-            contributions = op.vjp(node.math, node._ctx, upstream, node.data, *x)
+            contributions = op.vjp(node.math, node._consts, upstream, node.data, *x)
         for parent, c in zip(node._parents, contributions):
             if c is not None:
                 parent._accumulate(c)  # += into each parent
@@ -202,7 +202,7 @@ def backprop_values_fast(root, seed: float) -> None:
         op = node._op
         parents = node._parents
         if not op.has_partials:  # a custom vjp op on Values
-            for p, c in zip(parents, op.vjp(node.math, node._ctx, g, node.data,
+            for p, c in zip(parents, op.vjp(node.math, node._consts, g, node.data,
                                             *[p.data for p in parents])):
                 if c is not None:
                     p.grad += c
@@ -210,14 +210,14 @@ def backprop_values_fast(root, seed: float) -> None:
         n = len(parents)
         if n == 2:  # the common arities without building a list
             a, b = parents
-            da, db = op.partials(node.math, node._ctx, node.data, a.data, b.data)
+            da, db = op.partials(node.math, node._consts, node.data, a.data, b.data)
             a.grad += g * da
             b.grad += g * db
         elif n == 1:
             p = parents[0]
-            p.grad += g * op.partials(node.math, node._ctx, node.data, p.data)[0]
+            p.grad += g * op.partials(node.math, node._consts, node.data, p.data)[0]
         else:
-            local = op.partials(node.math, node._ctx, node.data, *[p.data for p in parents])
+            local = op.partials(node.math, node._consts, node.data, *[p.data for p in parents])
             for p, d in zip(parents, local):
                 p.grad += g * d
 
@@ -250,7 +250,7 @@ def backprop_tensors_fast(root, seed) -> None:
         op, parents = node._op, node._parents
         x = [p.data for p in parents]
         if op.has_partials:
-            local = op.partials(node.math, node._ctx, node.data, *x)
+            local = op.partials(node.math, node._consts, node.data, *x)
             made = []  # fresh arrays already written into
             for p, d in zip(parents, local):
                 if not p.requires_grad:
@@ -267,7 +267,7 @@ def backprop_tensors_fast(root, seed) -> None:
                 else:
                     _add(p, g * d, True, own)
         else:
-            for p, c in zip(parents, op.vjp(node.math, node._ctx, g, node.data, *x)):
+            for p, c in zip(parents, op.vjp(node.math, node._consts, g, node.data, *x)):
                 if c is not None and p.requires_grad:
                     _add(p, c, False, own)
 

@@ -26,7 +26,7 @@ __all__ = ["exp", "log", "tanh", "sigmoid", "relu", "sign", "hardtanh", "identit
            "log_softmax", "local_derivatives"]
 
 
-def local_derivatives(op, *x, ctx=None) -> tuple:
+def local_derivatives(op, *x, consts=None) -> tuple:
     """The op's local derivatives ∂f/∂xᵢ at ``x`` (floats or arrays), with no graph.
 
     The derivative is the op's own ``partials``, written once in the op table:
@@ -40,7 +40,7 @@ def local_derivatives(op, *x, ctx=None) -> tuple:
         B, x = ScalarMath, tuple(float(xi) for xi in x)
     else:
         B, x = ArrayMath, tuple(np.asarray(xi, dtype=np.float64) for xi in x)
-    return tuple(op.partials(B, ctx, op.forward(B, ctx, *x), *x))
+    return tuple(op.partials(B, consts, op.forward(B, consts, *x), *x))
 
 
 def _node(x):
@@ -124,12 +124,12 @@ def dot(w, x, bias=None):
     if len(x) != n:
         raise ValueError(f"dot: w has {n} entries but x has {len(x)}")
     if bias is None:
-        terms, ctx = (*w, *x), (n, False)
+        terms, consts = (*w, *x), (n, False)
     else:
-        terms, ctx = (*w, *x, bias), (n, True)
+        terms, consts = (*w, *x, bias), (n, True)
     if len(set(map(type, terms))) != 1 or not isinstance(terms[0], Node):
         terms = _nodes(terms, "dot")  # lift numbers, or explain the mix of kinds
-    return apply(Dot, terms, ctx)
+    return apply(Dot, terms, consts)
 
 
 def mean(xs):

@@ -13,14 +13,14 @@ from contextlib import contextmanager
 __all__ = ["GradMode", "NO_GRAD_RESULT", "no_grad", "enable_grad", "is_grad_enabled"]
 
 NO_GRAD_RESULT = "made inside no_grad()"
-"""The ``ctx`` of a Value made inside ``no_grad()`` (a leaf): backward on it refuses."""
+"""The ``consts`` of a Value made inside ``no_grad()`` (a leaf): backward on it refuses."""
 
 
 class GradMode:
     """The engine's switches (class attributes, never instantiated).
 
     Attributes:
-        enabled: ops record parents, op and ctx (False inside ``no_grad``).
+        enabled: ops record parents, op and consts (False inside ``no_grad``).
         anomaly: forward values and backward contributions are checked for
             NaN and inf (inside ``detect_anomaly``).
         plain: ``enabled and not anomaly``: apply's fast path.

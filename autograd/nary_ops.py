@@ -23,11 +23,11 @@ class Sum(Op):
     formula = "f = Σᵢ xᵢ;  ∂f/∂xᵢ = 1"
 
     @staticmethod
-    def forward(B, ctx, *x):
+    def forward(B, consts, *x):
         return sum(x[1:], x[0])
 
     @staticmethod
-    def partials(B, ctx, out, *x):
+    def partials(B, consts, out, *x):
         return (1.0,) * len(x)
 
 
@@ -35,7 +35,7 @@ class Dot(Op):
     """u = Σᵢ wᵢ·xᵢ (+ w₀) as one node: a neuron's weighted sum.
 
     Parents are ``(w₁, …, wₙ, x₁, …, xₙ)`` and, with a bias, ``w₀`` last: the
-    lecture's u_h = Σ_{f=0}^{F} w_fh·x_f with x₀ = 1. ``ctx`` is ``(n, bias)``.
+    lecture's u_h = Σ_{f=0}^{F} w_fh·x_f with x₀ = 1. ``consts`` is ``(n, bias)``.
 
     ∂u/∂wᵢ = xᵢ,  ∂u/∂xᵢ = wᵢ,  ∂u/∂w₀ = 1.
     One node instead of micrograd's 2n keeps network graphs small and fast.
@@ -45,20 +45,20 @@ class Dot(Op):
     formula = "u = Σᵢ wᵢ·xᵢ + w₀;  ∂u/∂wᵢ = xᵢ,  ∂u/∂xᵢ = wᵢ,  ∂u/∂w₀ = 1"
 
     @staticmethod
-    def describe(ctx):
-        n, bias = ctx
+    def describe(consts):
+        n, bias = consts
         return f"n={n}" + (" +w₀" if bias else "")
 
     @staticmethod
-    def forward(B, ctx, *p):
-        n, bias = ctx
+    def forward(B, consts, *p):
+        n, bias = consts
         if bias:  # w₀ + w₁x₁ + … + wₙxₙ, added in this order (as micrograd's neuron)
             return sum(map(mul, p[:n], p[n : 2 * n]), p[-1])
         return sum(map(mul, p[:n], p[n : 2 * n]))
 
     @staticmethod
-    def partials(B, ctx, out, *p):
-        n, bias = ctx
+    def partials(B, consts, out, *p):
+        n, bias = consts
         d = p[n : 2 * n] + p[:n]
         return d + (1.0,) if bias else d
 

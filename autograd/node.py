@@ -8,7 +8,7 @@ array). Both record the same things, in ``__slots__``:
 * ``grad``: ∂L/∂node after ``backward``;
 * ``parents``: the ordered tuple of the nodes it was computed from
   (``a * a`` has the parent ``a`` twice, and is drawn with two edges);
-* ``op``: the op class that made it (``None`` for a leaf), and ``ctx``, the
+* ``op``: the op class that made it (``None`` for a leaf), and ``consts``, the
   op's constants.
 
 A node refers to its parents and to its op class, and to nothing else: no
@@ -30,23 +30,23 @@ __all__ = ["Node", "apply"]
 _new = object.__new__
 
 
-def apply(op, parents: tuple, ctx=None, kind=None):
+def apply(op, parents: tuple, consts=None, kind=None):
     """Run ``op`` forward on ``parents`` (nodes) and record the result node.
 
     This is the one place that does the plumbing: pick the node kind (Value or
     Tensor, from the first parent unless ``kind`` is given), compute the
     forward with that kind's backend (``kind.math``), and record parents, op
-    and ctx unless grad recording is off.
+    and consts unless grad recording is off.
     """
     if kind is None:
         kind = type(parents[0])
     try:  # free unless it raises (Python 3.11's zero-cost exceptions)
         if len(parents) == 1:  # the common arities without building a list
-            data = op.forward(kind.math, ctx, parents[0].data)
+            data = op.forward(kind.math, consts, parents[0].data)
         elif len(parents) == 2:
-            data = op.forward(kind.math, ctx, parents[0].data, parents[1].data)
+            data = op.forward(kind.math, consts, parents[0].data, parents[1].data)
         else:
-            data = op.forward(kind.math, ctx, *[p.data for p in parents])
+            data = op.forward(kind.math, consts, *[p.data for p in parents])
     except ValueError as e:  # numpy's "could not be broadcast": name the op and the shapes
         if kind.is_scalar or "broadcast" not in str(e):
             raise
@@ -58,12 +58,12 @@ def apply(op, parents: tuple, ctx=None, kind=None):
             node.grad = 0.0
             node._parents = parents
             node._op = op
-            node._ctx = ctx
+            node._consts = consts
             node.label = ""
             return node
-        return kind._make(data, parents, op, ctx)
+        return kind._make(data, parents, op, consts)
     if GradMode.enabled:
-        node = kind._make(data, parents, op, ctx)
+        node = kind._make(data, parents, op, consts)
     else:  # no_grad(): a leaf, marked so that backward() on it can say why nothing flows
         node = kind._make(data, (), None, NO_GRAD_RESULT)
     if GradMode.anomaly:
@@ -103,10 +103,10 @@ class Node:
         return self._op
 
     @property
-    def ctx(self):
+    def consts(self):
         """The op's constants (an exponent, an axis), or ``None`` for a leaf
         (``NO_GRAD_RESULT`` for a Value made inside ``no_grad()``)."""
-        return self._ctx
+        return self._consts
 
     @property
     def is_leaf(self) -> bool:

@@ -3,14 +3,17 @@
 An op class is never instantiated: the class itself is the op, recorded on
 the node it made (``node.op``). Each op has
 
-* ``forward(B, ctx, *x)``: the output from the parents' data ``x``, computed
+* ``forward(B, consts, *x)``: the output from the parents' data ``x``, computed
   with the backend ``B`` (:class:`~stepgrad.autograd.backend.ScalarMath` for a
   :class:`Value`, :class:`~stepgrad.autograd.backend.ArrayMath` for a
-  :class:`Tensor`); ``ctx`` holds the op's constants (an exponent, an axis);
-* either ``partials(B, ctx, out, *x)``: the local derivatives ∂out/∂x_i, one
+  :class:`Tensor`); ``consts`` holds the op's constants (an exponent, an axis;
+  ``node.consts``). It is not PyTorch's or minitorch's ``ctx``, the
+  saved-for-backward context: an op here saves nothing, its derivative reads
+  the parents' data and the output;
+* either ``partials(B, consts, out, *x)``: the local derivatives ∂out/∂x_i, one
   per parent (the engine multiplies each by the upstream gradient, and undoes
   broadcasting once, for Tensors),
-* or ``vjp(B, ctx, g, out, *x)``: the contributions g·∂out/∂x_i directly, for
+* or ``vjp(B, consts, g, out, *x)``: the contributions g·∂out/∂x_i directly, for
   ops whose Jacobian is not diagonal (matmul, reductions, reshapes: see
   :mod:`.tensor_ops`, :mod:`.shape_ops`, :mod:`.softmax`).
 
@@ -34,7 +37,7 @@ How to add an op:
    domain rules), and ``partials`` or ``vjp``; ``partials`` returns numbers,
    the arrays it was given (``x``, ``out``) or new arrays, which the Tensor
    fast path may overwrite with ``upstream · local``: never a view of an input;
-3. ``describe(ctx)`` if the op has constants;
+3. ``describe(consts)`` if the op has constants;
 4. a method or operator in :mod:`.operators` (both node kinds) or
    :mod:`.tensor`, and a function form in :mod:`.functional` if it reads well;
 5. a case in ``tests/cases.py`` (forward against :mod:`math`, finite
@@ -71,8 +74,8 @@ class Op:
         raise TypeError(f"{cls.__name__} is an op class; apply it with apply({cls.__name__}, ...)")
 
     @staticmethod
-    def describe(ctx) -> str:
-        """A label for the op's constants (``ctx``), shown next to the symbol."""
+    def describe(consts) -> str:
+        """A label for the op's constants (``consts``), shown next to the symbol."""
         return ""
 
 
@@ -86,11 +89,11 @@ class Add(Op):
     formula = "f = a + b;  ∂f/∂a = 1,  ∂f/∂b = 1"
 
     @staticmethod
-    def forward(B, ctx, a, b):
+    def forward(B, consts, a, b):
         return a + b
 
     @staticmethod
-    def partials(B, ctx, out, a, b):
+    def partials(B, consts, out, a, b):
         return 1.0, 1.0
 
 
@@ -101,11 +104,11 @@ class Mul(Op):
     formula = "f = a·b;  ∂f/∂a = b,  ∂f/∂b = a"
 
     @staticmethod
-    def forward(B, ctx, a, b):
+    def forward(B, consts, a, b):
         return a * b
 
     @staticmethod
-    def partials(B, ctx, out, a, b):
+    def partials(B, consts, out, a, b):
         return b, a
 
 
@@ -121,8 +124,8 @@ class PowConst(Op):
     formula = "f = aⁿ;  f′ = n·aⁿ⁻¹"
 
     @staticmethod
-    def describe(ctx):
-        return f"n={ctx:g}"
+    def describe(consts):
+        return f"n={consts:g}"
 
     @staticmethod
     def forward(B, n, a):
@@ -145,13 +148,13 @@ class Pow(Op):
     formula = "f = aᵇ;  ∂f/∂a = b·aᵇ⁻¹,  ∂f/∂b = aᵇ·ln a"
 
     @staticmethod
-    def forward(B, ctx, a, b):
+    def forward(B, consts, a, b):
         B.positive(a, "pow", "Value ** Value needs a base > 0 (∂f/∂b = aᵇ·ln a); "
                    "for a negative base use a number exponent")
         return B.pow(a, b)
 
     @staticmethod
-    def partials(B, ctx, out, a, b):
+    def partials(B, consts, out, a, b):
         return b * B.rawpow(a, b - 1), out * B.log(a)
 
 
@@ -165,11 +168,11 @@ class Exp(Op):
     formula = "f = eˣ;  f′ = eˣ"
 
     @staticmethod
-    def forward(B, ctx, x):
+    def forward(B, consts, x):
         return B.exp(x)
 
     @staticmethod
-    def partials(B, ctx, out, x):
+    def partials(B, consts, out, x):
         return (out,)
 
 
@@ -180,11 +183,11 @@ class Log(Op):
     formula = "f = ln x;  f′ = 1/x"
 
     @staticmethod
-    def forward(B, ctx, x):
+    def forward(B, consts, x):
         return B.log(x)
 
     @staticmethod
-    def partials(B, ctx, out, x):
+    def partials(B, consts, out, x):
         return (1.0 / x,)
 
 
@@ -195,11 +198,11 @@ class Tanh(Op):
     formula = "σ = tanh x;  σ′ = 1 − σ²"
 
     @staticmethod
-    def forward(B, ctx, x):
+    def forward(B, consts, x):
         return B.tanh(x)
 
     @staticmethod
-    def partials(B, ctx, out, x):
+    def partials(B, consts, out, x):
         return (1.0 - out * out,)
 
 
@@ -210,11 +213,11 @@ class Sigmoid(Op):
     formula = "σ = 1/(1 + e⁻ˣ);  σ′ = σ(1 − σ)"
 
     @staticmethod
-    def forward(B, ctx, x):
+    def forward(B, consts, x):
         return B.sigmoid(x)
 
     @staticmethod
-    def partials(B, ctx, out, x):
+    def partials(B, consts, out, x):
         return (out * (1.0 - out),)
 
 
@@ -225,11 +228,11 @@ class Relu(Op):
     formula = "σ = max{x, 0};  σ′ = 1 if x > 0 else 0"
 
     @staticmethod
-    def forward(B, ctx, x):
+    def forward(B, consts, x):
         return B.relu(x)
 
     @staticmethod
-    def partials(B, ctx, out, x):
+    def partials(B, consts, out, x):
         return (B.indicator(x > 0.0, x),)
 
 
@@ -240,11 +243,11 @@ class Sign(Op):
     formula = "σ = sign x;  σ′ = 0"
 
     @staticmethod
-    def forward(B, ctx, x):
+    def forward(B, consts, x):
         return B.sign(x)
 
     @staticmethod
-    def partials(B, ctx, out, x):
+    def partials(B, consts, out, x):
         return (0.0 * x,)
 
 
@@ -255,11 +258,11 @@ class Hardtanh(Op):
     formula = "σ = max{min{x, 1}, −1};  σ′ = 1 if −1 < x < 1 else 0"
 
     @staticmethod
-    def forward(B, ctx, x):
+    def forward(B, consts, x):
         return B.hardtanh(x)
 
     @staticmethod
-    def partials(B, ctx, out, x):
+    def partials(B, consts, out, x):
         return (B.indicator((-1.0 < x) & (x < 1.0), x),)
 
 
@@ -270,11 +273,11 @@ class Abs(Op):
     formula = "f = |x|;  f′ = sign x"
 
     @staticmethod
-    def forward(B, ctx, x):
+    def forward(B, consts, x):
         return B.abs(x)
 
     @staticmethod
-    def partials(B, ctx, out, x):
+    def partials(B, consts, out, x):
         return (B.sign(x),)
 
 
@@ -285,9 +288,9 @@ class Identity(Op):
     formula = "σ = x;  σ′ = 1"
 
     @staticmethod
-    def forward(B, ctx, x):
+    def forward(B, consts, x):
         return x + 0.0  # a new number/array, never an alias of x
 
     @staticmethod
-    def partials(B, ctx, out, x):
+    def partials(B, consts, out, x):
         return (1.0,)

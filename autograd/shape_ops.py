@@ -21,8 +21,8 @@ class Reshape(Op):
     formula = "f = reshape(X);  ∂L/∂X = reshape(G, shape of X)"
 
     @staticmethod
-    def describe(ctx):
-        return str(ctx)
+    def describe(consts):
+        return str(consts)
 
     @staticmethod
     def forward(B, shape, x):

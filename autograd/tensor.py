@@ -57,7 +57,7 @@ class Tensor(Operators):
     in use.
     """
 
-    __slots__ = ("data", "_grad", "_parents", "_op", "_ctx", "label", "requires_grad", "_view")
+    __slots__ = ("data", "_grad", "_parents", "_op", "_consts", "label", "requires_grad", "_view")
 
     math = ArrayMath
     is_scalar = False
@@ -69,12 +69,12 @@ class Tensor(Operators):
         self._grad = np.zeros_like(self.data) if requires_grad else None
         self._parents = ()
         self._op = None
-        self._ctx = None
+        self._consts = None
         self.label = label
         self._view = None
 
     @staticmethod
-    def _make(data, parents, op, ctx):
+    def _make(data, parents, op, consts):
         t = _new(Tensor)
         t.data = data if type(data) is np.ndarray else np.asarray(data)
         t._grad = None
@@ -85,12 +85,12 @@ class Tensor(Operators):
                 t.requires_grad = True
                 t._parents = parents
                 t._op = op
-                t._ctx = ctx
+                t._consts = consts
                 return t
         t.requires_grad = False  # made from constants only: a constant itself
         t._parents = ()
         t._op = None
-        t._ctx = None
+        t._consts = None
         return t
 
     def _lift(self, other):

@@ -1,5 +1,5 @@
 """Ops that only Tensors have: their Jacobian is not diagonal, so each gives
-its contributions directly with ``vjp(B, ctx, g, out, *x)`` (g is ∂L/∂out).
+its contributions directly with ``vjp(B, consts, g, out, *x)`` (g is ∂L/∂out).
 
 The elementwise ops shared with Value live in :mod:`.ops`, the ops that only
 move entries (reshape, transpose, indexing, concat, stack) in :mod:`.shape_ops`,
@@ -25,8 +25,8 @@ from .ops import Op
 __all__ = ["MatMul", "SumAxes", "MaxAxes", "Where", "Clip"]
 
 
-def _axes_text(ctx) -> str:
-    axes, keepdims = ctx
+def _axes_text(consts) -> str:
+    axes, keepdims = consts
     text = "all" if axes is None else ",".join(map(str, axes))
     return f"axis={text}" + (" keepdims" if keepdims else "")
 
@@ -47,7 +47,7 @@ class MatMul(Op):
     As numpy's ``@``: a 1-D A is a row vector, a 1-D B a column vector (the
     added axis is dropped again), and leading batch axes broadcast; the
     gradients of broadcast batch axes are summed by the engine. The lecture's
-    u_h = Σ_f x_f·w_fh for all samples at once is U = X·W. ``ctx`` says which
+    u_h = Σ_f x_f·w_fh for all samples at once is U = X·W. ``consts`` says which
     operands need a gradient: none is computed for data (``requires_grad=False``).
     """
 
@@ -55,7 +55,7 @@ class MatMul(Op):
     formula = "F = A·B;  ∂L/∂A = G·Bᵀ,  ∂L/∂B = Aᵀ·G"
 
     @staticmethod
-    def forward(B, ctx, a, b):
+    def forward(B, consts, a, b):
         try:
             if a.ndim == 2 and b.ndim == 2 and a.shape[1] == b.shape[0]:
                 return np.matmul(a, b, out=reusable((a.shape[0], b.shape[1]),
@@ -69,8 +69,8 @@ class MatMul(Op):
             ) from None
 
     @staticmethod
-    def vjp(B, ctx, g, out, a, b):
-        need_a, need_b = ctx
+    def vjp(B, consts, g, out, a, b):
+        need_a, need_b = consts
         if a.ndim == 2 and b.ndim == 2:  # the common case, no reshaping
             return (g @ b.T if need_a else None), (a.T @ g if need_b else None)
         g2 = g[..., None] if b.ndim == 1 else g  # B as a column (k, 1)
@@ -99,13 +99,13 @@ class SumAxes(Op):
     describe = staticmethod(_axes_text)
 
     @staticmethod
-    def forward(B, ctx, x):
-        axes, keepdims = ctx
+    def forward(B, consts, x):
+        axes, keepdims = consts
         return fast_sum(x, axes, keepdims)
 
     @staticmethod
-    def vjp(B, ctx, g, out, x):
-        axes, keepdims = ctx
+    def vjp(B, consts, g, out, x):
+        axes, keepdims = consts
         if not keepdims:
             g = _kept(g, x.shape, axes)
         return (expand(g, x.shape),)
@@ -124,15 +124,15 @@ class MaxAxes(Op):
     describe = staticmethod(_axes_text)
 
     @staticmethod
-    def forward(B, ctx, x):
-        axes, keepdims = ctx
+    def forward(B, consts, x):
+        axes, keepdims = consts
         if x.size == 0:
             raise ValueError(f"max: a Tensor of shape {x.shape} has no entries")
         return x.max(axis=axes, keepdims=keepdims)
 
     @staticmethod
-    def vjp(B, ctx, g, out, x):
-        axes, _ = ctx
+    def vjp(B, consts, g, out, x):
+        axes, _ = consts
         at_max = x == _kept(out, x.shape, axes)
         count = at_max.sum(axis=axes, keepdims=True).astype(x.dtype)
         with np.errstate(divide="ignore", invalid="ignore"):  # NaN input: no entry ties
@@ -166,13 +166,13 @@ class Clip(Op):
     formula = "f = min{max{x, lo}, hi};  f′ = 1 if lo ≤ x ≤ hi else 0"
 
     @staticmethod
-    def describe(ctx):
-        return f"[{ctx[0]:g}, {ctx[1]:g}]"
+    def describe(consts):
+        return f"[{consts[0]:g}, {consts[1]:g}]"
 
     @staticmethod
-    def forward(B, ctx, x):
-        return np.clip(x, ctx[0], ctx[1])
+    def forward(B, consts, x):
+        return np.clip(x, consts[0], consts[1])
 
     @staticmethod
-    def partials(B, ctx, out, x):
-        return (((x >= ctx[0]) & (x <= ctx[1])).astype(x.dtype),)
+    def partials(B, consts, out, x):
+        return (((x >= consts[0]) & (x <= consts[1])).astype(x.dtype),)

@@ -35,7 +35,7 @@ class Value(Operators):
     data with ``Tensor(v.data)``.
     """
 
-    __slots__ = ("data", "grad", "_parents", "_op", "_ctx", "label")
+    __slots__ = ("data", "grad", "_parents", "_op", "_consts", "label")
 
     math = ScalarMath
     is_scalar = True
@@ -46,17 +46,17 @@ class Value(Operators):
         self.grad = 0.0
         self._parents = ()
         self._op = None
-        self._ctx = None
+        self._consts = None
         self.label = label
 
     @staticmethod
-    def _make(data, parents, op, ctx):
+    def _make(data, parents, op, consts):
         v = _new(Value)
         v.data = data
         v.grad = 0.0
         v._parents = parents
         v._op = op
-        v._ctx = ctx
+        v._consts = consts
         v.label = ""
         return v
 
@@ -74,7 +74,7 @@ class Value(Operators):
         v.grad = 0.0
         v._parents = ()
         v._op = None
-        v._ctx = None
+        v._consts = None
         v.label = ""
         return v
 

@@ -60,7 +60,7 @@ def penalised_weights(params) -> list:
 def _weight_values(params) -> list:
     ws = []
     for w in penalised_weights(params):  # W[1:] is read as W's leaf Values, rows 1…
-        w = w.parents[0].scalars()[w.ctx] if w.op is not None else w.scalars()
+        w = w.parents[0].scalars()[w.consts] if w.op is not None else w.scalars()
         ws.extend(w.ravel().tolist())
     return ws
 

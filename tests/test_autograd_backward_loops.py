@@ -44,18 +44,18 @@ def random_graph(seed: int, size: int = 40):
         op = ops_list[rng.integers(len(ops_list))]
         arity, const = BUILDERS[op]
         pick = lambda k: tuple(pool[i] for i in rng.integers(len(pool), size=k))
-        ctx = None
+        consts = None
         if arity == "n":
             parents = pick(int(rng.integers(2, 5)))
         elif arity == "dot":
             n = int(rng.integers(1, 4))
-            parents, ctx = pick(2 * n + 1), (n, True)
+            parents, consts = pick(2 * n + 1), (n, True)
         else:
             parents = pick(arity)
         if const == "n":
-            ctx = float(rng.choice([2.0, 3.0, -1.0, 0.5]))
+            consts = float(rng.choice([2.0, 3.0, -1.0, 0.5]))
         try:
-            node = apply(op, parents, ctx)
+            node = apply(op, parents, consts)
         except ValueError:  # log of a negative number, 0 to a negative power, ...
             continue
         if math.isfinite(node.data) and abs(node.data) < 1e3:

@@ -22,7 +22,7 @@ class WrongTanh(ops.Tanh):
     """tanh with the classic slip σ′ = 1 − σ instead of 1 − σ²."""
 
     @staticmethod
-    def partials(B, ctx, out, x):
+    def partials(B, consts, out, x):
         return (1.0 - out,)
 
 
@@ -30,7 +30,7 @@ class WrongMul(ops.Mul):
     """a·b with ∂f/∂b = b instead of a (the first partial is right)."""
 
     @staticmethod
-    def partials(B, ctx, out, a, b):
+    def partials(B, consts, out, a, b):
         return b, b
 
 

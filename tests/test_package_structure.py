@@ -11,6 +11,7 @@ it. The same rules, applied to a small made-up package, show each check can fail
 
 from __future__ import annotations
 
+import ast
 import textwrap
 
 import package_imports as pi
@@ -35,6 +36,17 @@ def test_the_package_root_imports_nothing_of_its_own():
     """``import stepgrad`` runs before any of its modules, so it is below them all."""
     found = [i for i in pi.imports() if i.module == "stepgrad" and i.project]
     assert found == []
+
+
+def test_each_class_name_is_used_once_in_the_package():
+    """One ``Neuron`` (the model's), one ``Edge`` (the picture's arrow), …: a reader who
+    meets a class name knows which class it is."""
+    where = {}
+    for module, path in pi.module_files().items():
+        for node in ast.parse(path.read_text()).body:
+            if isinstance(node, ast.ClassDef):
+                where.setdefault(node.name, []).append(module)
+    assert {name: ms for name, ms in where.items() if len(ms) > 1} == {}
 
 
 # ------------------------------------------------ each rule, on a made-up package

@@ -2,7 +2,7 @@
 
 For each leaf v of L's graph the engine's ∂L/∂v is compared with the central
 difference (L(v + ε) − L(v − ε)) / 2ε in float64. L is recomputed by applying
-the recorded ops again (``apply(node.op, parents, node.ctx)``, the engine's own
+the recorded ops again (``apply(node.op, parents, node.consts)``, the engine's own
 forward), so any graph can be checked, not only one built by a function.
 
 Colours: green, relative error < 1e-6; amber, < 1e-3; red beyond. The title
@@ -63,7 +63,7 @@ def _forward(order, leaves_only):
             if n.op is None:
                 new[id(n)] = n
             else:
-                new[id(n)] = apply(n.op, tuple(new[id(p)] for p in n.parents), n.ctx,
+                new[id(n)] = apply(n.op, tuple(new[id(p)] for p in n.parents), n.consts,
                                    kind=type(n))
     return float(np.sum(new[id(order[-1])].data))
 

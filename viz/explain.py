@@ -66,7 +66,7 @@ def expressions(scene) -> dict:
             names[id(n)] = name(n)
         elif box is not None and box.node is not n:  # drawn inside another box
             consts = [p for p in n.parents if p.op is None and not p.label]
-            if len(n.parents) == 1 and n.ctx == -1:  # the b⁻¹ of a ÷ b
+            if len(n.parents) == 1 and n.consts == -1:  # the b⁻¹ of a ÷ b
                 names[id(n)] = f"1/{args[0]}"
             elif len(consts) == 1 and len(n.parents) == 2 and is_minus_one(consts[0].data):
                 other = 1 if n.parents[0] is consts[0] else 0
@@ -156,7 +156,7 @@ def explain_forward(node, k: int, total: int, names=None) -> str:
     """Frame k of the forward stepper: one op computed from its parents' values."""
     name = _named(names)
     args = ", ".join(f"{name(p)} = {number(p.data)}" for p in node.parents)
-    desc = node.op.describe(node.ctx)
+    desc = node.op.describe(node.consts)
     return (f"forward step {k + 1} of {total}: {name(node)} = "
             f"{node.op.symbol}{' ' + desc if desc else ''}({args})\n"
             f"  = {number(node.data)}{'   ' + node.op.formula if node.op.formula else ''}")

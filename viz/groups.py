@@ -70,7 +70,7 @@ def find_neurons(order, consumers) -> list:
     for n in order:
         if n.op is not Dot:
             continue
-        count, bias = n.ctx
+        count, bias = n.consts
         args = n.parents
         ws = list(args[:count]) + ([args[-1]] if bias else [])
         xs = list(args[count:2 * count])

@@ -55,7 +55,7 @@ def _rewrite(n, consumers):
             return "−", args, [], m
     if len(ps) == 2 and n.op is Mul:
         r = ps[1]
-        if r.op is PowConst and r.ctx == -1 and _single_use(r, consumers):
+        if r.op is PowConst and r.consts == -1 and _single_use(r, consumers):
             return "÷", [args[0], (r.parents[0], [(n, 1), (r, 0)])], [r], None
     return n.op.symbol, args, [], None
 
@@ -122,9 +122,9 @@ def build_scene(roots, *, collapse=None, expand=(), groups=None,
             boxes[bid] = Box(bid, kind, n, n.label, value=value)
         else:
             boxes[bid] = Box(bid, "result", n, n.label, formula=n.op.formula, value=n.data,
-                             note=n.op.describe(n.ctx))
-            if n.op is PowConst and n.ctx in _SUPERSCRIPT:  # (·)² rather than xⁿ n=2
-                boxes[bid].op, boxes[bid].note = "(·)" + _SUPERSCRIPT[n.ctx], ""
+                             note=n.op.describe(n.consts))
+            if n.op is PowConst and n.consts in _SUPERSCRIPT:  # (·)² rather than xⁿ n=2
+                boxes[bid].op, boxes[bid].note = "(·)" + _SUPERSCRIPT[n.consts], ""
     for a_id, n in absorbed_into.items():
         owner[a_id] = owner[id(n)]
     for n in order:

@@ -68,7 +68,7 @@ def _incoming(scene, box, n) -> dict:
 
 
 def _unfuse_dot(scene, box, n) -> None:
-    count, bias = n.ctx
+    count, bias = n.consts
     args = n.parents
     incoming = _incoming(scene, box, n)
     kept = [e for e in scene.edges if e.dst != box.id]
@@ -134,7 +134,7 @@ def _tanh_chain(n):
 
 def _log_softmax_chain(n):
     """(steps, edges, entry, op note, tooltip) of ℓ = log softmax u, stable form kept."""
-    v = log_softmax_steps(n.parents[0].data, n.ctx)
+    v = log_softmax_steps(n.parents[0].data, n.consts)
     steps = [("s0", "m = max u", v["m"], "m = max_k u_k (the shift that keeps e^{u−m} ≤ 1)"),
              ("s1", "u − m", v["z"], "u − m"),
              ("s2", "e^(u − m)", v["e"], "e^{u−m}"),
