@@ -9,17 +9,18 @@ loop. The modules import one way, each from the ones before it:
   backward loop), :mod:`.node` (what a node records, ``apply``);
 * the op table: :mod:`.ops` (shared by Value and Tensor), :mod:`.nary_ops`
   (``nsum``, ``dot``), :mod:`.tensor_ops`, :mod:`.shape_ops` and
-  :mod:`.softmax` (Tensor only), with :mod:`.arrays` (broadcasting undone,
+  :mod:`.softmax_ops` (Tensor only), with :mod:`.arrays` (broadcasting undone,
   scatter) and :mod:`.backend` (the math ops compute with);
 * the node types: :mod:`.operators` (what both share), :mod:`.value`,
   :mod:`.scalar_view` (a Tensor's entries as leaf Values), :mod:`.tensor`;
-* the function forms: :mod:`.functional`; and :mod:`.gradcheck`.
+* the function forms: :mod:`.functional`; and :mod:`.finite_differences` (``gradcheck``).
 """
 
 from . import ops, tensor_ops
 from .anomaly import AnomalyError, detect_anomaly
 from .backend import DivisionByZeroError
 from .backward import BackwardStep, backprop, toposort
+from .finite_differences import GradcheckError, gradcheck
 from .functional import (
     concat,
     dot,
@@ -41,7 +42,6 @@ from .functional import (
     where,
 )
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
-from .gradcheck import GradcheckError, gradcheck
 from .node import Node, apply
 from .tensor import Tensor
 from .value import Value

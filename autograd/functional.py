@@ -16,7 +16,7 @@ from .backend import ArrayMath, ScalarMath
 from .nary_ops import Dot, Sum
 from .node import Node, apply
 from .shape_ops import Concat, Stack
-from .softmax import LogSoftmaxAt, SoftmaxAt
+from .softmax_ops import LogSoftmaxAt, SoftmaxAt
 from .tensor import Tensor
 from .tensor_ops import MatMul, Where
 from .value import Value

@@ -15,7 +15,7 @@ the node it made (``node.op``). Each op has
   broadcasting once, for Tensors),
 * or ``vjp(B, consts, g, out, *x)``: the contributions g·∂out/∂x_i directly, for
   ops whose Jacobian is not diagonal (matmul, reductions, reshapes: see
-  :mod:`.tensor_ops`, :mod:`.shape_ops`, :mod:`.softmax`).
+  :mod:`.tensor_ops`, :mod:`.shape_ops`, :mod:`.softmax_ops`).
 
 Derivatives are written in plain arithmetic, so the same line serves floats
 and arrays, and each is written once, here: to evaluate one without a graph

@@ -3,7 +3,7 @@
 The same ops as :class:`~stepgrad.autograd.value.Value` (:mod:`.operators`),
 elementwise with numpy broadcasting, plus the array ops of :mod:`.tensor_ops`
 (matmul, reductions, where, clip), :mod:`.shape_ops` (reshapes, indexing) and
-:mod:`.softmax`. Broadcasting is undone once,
+:mod:`.softmax_ops`. Broadcasting is undone once,
 in :meth:`Tensor._accumulate`, when a gradient is added into a parent of a
 smaller shape: never in each op.
 
@@ -25,7 +25,7 @@ from .node import Node, apply
 from .operators import Operators
 from .scalar_view import ScalarView
 from .shape_ops import Index, Reshape, Transpose, index_key
-from .softmax import LogSoftmax, Softmax
+from .softmax_ops import LogSoftmax, Softmax
 from .tensor_ops import Clip, MatMul, MaxAxes, SumAxes
 
 __all__ = ["Tensor"]

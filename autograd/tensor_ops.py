@@ -3,7 +3,7 @@ its contributions directly with ``vjp(B, consts, g, out, *x)`` (g is ∂L/∂out
 
 The elementwise ops shared with Value live in :mod:`.ops`, the ops that only
 move entries (reshape, transpose, indexing, concat, stack) in :mod:`.shape_ops`,
-softmax and log-softmax in :mod:`.softmax`; :class:`Clip` is the one op here
+softmax and log-softmax in :mod:`.softmax_ops`; :class:`Clip` is the one op here
 with ``partials`` (a Value has no use for it). Their function forms
 (``matmul``, ``where``, ...) are in :mod:`.functional`. Each docstring gives
 f and its vector-Jacobian product in the lecture's spirit: what backward

@@ -20,12 +20,12 @@ from .activations import (
     softmax,
     tanh,
 )
+from .backprop_by_hand import LectureBackprop, lecture_backprop, lecture_sgd_step
 from .data import lecture_data
 from .diagnostics import gradient_norms, layer_trace, unit_health
 from .init import INITS, glorot, he, init_weights, small
 from .labels import layer_names, mlp_names
 from .layers import MLP, Layer, LayerTrace, Neuron, Sequential, Trace
-from .lecture_backprop import LectureBackprop, lecture_backprop, lecture_sgd_step
 from .losses import (
     LOSSES,
     binary_cross_entropy,

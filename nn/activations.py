@@ -134,7 +134,7 @@ class Activation:
 
 def _softmax_values(u: list) -> list:
     """a_m = e^{u_m − c} / Σ_k e^{u_k − c}, c = max_k u_k: one node per a_m
-    (:class:`~stepgrad.autograd.softmax.SoftmaxAt`, exact, no overflow).
+    (:class:`~stepgrad.autograd.softmax_ops.SoftmaxAt`, exact, no overflow).
 
     No u_m, no a_m: an empty list gives an empty list, as a Tensor's empty axis."""
     if not u:

@@ -25,7 +25,7 @@ first hidden layer). Indices are subscripts written one after the other
 comma (``w¹₁₂,₃``: f = 12, h = 3).
 
 The slides call the output layer's weighted sum nothing; ``v_m`` is the name
-:mod:`stepgrad.nn.lecture_backprop` uses for it. A single :class:`Layer` or
+:mod:`stepgrad.nn.backprop_by_hand` uses for it. A single :class:`Layer` or
 :class:`Neuron` outside an MLP names its weights ``w_fh`` (``w_f`` for a
 neuron), its sums ``u_h`` and its outputs ``α_h`` (``a`` for a neuron).
 

@@ -102,7 +102,7 @@ class ValueVector:
 
     def log_softmax(self, axis: int = -1):
         """log a_m = u_m − log Σ_k e^{u_k}, one node per entry
-        (:class:`~stepgrad.autograd.softmax.LogSoftmaxAt`: shifted by max_k u_k, no
+        (:class:`~stepgrad.autograd.softmax_ops.LogSoftmaxAt`: shifted by max_k u_k, no
         overflow); empty when there is no u_m."""
         if not self.values:
             return self

@@ -19,7 +19,7 @@
 # Fisher's **iris** data (1936), 150 irises of three species, with four measurements each, in cm:
 # the inputs $x_1 \dots x_4$ are sepal length, sepal width, petal length and petal width. It ships
 # with stepgrad as a small file (no download), with its source and licence in
-# `stepgrad.nn.data.iris`'s docstring.
+# `stepgrad.nn.data.fisher_iris`'s docstring.
 #
 # The story is the whole workflow, on the Tensor path (a batch of samples per step, as in any real
 # training): load (1), split and standardise (2), train a 4-8-3 network with a softmax output and

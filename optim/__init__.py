@@ -12,7 +12,6 @@ and :func:`fit` runs the lecture's training loop with any of them.
 """
 
 from . import rules
-from .fit import fit
 from .history import History
 from .optimizer import (
     OPTIMIZERS,
@@ -26,6 +25,7 @@ from .optimizer import (
     get_optimizer,
 )
 from .schedules import SCHEDULES, ExponentialDecay, StepDecay, exponential_decay, step_decay
+from .training import fit
 
 __all__ = [
     "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "Optimizer", "rules",

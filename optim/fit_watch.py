@@ -25,49 +25,49 @@ class EpochWatch:
     """The end-of-epoch bookkeeping and stop tests of one :func:`fit` run.
 
     Args:
-        model, loss_fn, view: as fit's.
+        model: the model being trained.
+        stepping: the loss, the optimizer (its μ named in the saturation warning), the view.
+        validation: the :class:`~.fit_settings.Validation` set, or None.
+        stopping: the stop tests (:class:`~.fit_settings.Stopping`).
+        reporting: the callbacks and the progress bar (:class:`~.fit_settings.Reporting`).
         Q0: Q at the initial weights (the first "best" value without validation).
-        validation: ``(X_val, Y_val, correct)`` or None.
-        patience, tol, w_tol: fit's stop settings (None: that test is off).
-        callbacks: functions ``f(history)``; only a returned ``True`` stops.
-        optimizer: to name μ in the saturation warning.
-        progress: show a tqdm bar of ``epochs`` epochs.
     """
 
-    def __init__(self, model, loss_fn, view, Q0, validation, patience, tol, w_tol, callbacks,
-                 optimizer, epochs, progress):
-        self.model, self.loss_fn, self.view = model, loss_fn, view
-        self.validation, self.patience, self.tol, self.w_tol = validation, patience, tol, w_tol
-        self.callbacks, self.optimizer = callbacks, optimizer
-        self.Q0 = Q0
-        value = Q0 if validation is None else evaluate(model, loss_fn, *validation[:2], view)[0]
+    def __init__(self, model, stepping, validation, stopping, reporting, Q0: float):
+        self.model, self.stepping, self.validation = model, stepping, validation
+        self.stopping, self.reporting, self.Q0 = stopping, reporting, Q0
+        value = Q0 if validation is None else self.evaluate(validation)[0]
         self.best = {"epoch": 0, "state": model.state_dict(), "value": value}
-        self.weights = self.best["state"] if w_tol is not None else None
+        self.weights = self.best["state"] if stopping.w_tol is not None else None
         self.warned = False
-        self.bar = tqdm(total=epochs, desc="epoch", unit="epoch", disable=not progress,
-                        leave=True)
+        self.bar = tqdm(total=stopping.epochs, desc="epoch", unit="epoch",
+                        disable=not reporting.progress, leave=True)
+
+    def evaluate(self, validation) -> tuple:
+        """(mean loss, correct count or None) on the validation set."""
+        return evaluate(self.model, self.stepping.loss, validation.X, validation.Y,
+                        self.stepping.view, validation.correct)
 
     def end_epoch(self, epoch: int, h, steps_per_epoch: int) -> str | None:
         """Record the epoch's validation loss and best weights; the stop reason or None."""
-        monitor = h.loss[-1]
+        monitor, stop = h.loss[-1], self.stopping
         if self.validation is not None:
-            Xv, Yv, correct = self.validation
-            monitor, hits = evaluate(self.model, self.loss_fn, Xv, Yv, self.view, correct)
+            monitor, hits = self.evaluate(self.validation)
             h.val_loss.append(monitor)
-            h.val_accuracy.append(None if hits is None else hits / len(Xv))
+            h.val_accuracy.append(None if hits is None else hits / len(self.validation.X))
         if monitor < self.best["value"]:
             self.best = {"epoch": epoch, "state": self.model.state_dict(), "value": monitor}
         self.show(h)
         self.warn_if_saturated(h)
-        stops = [cb(h) for cb in self.callbacks]  # every callback runs, every epoch
+        stops = [cb(h) for cb in self.reporting.callbacks]  # every callback, every epoch
         if any(r is True or r is np.True_ for r in stops):
             return "callback"
-        if self.patience is not None and epoch - self.best["epoch"] >= self.patience:
+        if stop.patience is not None and epoch - self.best["epoch"] >= stop.patience:
             return "early_stopping"
-        if self.tol is not None and epoch > 1 and \
-                abs(h.Q[-1] - h.Q[-1 - steps_per_epoch]) < self.tol:
+        if stop.tol is not None and epoch > 1 and \
+                abs(h.Q[-1] - h.Q[-1 - steps_per_epoch]) < stop.tol:
             return "converged"
-        if self.w_tol is not None and self.weights_settled():
+        if stop.w_tol is not None and self.weights_settled():
             return "w_converged"
         return None
 
@@ -77,7 +77,7 @@ class EpochWatch:
         change = max(float(np.max(np.abs(now[k] - self.weights[k]), initial=0.0))
                      for k in now)
         self.weights = now
-        return change < self.w_tol
+        return change < self.stopping.w_tol
 
     def warn_if_saturated(self, h) -> None:
         """Warn once when the epoch loss rose above Q₀ and then stayed flat.
@@ -95,7 +95,7 @@ class EpochWatch:
             self.warned = True
             warnings.warn(f"fit: the loss rose from Q = {self.Q0:.4g} to {last[-1]:.4g} and "
                           f"has not moved for {k} epochs: the learning rate μ = "
-                          f"{self.optimizer.lr:g} has likely saturated the network (units "
+                          f"{self.stepping.optimizer.lr:g} has likely saturated the network (units "
                           "stuck where σ′ ≈ 0); try a learning rate 10 to 1000 times smaller",
                           RuntimeWarning, stacklevel=4)
 
@@ -104,11 +104,12 @@ class EpochWatch:
         self.bar.set_postfix_str(f"Q={h.Q[-1]:.4g}{val}", refresh=False)
         self.bar.update(1)
 
-    def finish(self, h, reason: str, restore_best: bool):
+    def finish(self, h, reason: str):
         """Close the bar, restore the best weights where asked, and return ``h``."""
         self.bar.close()
         h.stop_reason = reason
-        if reason in ("interrupted", "diverged") or (restore_best and self.validation):
+        if reason in ("interrupted", "diverged") or (self.stopping.restore_best
+                                                     and self.validation is not None):
             self.model.load_state_dict(self.best["state"])
             h.best_epoch = self.best["epoch"]
         self.model.zero_grad()

@@ -1,4 +1,4 @@
-"""Softmax is written once (autograd.softmax.softmax_steps); on Values each output
+"""Softmax is written once (autograd.softmax_ops.softmax_steps); on Values each output
 a_m = softmax_m(v) (and ℓ_m = log softmax_m(v)) is one node with M parents and the
 partials ∂a_m/∂v_k = a_m(δ_mk − a_k) (∂ℓ_m/∂v_k = δ_mk − a_k)."""
 
@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from stepgrad.autograd import Tensor, Value, gradcheck, log_softmax, softmax
-from stepgrad.autograd.softmax import (
+from stepgrad.autograd.softmax_ops import (
     LogSoftmaxAt,
     SoftmaxAt,
     softmax_steps,

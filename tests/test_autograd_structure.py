@@ -11,21 +11,28 @@ import numpy as np
 import pytest
 
 import stepgrad.autograd as ag
-from stepgrad.autograd import nary_ops, ops, shape_ops, softmax, tensor_ops
+from stepgrad.autograd import nary_ops, ops, shape_ops, softmax_ops, tensor_ops
 
 
 def _op_classes():
-    mods = (ops, nary_ops, tensor_ops, shape_ops, softmax)
+    mods = (ops, nary_ops, tensor_ops, shape_ops, softmax_ops)
     return [c for m in mods for c in vars(m).values()
             if isinstance(c, type) and issubclass(c, ops.Op) and c is not ops.Op
             and c.__module__ == m.__name__]
 
 
 def test_op_names_and_symbols_are_unique():
+    """Each op has its own name and symbol; an op on Values that computes one output of a
+    Tensor op (``softmax_at``: a_m of ``softmax``) is drawn with that op's symbol."""
     classes = _op_classes()
     names = [c.name for c in classes]
-    symbols = [c.symbol for c in classes]
     assert len(set(names)) == len(names), sorted(names)
+    by_name = {c.name: c for c in classes}
+    entry_ops = [c for c in classes if c.name.endswith("_at")]
+    assert [c.name for c in entry_ops] == ["softmax_at", "log_softmax_at"]
+    for c in entry_ops:
+        assert c.symbol == by_name[c.name[:-3]].symbol
+    symbols = [c.symbol for c in classes if c not in entry_ops]
     assert len(set(symbols)) == len(symbols), sorted(symbols)
 
 

@@ -7,7 +7,7 @@ import pytest
 
 import stepgrad.nn as nn
 from stepgrad.autograd import Tensor, Value, gradcheck, nsum
-from stepgrad.autograd.softmax import SoftmaxAt
+from stepgrad.autograd.softmax_ops import SoftmaxAt
 
 ELEMENTWISE = ["identity", "sign", "sigmoid", "tanh", "relu", "hardtanh"]
 # away from every kink (0 for relu and sign, ±1 for hardtanh)

@@ -12,6 +12,7 @@ it. The same rules, applied to a small made-up package, show each check can fail
 from __future__ import annotations
 
 import ast
+import importlib
 import textwrap
 
 import package_imports as pi
@@ -47,6 +48,18 @@ def test_each_class_name_is_used_once_in_the_package():
             if isinstance(node, ast.ClassDef):
                 where.setdefault(node.name, []).append(module)
     assert {name: ms for name, ms in where.items() if len(ms) > 1} == {}
+
+
+def test_no_name_of_a_package_hides_one_of_its_modules():
+    """``import stepgrad.optim.training`` is the module, ``stepgrad.optim.fit`` the function:
+    no package exports a function or class under the name of one of its modules."""
+    files = pi.module_files()
+    for module in files:
+        if "." in module and module.rsplit(".", 1)[0] in files:
+            package = importlib.import_module(module.rsplit(".", 1)[0])
+            name = module.rsplit(".", 1)[1]
+            if hasattr(package, name):
+                assert getattr(package, name) is importlib.import_module(module), module
 
 
 # ------------------------------------------------ each rule, on a made-up package

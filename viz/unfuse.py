@@ -36,7 +36,7 @@ import numpy as np
 
 from stepgrad.autograd.nary_ops import Dot
 from stepgrad.autograd.ops import Tanh
-from stepgrad.autograd.softmax import LogSoftmax, softmax_steps
+from stepgrad.autograd.softmax_ops import LogSoftmax, softmax_steps
 
 from .boxes import Box, Edge
 
@@ -108,7 +108,7 @@ def tanh_steps(u):
 
 def log_softmax_steps(u, axis=-1):
     """The steps of ℓ = u − m − ln Σ e^{u−m} from the recorded logits u (stable: m = max u),
-    as the engine's :func:`~stepgrad.autograd.softmax.softmax_steps` computes them."""
+    as the engine's :func:`~stepgrad.autograd.softmax_ops.softmax_steps` computes them."""
     steps = softmax_steps(u, axis)
     return {**steps, "out": steps["z"] - steps["ln"]}
 

@@ -16,7 +16,7 @@ a name (``DATASETS["moons"](n=100, noise=0.2)``).
 """
 
 from .csv_loader import CSVData, CSVError, load_csv
-from .iris import IRIS_CLASSES, IRIS_FEATURES, iris
+from .fisher_iris import IRIS_CLASSES, IRIS_FEATURES, iris
 from .lecture import COLUMNS, GENDERS, UNITS, lecture_data
 from .preprocessing import Standardizer, one_hot, train_val_test_split
 from .registry import DATASETS

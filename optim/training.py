@@ -17,33 +17,25 @@ step uses ∂L/∂w = (1/N)·Σₙ ∂Lₙ/∂w. (The slides print the gradient-
 and the SGD box identically, both with "select xᵢ"; the formulas under the
 gradient-descent box, the mean over all N samples, are what it means.)
 
-Everything else (validation, early stopping, the progress bar, Ctrl-C,
-divergence, saturation) lives in :mod:`.fit_watch`, the steps of each view in
-:mod:`.fit_steps`, the argument checks in :mod:`.fit_checks`.
+fit's settings are grouped by what they decide (:mod:`.fit_settings`: how a step
+is taken, the data, when to stop, who is told); everything else of the loop
+(validation, early stopping, the progress bar, Ctrl-C, divergence, saturation)
+lives in :mod:`.fit_watch`, the steps of each view in :mod:`.fit_steps`, the
+argument checks in :mod:`.fit_checks`.
 """
 
 from __future__ import annotations
 
 import math
 import warnings
-from types import SimpleNamespace
 
 import numpy as np
 
 from stepgrad.nn.diagnostics import gradient_norms
 
-from .fit_checks import (
-    accuracy_rule,
-    as_data,
-    check_callbacks,
-    check_int,
-    check_lam,
-    check_schedule,
-    check_tol,
-    resolve_loss,
-    resolve_optimizer,
-)
-from .fit_steps import Diverged, evaluate, match_outputs, scalar_step, tensor_step
+from .fit_checks import check_lam
+from .fit_settings import Reporting, Stepping, Stopping, TrainingData
+from .fit_steps import Diverged, evaluate
 from .fit_watch import EpochWatch
 from .history import History
 
@@ -106,97 +98,50 @@ def fit(model, X, Y, loss="half_sse", optimizer=None, batch_size=1, epochs=100, 
         RuntimeWarning: the loss became NaN or infinite (training stops), or it
             rose above Q₀ and stayed flat for several epochs (μ saturates the net).
     """
-    r = _prepare(model, X, Y, loss, optimizer, batch_size, epochs, lam, tol, w_tol, validation,
-                 patience, callbacks, schedule, view, progress)
-    h, rng = r.history, np.random.default_rng(seed)
-    Q, reason = h.Q[0], "epochs"
+    stepping = Stepping.checked(model, loss, optimizer, schedule, view)
+    data = TrainingData.checked(model, X, Y, batch_size, validation)
+    stop = Stopping.checked(epochs, tol, w_tol, patience, restore_best, data.validation)
+    lam = check_lam(lam, len(data.batches))
+    model.train()
+    Q = evaluate(model, stepping.loss, data.X, data.Y, view)[0]  # the lecture's "evaluate Q(w)"
+    h = History(lam=lam, Q=[Q], grad_norms={n: [] for n, _ in model.named_parameters()})
+    watch = EpochWatch(model, stepping, data.validation, stop,
+                       Reporting.checked(callbacks, progress), Q)
+    rng, opt, reason = np.random.default_rng(seed), stepping.optimizer, "epochs"
+    step, loss_fn, schedule = stepping.step, stepping.loss, stepping.schedule
     try:
-        for epoch in range(1, r.epochs + 1):
-            h.lr.append(r.opt.lr)
+        for epoch in range(1, stop.epochs + 1):
+            h.lr.append(opt.lr)
             total = hits = 0.0
             norms = dict.fromkeys(h.grad_norms, 0.0)
-            for idx in r.batches(rng):                        # select xᵢ from Xˡ at random
+            for idx in data.batches(rng):                       # select xᵢ from Xˡ at random
                 model.zero_grad()
-                L, a = r.step(model, r.loss, r.X, r.Y, idx)   # forward, Lᵢ, backward
+                L, a = step(model, loss_fn, data.X, data.Y, idx)  # forward, Lᵢ, backward
                 if not math.isfinite(L):
                     raise Diverged(L, h.steps + 1)
                 for name, g in gradient_norms(model).items():
                     norms[name] += g
-                r.opt.step()                                  # w := w − μ·L′ᵢ(w)
-                Q = r.lam * L + (1 - r.lam) * Q               # Q := λ·Lᵢ + (1 − λ)·Q
+                opt.step()                                      # w := w − μ·L′ᵢ(w)
+                Q = lam * L + (1 - lam) * Q                     # Q := λ·Lᵢ + (1 − λ)·Q
                 h.step_loss.append(L)
                 h.Q.append(Q)
-                total += L * (len(r.X) if idx is None else len(idx))
-                hits += r.correct(a, slice(None) if idx is None else idx) if r.correct else 0
+                total += L * (len(data.X) if idx is None else len(idx))
+                if data.correct:
+                    hits += data.correct(a, slice(None) if idx is None else idx)
                 if schedule is not None and schedule.by == "step":
                     schedule.step()
-            h.end_epoch(total / len(r.X), hits / len(r.X) if r.correct else None, norms,
-                        len(r.batches))
+            n = len(data.X)
+            h.end_epoch(total / n, hits / n if data.correct else None, norms, len(data.batches))
             if schedule is not None and schedule.by == "epoch":
                 schedule.step()
-            reason = r.watch.end_epoch(epoch, h, len(r.batches)) or reason  # until Q or w converges
-            if reason != "epochs":
+            reason = watch.end_epoch(epoch, h, len(data.batches)) or reason
+            if reason != "epochs":                          # until Q or w converges
                 break
     except KeyboardInterrupt:
         reason = "interrupted"
     except Diverged as e:
         reason = "diverged"
         warnings.warn(f"fit stopped: the loss became {e.args[0]} at step {e.args[1]} (lower "
-                      f"the learning rate μ = {r.opt.lr:g}); the weights of epoch "
-                      f"{r.watch.best['epoch']} are restored", RuntimeWarning, stacklevel=2)
-    return r.watch.finish(h, reason, restore_best)
-
-
-class _Batches:
-    """The index arrays of one epoch's steps: a new random order each epoch, or None
-    (every sample) for the full batch."""
-
-    def __init__(self, n: int, batch_size):
-        self.n, self.k = n, batch_size
-        self.full = batch_size is None or batch_size >= n
-        self.steps = 1 if self.full else -(-n // batch_size)
-
-    def __len__(self) -> int:
-        return self.steps
-
-    def __call__(self, rng):
-        if self.full:
-            return [None]
-        order = rng.permutation(self.n)
-        return [order[s * self.k:(s + 1) * self.k] for s in range(self.steps)]
-
-
-def _prepare(model, X, Y, loss, optimizer, batch_size, epochs, lam, tol, w_tol, validation,
-             patience, callbacks, schedule, view, progress) -> SimpleNamespace:
-    """Check every argument and build what the loop needs (see :func:`fit`)."""
-    X, Y = as_data(X, Y)
-    loss_fn = resolve_loss(loss)
-    opt = resolve_optimizer(optimizer, model)
-    check_schedule(schedule, opt)
-    batch_size = check_int("batch_size", batch_size, allow_none=True)
-    epochs = check_int("epochs", epochs)
-    patience = check_int("patience", patience, allow_none=True)
-    tol, w_tol = check_tol(tol), check_tol(w_tol, "w_tol")
-    callbacks = check_callbacks(callbacks)
-    if view not in ("tensor", "scalar"):
-        raise ValueError(f"view must be 'tensor' or 'scalar', got view={view!r}")
-    if patience is not None and validation is None:
-        raise ValueError("patience (early stopping) needs validation=(X_val, Y_val)")
-    if validation is not None:
-        if not isinstance(validation, (tuple, list)) or len(validation) != 2:
-            raise ValueError("validation must be a pair (X_val, Y_val)")
-        Xv, Yv = as_data(*validation, what="X_val, Y_val")
-        Yv = match_outputs(model, Xv, Yv)
-        validation = (Xv, Yv, accuracy_rule(Yv))
-    batches = _Batches(len(X), batch_size)
-    model.train()
-    Y = match_outputs(model, X, Y)
-    Q0, _ = evaluate(model, loss_fn, X, Y, view)          # the lecture's "evaluate Q(w)"
-    names = [n for n, _ in model.named_parameters()]
-    lam = check_lam(lam, len(batches))
-    return SimpleNamespace(
-        X=X, Y=Y, loss=loss_fn, opt=opt, epochs=epochs, batches=batches, lam=lam,
-        correct=accuracy_rule(Y), step=tensor_step if view == "tensor" else scalar_step,
-        history=History(lam=lam, Q=[Q0], grad_norms={n: [] for n in names}),
-        watch=EpochWatch(model, loss_fn, view, Q0, validation, patience, tol, w_tol, callbacks,
-                         opt, epochs, progress))
+                      f"the learning rate μ = {opt.lr:g}); the weights of epoch "
+                      f"{watch.best['epoch']} are restored", RuntimeWarning, stacklevel=2)
+    return watch.finish(h, reason)
