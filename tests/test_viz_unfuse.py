@@ -7,10 +7,12 @@ import re
 import numpy as np
 import pytest
 
-from stepgrad.autograd import Tensor, Value, dot
+from stepgrad.autograd import Tensor, Value, dot, log_softmax, softmax
+from stepgrad.autograd.softmax_ops import softmax_steps
 from stepgrad.nn.losses import cross_entropy
 from stepgrad.viz import draw, step_through
 from stepgrad.viz.record import replay
+from stepgrad.viz.scene import build_scene
 from stepgrad.viz.unfuse import log_softmax_steps, tanh_steps
 
 
@@ -127,11 +129,35 @@ def test_cross_entropy_from_logits_expands_its_log_softmax_with_the_stable_shift
         ("n1s3", "n1s4"), ("n1s1", "n1"), ("n1s4", "n1")}
 
 
-def test_cross_entropy_from_logits_on_values_already_records_its_primitive_steps():
-    us = [Value(1.0, label="u1"), Value(2.0, label="u2"), Value(0.5, label="u3")]
-    L = cross_entropy(us, 1, from_logits=True)
+@pytest.mark.parametrize("log", [False, True])
+def test_a_softmax_on_values_is_one_box_per_output_until_expanded(log):
+    vs = [Value(1.0, label="v1"), Value(2.0, label="v2"), Value(0.5, label="v3")]
+    out = log_softmax(vs) if log else softmax(vs)
+    L = 0.3 * out[0] - 0.7 * out[1] + 0.4 * out[2]
     L.backward()
-    assert draw(L, expand_fused=True).source == draw(L).source
+    plain, src = draw(L).source, draw(L, expand_fused=True).source
+    assert "display only" not in plain and "max v" not in plain
+    st = softmax_steps(np.array([1.0, 2.0, 0.5]))
+    ids = _box_ids(L)
+    a1, v1 = ids[id(out[0])], ids[id(vs[0])]
+    from stepgrad.viz.render import number
+
+    assert row_value(box(src, f"{a1}c")[0]) == number(st["m"].item())
+    assert row_value(box(src, f"{a1}s")[0]) == number(st["s"].item())
+    first = f"{a1}z0" if log else f"{a1}e0"
+    # the engine's three edges v1 → a_m are one edge v1 → its first step: ⇒ ∂L/∂v1
+    assert label_of(src, v1, first) == f"⇒ {number(vs[0].grad)}"
+    assert label_of(src, v1, f"{a1}c") == ""
+    for m, a in enumerate(out):
+        label = box(src, ids[id(a)])[0]
+        assert (f"(v{'₁₂₃'[m]} − c) − ln Σ" if log else f"e^(v{'₁₂₃'[m]} − c) ÷ Σ") in label
+        assert label_of(src, f"{a1}s" if not log else f"{a1}l", ids[id(a)]) == ""
+    assert not [(s, d) for s, d, _ in arrows(src) if s in (v1,) and d in ids.values()]
+
+
+def _box_ids(L):
+    """id(engine node) → its box id in the plain picture (the expanded one keeps them)."""
+    return build_scene([L]).owner
 
 
 def test_by_default_nothing_is_expanded_and_the_text_is_the_same_on_every_run():

@@ -19,8 +19,12 @@ by the primitive formulas written in each box's tooltip.
 * **log-softmax** (``LogSoftmax``, what ``cross_entropy(..., from_logits=True)``
   records on a Tensor): ℓ = u − m − ln Σ e^{u−m} as m = max u, u − m, e^{u−m},
   Σ e^{u−m}, ln Σ → ℓ = (u − m) − ln Σ, the stable shift by the maximum kept.
-  On Values softmax and log-softmax are one node per output (``SoftmaxAt``,
-  ``LogSoftmaxAt``, M inputs each); those stay one box here.
+* **softmax and log-softmax on Values** (``SoftmaxAt``, ``LogSoftmaxAt``: one
+  node per output a_m, M inputs each, one box each in the plain picture): the
+  shared steps c = max v, v_k − c (log-softmax), e^(v_k − c), Σ (and ln Σ), then
+  a_m = e^(v_m − c) ÷ Σ (ℓ_m = (v_m − c) − ln Σ). The engine's edges v_k → a_m
+  become one edge v_k → its first step, labelled with their sum (∂L/∂v_k
+  through the softmax).
 
 The extra tanh and log-softmax boxes show a value and no gradient (grey, as a
 constant: the engine has no node for them, so no ∂L/∂ of its own). The edge
@@ -36,7 +40,8 @@ import numpy as np
 
 from stepgrad.autograd.nary_ops import Dot
 from stepgrad.autograd.ops import Tanh
-from stepgrad.autograd.softmax_ops import LogSoftmax, softmax_steps
+from stepgrad.autograd.softmax_ops import LogSoftmax, LogSoftmaxAt, SoftmaxAt, softmax_steps
+from stepgrad.nn.labels import sub
 
 from .boxes import Box, Edge
 
@@ -48,7 +53,9 @@ _DISPLAY = ("display only: computed from the recorded data by the primitive form
 
 
 def unfuse(scene) -> None:
-    """Replace each drawn fused box (Σw·x, tanh, log-softmax) by its primitive steps (in place)."""
+    """Replace each drawn fused box (Σw·x, tanh, softmax, log-softmax) by its primitive
+    steps (in place)."""
+    groups = {}  # the a_m boxes of one softmax on Values, by (op, their shared inputs)
     for box in list(scene.boxes.values()):
         n = box.node
         if box.kind != "result" or n is None or n.op is None:
@@ -59,6 +66,11 @@ def unfuse(scene) -> None:
             _unfuse_chain(scene, box, n, _tanh_chain(n))
         elif n.op is LogSoftmax:
             _unfuse_chain(scene, box, n, _log_softmax_chain(n))
+        elif n.op in (SoftmaxAt, LogSoftmaxAt):
+            key = (n.op, tuple(map(id, n.parents)))
+            groups.setdefault(key, []).append((box, n))
+    for group in groups.values():
+        _unfuse_softmax(scene, group)
 
 
 def _incoming(scene, box, n) -> dict:
@@ -146,6 +158,69 @@ def _log_softmax_chain(n):
            "engine computes ℓ in one LogSoftmax step; this box shows its value, and the edge "
            "u → u − m its one vjp (the max's own gradient cancels). " + n.op.formula)
     return steps, inner, "s1", "= (u − m) − ln Σ e^(u − m)", tip
+
+
+def _unfuse_softmax(scene, group) -> None:
+    """Draw the boxes a_m = softmax_m(v) (or ℓ_m = log softmax_m(v)) of one softmax on
+    Values as its stable steps: c = max v, v_k − c, e^(v_k − c), Σ (and ln Σ), then each
+    a_m = e^(v_m − c) ÷ Σ (ℓ_m = (v_m − c) − ln Σ).
+
+    The steps are display only, computed from the recorded v by the engine's own
+    :func:`~stepgrad.autograd.softmax_ops.softmax_steps`; each a_m box keeps its value
+    and its outgoing edges. The engine edges v_k → a_m (one per pair) become one edge
+    v_k → its first step, carrying all of them: its label is their sum, ∂L/∂v_k
+    through the softmax.
+    """
+    first, n0 = group[0]
+    log = n0.op is LogSoftmaxAt
+    v = n0.parents
+    st = softmax_steps(np.array([p.data for p in v]))
+    entering = {}  # slot k -> the engine edges v_k → a_m
+    for box, n in group:
+        for k, e in _incoming(scene, box, n).items():
+            entering.setdefault(k, []).append(e)
+    gone = {id(e) for es in entering.values() for e in es}
+    edges = [e for e in scene.edges if id(e) not in gone]
+    anchor, ids = _static_leaf(scene), {}
+
+    def step(key, title, value, formula):
+        ids[key] = bid = f"{first.id}{key}"
+        scene.boxes[bid] = Box(bid, "constant", anchor, title, value=float(value),
+                               formula=_DISPLAY.format(f=formula))
+
+    step("c", "c = max v", st["m"].item(), "c = max_k v_k (the shift that keeps e^{v−c} ≤ 1)")
+    for k in range(len(v)):
+        if log:
+            step(f"z{k}", f"v{sub(k + 1)} − c", st["z"][k], "v_k − c")
+        step(f"e{k}", f"e^(v{sub(k + 1)} − c)", st["e"][k], "e^{v_k − c}")
+    step("s", "Σ e^(v − c)", st["s"].item(), "Σ_k e^{v_k − c}")
+    if log:
+        step("l", "ln Σ e^(v − c)", st["ln"].item(), "ln Σ_k e^{v_k − c} (≥ 0, never overflows)")
+    first_step = "z" if log else "e"
+    for k, es in entering.items():
+        edges.append(Edge("", es[0].src, ids[f"{first_step}{k}"], [p for e in es for p in e.paths]))
+        edges.append(Edge("", es[0].src, ids["c"], []))
+    for k in range(len(v)):
+        edges.append(Edge("", ids["c"], ids[f"{first_step}{k}"], []))
+        if log:
+            edges.append(Edge("", ids[f"z{k}"], ids[f"e{k}"], []))
+        edges.append(Edge("", ids[f"e{k}"], ids["s"], []))
+    if log:
+        edges.append(Edge("", ids["s"], ids["l"], []))
+    for box, n in group:
+        m = n.consts
+        if log:
+            edges += [Edge("", ids[f"z{m}"], box.id, []), Edge("", ids["l"], box.id, [])]
+            box.note = f"= (v{sub(m + 1)} − c) − ln Σ"
+        else:
+            edges += [Edge("", ids[f"e{m}"], box.id, []), Edge("", ids["s"], box.id, [])]
+            box.note = f"= e^(v{sub(m + 1)} − c) ÷ Σ"
+        box.formula = (f"{box.title or n.op.symbol} drawn as the stable steps of the softmax: "
+                       "the boxes before it are display only, computed from the recorded v. "
+                       "The engine computes it in one step; this box shows its value. "
+                       + n.op.formula)
+    scene.edges = edges
+    scene.extras[first.id] = list(ids.values())
 
 
 def _unfuse_chain(scene, box, n, chain) -> None:
