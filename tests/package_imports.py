@@ -195,7 +195,15 @@ def findings(files: dict | None = None) -> dict:
                               or "# optional" not in imp.text):
             out["function-level import not optional"].append(where)
     for module, tree in trees.items():
+        modules = {}  # the names this module binds to project modules: from . import ops
+        for imp in found:
+            if imp.module == module and imp.project:
+                modules.update({n: 1 for n in imp.names if f"{imp.target}.{n}" in files})
         for node in ast.walk(tree):
+            if (isinstance(node, ast.Attribute) and getattr(node.value, "id", None) in modules
+                    and node.attr.startswith("_") and not node.attr.startswith("__")):
+                out["private name"].append(f"{module} line {node.lineno}: "
+                                           f"{node.value.id}.{node.attr}")
             target = getattr(node, "target", None)
             if isinstance(node, ast.AugAssign) and getattr(target, "id", "") == "__all__":
                 out["shim"].append(f"{module} line {node.lineno}: __all__ += …")

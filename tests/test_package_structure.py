@@ -133,6 +133,12 @@ def test_a_private_name_from_another_module_fails(tmp_path):
     assert list(found) == ["private name"]
 
 
+def test_a_private_name_read_off_another_module_fails(tmp_path):
+    found = _found(tmp_path, stepgrad__nn__a="def _helper():\n    pass\n",
+                   stepgrad__nn__b="from . import a\n\nX = a._helper\n")
+    assert found == {"private name": ["stepgrad.nn.b line 3: a._helper"]}
+
+
 def test_a_re_export_shim_fails(tmp_path):
     for b in ('from .a import X\n__all__ = ["Y"]\n__all__ += ["X"]\nY = 2\n',
               'from .a import X\n__all__ = ["X", "Y"]\nY = 2\n'):
