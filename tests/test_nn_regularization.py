@@ -37,9 +37,9 @@ def test_weight_decay_is_the_l2_penalty_gradient_and_leaves_the_biases_alone(nam
     decayed, penalised = nn.MLP([3, 4, 2], seed=0), nn.MLP([3, 4, 2], seed=0)
     X, Y = rng.normal(size=(5, 3)), rng.normal(size=(5, 2))
     nn.mse(decayed(X), Y).backward()
-    getattr(optim, name)(decayed.parameters(), lr=lr, weight_decay=kappa).step()
+    optim.OPTIMIZERS[name](decayed.parameters(), lr=lr, weight_decay=kappa).step()
     (nn.mse(penalised(X), Y) + nn.l2_penalty(penalised.parameters(), kappa)).backward()
-    getattr(optim, name)(penalised.parameters(), lr=lr).step()
+    optim.OPTIMIZERS[name](penalised.parameters(), lr=lr).step()
     for a, b in zip(decayed.parameters(), penalised.parameters()):
         np.testing.assert_allclose(a.data, b.data, rtol=0, atol=1e-14)
 

@@ -36,7 +36,7 @@ def test_follows_torch_trajectory_to_1e_12(case):
     vector = Tensor(problem["vector"]["theta0"])
     matrix = Tensor(problem["matrix"]["theta0"])
     params = {"scalar": scalar, "vector": vector, "matrix": matrix}
-    opt = getattr(optim, case["optimizer"])(list(params.values()), **case["kwargs"])
+    opt = optim.OPTIMIZERS[case["optimizer"]](list(params.values()), **case["kwargs"])
     for k in range(FIXTURE["steps"]):
         for name, p in params.items():
             g = _grad(np.asarray(p.data), problem[name])
