@@ -1,10 +1,13 @@
 """stepgrad: an autograd engine that teaches backpropagation by letting you watch it happen.
 
-The parts, each imported on its own (nothing heavy is imported here)::
+The parts, each imported on its own (nothing heavy is imported here), in their
+layer order: each imports only from the ones above it::
 
+    stepgrad.common     shared helpers: name matching, seeds, checks, the registries
     stepgrad.autograd   Value, Tensor, the op table, backward, gradcheck
-    stepgrad.nn         MLP and its parts, activations, losses, save/load, to_torch
+    stepgrad.nn         MLP and its parts, activations, losses, to_torch
     stepgrad.optim      the six update rules and fit
+    stepgrad.saving     save(model, path, optimizer=…), load(path)
     stepgrad.viz        pictures of the recorded graph
     stepgrad.cli        the ``stepgrad`` command (also ``python -m stepgrad``)
 
