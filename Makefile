@@ -69,7 +69,20 @@ demo: graphviz $(VENV)/.installed
 
 test: graphviz browser $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
-	$(PY) -m pytest
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+# --- the same checks on other Pythons (CI runs both after `make test`) ---
+# test-floors: Python 3.10, the oldest the README promises, with every dependency
+# at the floor pyproject.toml declares (.ci/floors.py); test-newest: the newest
+# Python on the machine with the newest dependencies. Each skips, saying so,
+# where the machine has no such Python. See .ci/other-python.
+.PHONY: test-floors test-newest
+
+test-floors:
+	bash .ci/other-python floors
+
+test-newest:
+	bash .ci/other-python newest
 
 # --- more ---
 

@@ -5,7 +5,10 @@
   ``Tensor._accumulate``, never in each op;
 * :func:`fast_sum` and :func:`expand`: a sum over leading or trailing axes as
   one BLAS call, and its adjoint as a read-only broadcast view;
-* :func:`axes_of`, :func:`axis_of`: an axis argument checked and normalised;
+* :func:`axes_of`, :func:`axis_of`, :func:`permutation_of`: an axis argument
+  checked and normalised (written here, not taken from numpy, whose helpers
+  moved from ``numpy.core`` to ``numpy.lib.array_utils`` in numpy 2: the
+  engine runs on numpy 1.24 and later);
 * :func:`as_array`: what a Tensor accepts as data (float64 or float32, a copy).
 """
 
@@ -13,14 +16,15 @@ from __future__ import annotations
 
 import math
 import numbers
+import operator
 
 import numpy as np
-from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 
 from .node import Node
 
 __all__ = [
-    "Scatter", "unbroadcast", "expand", "fast_sum", "as_array", "axes_of", "axis_of", "BASIC_INDEX",
+    "Scatter", "unbroadcast", "expand", "fast_sum", "as_array", "axes_of", "axis_of",
+    "permutation_of", "BASIC_INDEX",
 ]
 
 _DTYPES = (np.float64, np.float32)
@@ -168,12 +172,36 @@ def as_array(x, dtype=None) -> np.ndarray:
     return np.array(arr, dtype=dtype)  # a copy: the Tensor owns its data
 
 
-def axes_of(axis, shape: tuple, op: str):
+def _axis_index(axis, ndim: int) -> int:
+    """One axis (an integer, negative from the end) as a non-negative int.
+
+    TypeError when ``axis`` is not an integer, ValueError when it is out of range.
+    """
+    a = operator.index(axis)
+    if not -ndim <= a < ndim:
+        raise ValueError(f"axis {a} is out of range for {ndim} axes")
+    return a % ndim
+
+
+def _axis_tuple(axis, ndim: int) -> tuple[int, ...]:
+    """An int or a sequence of ints as non-negative axes, in the order given, each once."""
+    if not isinstance(axis, (tuple, list)):
+        try:
+            axis = [operator.index(axis)]
+        except TypeError:
+            pass   # an iterable of axes (an array, a range): read below
+    axes = tuple(_axis_index(a, ndim) for a in axis)
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"repeated axis in {axes}")
+    return axes
+
+
+def axes_of(axis, shape: tuple, op: str) -> tuple[int, ...] | None:
     """``axis`` (an int, a tuple, negative from the end; None: all) as sorted axes, or None."""
     if axis is None:
         return None
     try:
-        return tuple(sorted(normalize_axis_tuple(axis, len(shape))))
+        return tuple(sorted(_axis_tuple(axis, len(shape))))
     except (ValueError, TypeError):
         raise ValueError(f"{op}: axis {axis!r} does not exist in a Tensor of shape {shape} "
                          f"(axes run from {-len(shape)} to {len(shape) - 1})") from None
@@ -182,7 +210,19 @@ def axes_of(axis, shape: tuple, op: str):
 def axis_of(axis, shape: tuple, op: str) -> int:
     """One ``axis`` (negative from the end) as a non-negative int."""
     try:
-        return normalize_axis_index(axis, len(shape))
+        return _axis_index(axis, len(shape))
     except (ValueError, TypeError):
         raise ValueError(f"{op}: axis {axis!r} does not exist in a Tensor of shape "
                          f"{shape}") from None
+
+
+def permutation_of(axes, shape: tuple, op: str) -> tuple[int, ...]:
+    """``axes`` (negative from the end) as a permutation of all the axes of ``shape``."""
+    try:
+        norm = _axis_tuple(axes, len(shape))
+    except (ValueError, TypeError):
+        norm = None
+    if norm is None or len(norm) != len(shape):
+        raise ValueError(f"{op}: axes {axes} are not a permutation of the "
+                         f"{len(shape)} axes of a Tensor of shape {shape}")
+    return norm

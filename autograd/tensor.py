@@ -17,9 +17,8 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numpy.lib.array_utils import normalize_axis_tuple
 
-from .arrays import Scatter, as_array, axes_of, axis_of, unbroadcast
+from .arrays import Scatter, as_array, axes_of, axis_of, permutation_of, unbroadcast
 from .backend import ArrayMath
 from .node import Node, apply
 from .operators import Operators
@@ -271,19 +270,11 @@ class Tensor(Operators):
 
     def transpose(self, *axes):
         """Axes permuted (reversed when none are given)."""
-        nd = self.data.ndim
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = tuple(axes[0])
         if not axes:
-            axes = tuple(reversed(range(nd)))
-        try:
-            norm = normalize_axis_tuple(axes, nd)
-        except (ValueError, TypeError):
-            norm = None
-        if norm is None or len(norm) != nd:
-            raise ValueError(f"transpose: axes {axes} are not a permutation of the "
-                             f"{nd} axes of a Tensor of shape {self.data.shape}")
-        return apply(Transpose, (self,), norm)
+            axes = tuple(reversed(range(self.data.ndim)))
+        return apply(Transpose, (self,), permutation_of(axes, self.data.shape, "transpose"))
 
     @property
     def T(self):

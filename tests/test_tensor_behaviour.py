@@ -148,6 +148,22 @@ def test_shapes_that_do_not_multiply_name_both_shapes_and_matmul():
         Tensor(2.0) @ Tensor(np.ones(3))
 
 
+def test_axes_are_read_as_numpy_reads_them():
+    # stepgrad normalises axes itself (numpy 1 and 2 keep their helper in different places)
+    x = Tensor(np.arange(24.0).reshape(2, 3, 4))
+    for axis in (0, -1, (0, 2), (-1, 0), np.int64(1), [1, -3]):
+        want = x.data.sum(axis=tuple(axis) if isinstance(axis, list) else axis)
+        np.testing.assert_array_equal(x.sum(axis=axis).data, want)
+    assert x.transpose(-1, 0, 1).data.shape == (4, 2, 3)
+    assert x.transpose(np.int64(2), 1, 0).data.shape == (4, 3, 2)
+    for bad in ((0, 0), (0, -3), 1.0, "0", 3, -4):
+        with pytest.raises(ValueError, match="sum: axis .* does not exist in a Tensor of shape"):
+            x.sum(axis=bad)
+    for bad in ((0, 1), (0, 1, 3), (0, 1, 1.0)):
+        with pytest.raises(ValueError, match="transpose: axes .* are not a permutation"):
+            x.transpose(bad)
+
+
 def test_other_shape_errors_say_what_was_expected():
     x = Tensor(np.ones((2, 3)))
     with pytest.raises(ValueError, match=r"reshape: cannot reshape a Tensor of shape \(2, 3\)"):

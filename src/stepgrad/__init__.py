@@ -15,11 +15,9 @@ The folders sit at the repository root (``autograd/``, ``nn/``, ...); ``src/step
 holds this file and links to them, so that only ``stepgrad`` is importable.
 """
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("stepgrad")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree, not installed
-    __version__ = "0+unknown"
+# The one place the version is written: pyproject.toml reads it from here
+# (``dynamic = ["version"]``), and ``stepgrad --version`` prints it. CHANGELOG.md
+# says what changed in each.
+__version__ = "0.1.0"
 
 __all__ = ["__version__"]

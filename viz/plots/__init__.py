@@ -17,8 +17,8 @@ plot                               its data
 :func:`save_race`
 =================================  =======================================
 
-matplotlib is imported here (``pip install stepgrad[notebooks]``), never by
-``import stepgrad.viz``.
+matplotlib, a core dependency, is imported when a plot is drawn, never by
+``import stepgrad.viz`` (importing it takes about half a second).
 """
 
 from .activations import activation_curves, plot_activations, slide_relu_derivative
