@@ -34,17 +34,20 @@ def count_boxes(src):
 
 def test_the_lecture_network_has_two_layers_of_nine_and_two_neurons_and_a_loss():
     L, _ = lecture_loss()
-    titles = [t for _, t in clusters(draw(L).source)]
+    src = draw(L).source
+    titles = [t for _, t in clusters(src)]
     assert titles.count("layer 1 (hidden, 9 neurons)") == 1
     assert titles.count("layer 2 (output, 2 neurons)") == 1
-    assert sum(t.startswith("neuron") for t in titles) == 11
     assert "loss L" in titles
+    assert src.count(" = Σw·x n=") == 11  # one Σw·x box per neuron: u₁ … u₉, v₁, v₂
 
 
 def test_groups_come_from_the_structure_not_the_labels():
     L, _ = lecture_loss(relabel=True)
-    titles = [t for _, t in clusters(draw(L).source)]
-    assert sum(t.startswith("neuron") for t in titles) == 11 and "loss L" in titles
+    src = draw(L).source
+    titles = [t for _, t in clusters(src)]
+    assert src.count(" = Σw·x n=") == 11 and "loss L" in titles
+    assert titles.count("layer 1 (hidden, 9 neurons)") == 1
 
 
 def test_collapse_by_neuron_draws_one_box_per_neuron_with_its_inputs():
@@ -52,20 +55,21 @@ def test_collapse_by_neuron_draws_one_box_per_neuron_with_its_inputs():
     L.backward()
     src = draw(L, collapse="neuron").source
     neuron_boxes = re.findall(r"^\s*g\d+ \[label=", src, re.M)
-    assert len(neuron_boxes) == 11
-    assert "w¹" not in src and "w²" not in src  # the weights are inside their neuron
-    assert len(re.findall(r"^\s*n\d+ -> g\d+", src, re.M)) == 6 * 9  # each x_f into each α_h
-    assert len(re.findall(r"^\s*g\d+ -> g\d+", src, re.M)) == 9 * 2  # each α_h into each a_m
+    assert len(neuron_boxes) == 11 + 1  # and the loss L, one box
+    assert not re.search(r"^\s*n\d+ \[label=<[^\n]*<B>w", src, re.M)  # no box of its own
+    assert len(re.findall(r"^\s*n\d+ -> g\d+ \[id=", src, re.M)) == 6 * 9  # each x_f into each α_h
+    # each α_h into each a_m, each a_m into the loss
+    assert len(re.findall(r"^\s*g\d+ -> g\d+ \[id=", src, re.M)) == 9 * 2 + 2
     assert f"grad {a[0].grad:.4g}" in src
 
 
 def test_collapse_by_layer_and_expand_one_neuron_again():
     L, a = lecture_loss()
     by_layer = draw(L, collapse="layer").source
-    assert len(re.findall(r"^\s*g\d+ \[label=", by_layer, re.M)) == 2
+    assert len(re.findall(r"^\s*g\d+ \[label=", by_layer, re.M)) == 2 + 1  # and the loss
     expanded = draw(L, collapse="neuron", expand=[a[0]]).source
-    assert len(re.findall(r"^\s*g\d+ \[label=", expanded, re.M)) == 10
-    assert "w²" in expanded  # a₁'s weights are drawn again
+    assert len(re.findall(r"^\s*g\d+ \[label=", expanded, re.M)) == 10 + 1
+    assert re.search(r"^\s*n\d+ \[label=<[^\n]*<B>w²₀₁", expanded, re.M)  # a₁'s weights again
     assert count_boxes(draw(L).source) > count_boxes(expanded) > count_boxes(by_layer)
 
 
@@ -80,7 +84,7 @@ def test_a_graph_past_the_size_limit_is_collapsed_and_the_title_says_how_to_draw
     L, _ = lecture_loss()
     src = draw(L, max_nodes=50).source
     assert "collapsed by neuron" in src and "max_nodes=None" in src
-    assert len(re.findall(r"^\s*g\d+ \[label=", src, re.M)) == 11
+    assert len(re.findall(r"^\s*g\d+ \[label=", src, re.M)) == 11 + 1
 
 
 def test_a_large_graph_without_neurons_says_how_to_draw_it():

@@ -8,7 +8,7 @@ import pytest
 from stepgrad.autograd import Value, dot, toposort
 from stepgrad.nn import MLP, half_sse
 from stepgrad.viz import step_through
-from stepgrad.viz.render import number
+from stepgrad.viz.rows import number
 
 
 def neuron():
@@ -86,11 +86,26 @@ def test_finished_nodes_are_marked_and_the_parents_are_the_nodes_parents():
     assert set(f.parents) == {s.scene.owner[id(p)] for p in f.node.parents}
 
 
-def test_lecture_notation_for_an_output_neuron():
+def test_a_lone_neuron_is_explained_in_its_own_names_not_the_networks():
     L, v = neuron()
     s = step_through(L)
+    text = "\n".join(s.text(k) for k in range(len(s)))
     k = next(k for k in range(len(s)) if s.frame(k).node is v["a"])
-    assert f"ε_1 = {number(v['a'].grad)}" in s.text(k)
+    assert f"∂L/∂a = {number(v['a'].grad)}: the error at the neuron's output" in s.text(k)
+    assert "w²_hm" not in text and "α_h" not in text and "ε_" not in text
+
+
+def test_output_and_hidden_errors_carry_their_index_letter_and_the_graphs_names():
+    model = MLP([3, 2, 2], hidden="tanh", output="sigmoid", seed=0)
+    a = model([0.5, -1.0, 2.0])
+    L = half_sse(a, [1.0, 0.0], reduction="sum")
+    s = step_through(L)
+    texts = {s.frame(k).node.label: s.text(k) for k in range(len(s)) if s.frame(k).node.label}
+    assert f"output error ε_m, m = 2: ε_m = ∂L/∂a₂ = {number(a[1].grad)}" in texts["a₂"]
+    assert "hidden error ε_h, h = 1 (layer 1): ε_h = ∂L/∂α₁ = Σ_m" in texts["α₁"]
+    assert "∂L/∂v₁ = ε_m·σ′_m" in texts["v₁"]  # v₁, as the graph names it
+    assert not re.search(r"ε_\d", "\n".join(texts.values()))  # never a bare ε₁
+    assert "u_m" not in "\n".join(texts.values())
 
 
 def test_a_reused_nodes_chain_rule_lists_each_edge_in_the_engines_order():
@@ -219,7 +234,7 @@ def test_the_panel_says_the_slides_hidden_error_is_d_l_d_alpha_and_its_u_h_is_th
     s = step_through(half_sse(t.outputs, [1.0]))
     frames = {id(s.frame(k).node): s.text(k) for k in range(len(s))}
     alpha, u = t.hidden[0][0], t.layers[0].sums[0]
-    assert "ε_h = ∂L/∂α_h (the slides' ∂L/∂u_h)" in frames[id(alpha)]
-    assert f"ε_1 = {number(alpha.grad)}" in frames[id(alpha)]
-    assert "u_h: the weighted sum, not the slides' u_h, whose ∂L/∂u_h is ε_h" in frames[id(u)]
-    assert f"∂L/∂u_h = ε_h·σ′_h for h = 1: {number(u.grad)}" in frames[id(u)]
+    assert "ε_h = ∂L/∂α₁ (the slides' ∂L/∂u_h)" in frames[id(alpha)]
+    assert frames[id(alpha)].splitlines()[2].endswith(f" = {number(alpha.grad)}")
+    assert "u₁: the weighted sum, not the slides' u_h, whose ∂L/∂u_h is ε_h" in frames[id(u)]
+    assert f"∂L/∂u₁ = ε_h·σ′_h, h = 1: {number(u.grad)}" in frames[id(u)]

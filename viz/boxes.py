@@ -31,6 +31,7 @@ class Box:
     members: list = field(default_factory=list)
     outputs: list = field(default_factory=list)
     group: object = None
+    shown: list = field(default_factory=list)  # (node, value) rows of a collapsed loss
 
 
 @dataclass(eq=False)
@@ -53,8 +54,9 @@ class Scene:
     order: list  # the engine nodes, in toposort order
     groups: list
     collapsed: str | None = None
-    stacks: list = field(default_factory=list)  # box ids drawn one under the other
+    orders: list = field(default_factory=list)  # box id lists, each drawn top to bottom
     extras: dict = field(default_factory=dict)  # box id -> display-only boxes beside it
+    names: dict = field(default_factory=dict)  # id(engine node) -> its name (:mod:`.names`)
 
     def box_of(self, node) -> Box | None:
         bid = self.owner.get(id(node))

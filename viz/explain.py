@@ -2,17 +2,19 @@
 
 Every number is the engine's own (from :mod:`.record`): the upstream gradient
 ∂L/∂node, the local derivatives, the contributions and the running totals.
-Where the graph is a perceptron (:mod:`.groups`) the lecture's names are used:
-ε_m = ∂L/∂a_m at an output a_m, ε_h = ∂L/∂α_h = Σ_m ε_m·σ′_m·w²_hm at a
-hidden α_h, and ∂L/∂w_fh = ε_h·σ′_h·x_f at a weight.
+Nodes are called what the picture calls them (:mod:`.names`: the same v₂ in
+both). Where the graph is a perceptron (:mod:`.groups`) the lecture's names are
+used, every ε with its index letter: the output error ε_m = ∂L/∂a_m at an
+output a_m, the hidden error ε_h = ∂L/∂α_h = Σ_m ε_m·σ′_m·w²_hm at a hidden
+α_h, and ∂L/∂w_fh = ε_h·σ′_h·x_f at a weight. A lone neuron (no network) is
+explained with its own names, w_f and x_f.
 """
 
 from __future__ import annotations
 
-from .render import circled, number
-from .scene import is_minus_one
+from .rows import circled, number
 
-__all__ = ["name", "expressions", "roles", "explain_step", "explain_node", "explain_forward"]
+__all__ = ["name", "roles", "explain_step", "explain_node", "explain_forward"]
 
 
 def name(node) -> str:
@@ -26,65 +28,53 @@ def name(node) -> str:
 
 
 def roles(groups) -> dict:
-    """id(node) → (role, index, layer): "out"/"hidden" activations, "u" sums."""
+    """id(node) → (role, index, layer, softmax): "out"/"hidden" activations, "u_out"/
+    "u_hidden" sums; "one_out"/"one_u" for a lone neuron (no network around it)."""
     out = {}
     layers = [g for g in groups if g.kind in ("layer", "neuron")]
+    alone = len(layers) == 1 and layers[0].kind == "neuron"
     for g in layers:
         neurons = [c.neuron for c in g.children] if g.kind == "layer" else [g.neuron]
         last = g is layers[-1]
         for nr in neurons:
-            out[id(nr.out)] = ("out" if last else "hidden", nr.index, nr.layer)
+            soft = nr.act is not None and len(nr.act.parents) > 1
+            kind = "one_out" if alone else "out" if last else "hidden"
+            out[id(nr.out)] = (kind, nr.index, nr.layer, soft)
             if nr.act is not None:
-                out[id(nr.dot)] = ("u_out" if last else "u_hidden", nr.index, nr.layer)
+                kind = "one_u" if alone else "u_out" if last else "u_hidden"
+                out[id(nr.dot)] = (kind, nr.index, nr.layer, soft)
     return out
 
 
-def _lecture_line(node, step, record, role) -> str:
-    kind, k, _layer = role
+def _lecture_line(node, step, record, role, name) -> str:
+    """The step in the lecture's terms: ε_m (output error), ε_h (hidden error), ∂L/∂u."""
+    kind, k, layer, soft = role
     g = number(step.upstream)
+    me = name(node)
+    if kind == "one_out":
+        return f"∂L/∂{me} = {g}: the error at the neuron's output"
+    if kind == "one_u":
+        return (f"∂L/∂{me} = ∂L/∂a·σ′({me}) = {g}   (each weight w_f then gets "
+                f"∂L/∂{me}·x_f, the bias w₀ gets ∂L/∂{me})")
     if kind == "out":
-        return f"ε_m = ∂L/∂a_m for m = {k}: ε_{k} = {g}   (for ½Σ(a_m − y_m)²: a_m − y_m)"
+        return (f"output error ε_m, m = {k}: ε_m = ∂L/∂{me} = {g}"
+                + ("" if soft else "   (for L = ½Σ_m (a_m − y_m)²: ε_m = a_m − y_m)"))
     if kind == "hidden":
         cons = record.into.get(id(node), [])
         terms = " + ".join(number(c.value) for c in cons)
-        return (f"ε_h = ∂L/∂α_h (the slides' ∂L/∂u_h) = Σ_m ε_m·σ′_m·w²_hm for h = {k}: "
-                f"ε_{k} = {terms} = {g}"
-                if cons else f"ε_h for h = {k}: {g}")
+        w = f"w{_SUP.get(layer + 1, '')}_hm"
+        return (f"hidden error ε_h, h = {k} (layer {layer}): ε_h = ∂L/∂{me} (the slides' "
+                f"∂L/∂u_h) = Σ_m ε_m·σ′_m·{w} = {terms} = {g}" if cons else
+                f"hidden error ε_h, h = {k} (layer {layer}): ε_h = ∂L/∂{me} = {g}")
     if kind == "u_out":
-        return f"∂L/∂u_m = ε_m·σ′_m for m = {k}: {g}   (each w²_hm then gets ε_m·σ′_m·α_h)"
-    return (f"∂L/∂u_h = ε_h·σ′_h for h = {k}: {g}   (u_h: the weighted sum, not the slides' u_h, "
-            "whose ∂L/∂u_h is ε_h; each w¹_fh then gets ε_h·σ′_h·x_f)")
+        rule = "Σ_k ε_k·∂a_k/∂v_m (softmax: every a_k depends on v_m)" if soft else "ε_m·σ′_m"
+        return (f"∂L/∂{me} = {rule}, m = {k}: {g}   "
+                f"(each w{_SUP.get(layer, '')}_hm then gets ∂L/∂{me}·α_h)")
+    return (f"∂L/∂{me} = ε_h·σ′_h, h = {k}: {g}   ({me}: the weighted sum, not the slides' "
+            f"u_h, whose ∂L/∂u_h is ε_h; each w{_SUP.get(layer, '')}_fh then gets ε_h·σ′_h·x_f)")
 
 
-def expressions(scene) -> dict:
-    """id(node) → how the text names it: its label, or the expression of its box."""
-    names = {}
-    for n in scene.order:
-        box = scene.box_of(n)
-        args = [names.get(id(p), "…") for p in n.parents]
-        if n.label or n.op is None:
-            names[id(n)] = name(n)
-        elif box is not None and box.node is not n:  # drawn inside another box
-            consts = [p for p in n.parents if p.op is None and not p.label]
-            if len(n.parents) == 1 and n.consts == -1:  # the b⁻¹ of a ÷ b
-                names[id(n)] = f"1/{args[0]}"
-            elif len(consts) == 1 and len(n.parents) == 2 and is_minus_one(consts[0].data):
-                other = 1 if n.parents[0] is consts[0] else 0
-                names[id(n)] = "−" + args[other]  # the −y of a − y
-        elif box is not None and box.node is n and box.op:
-            if box.op.startswith("(·)") and args:
-                inner = args[0] if args[0].startswith("(") else f"({args[0]})"
-                text = inner + box.op[3:]
-            elif len(n.parents) == 1 and args:
-                text = f"{box.op}({args[0]})"
-            elif box.op in ("+", "×") and len(args) == 2:
-                text = f"({args[0]} {box.op} {args[1]})"
-            elif " " in box.op:  # a − y, a ÷ b: already as written
-                text = f"({box.op})"
-            else:
-                text = f"{box.op}(…)"
-            names[id(n)] = text if len(text) <= 40 else f"[{box.op}]"
-    return names
+_SUP = {1: "¹", 2: "²", 3: "³", 4: "⁴"}
 
 
 def _named(names):
@@ -104,7 +94,7 @@ def explain_step(step, record, total: int, role=None, names=None) -> str:
         lines.append(f"∂L/∂{name(node)} = {up}   (complete: every node that uses it has "
                      f"handed back its contribution)")
     if role is not None:
-        lines.append(_lecture_line(node, step, record, role))
+        lines.append(_lecture_line(node, step, record, role, name))
     for slot, p in enumerate(step.parents):
         con = record.contribution(node, slot)
         if con is None:

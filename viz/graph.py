@@ -116,9 +116,9 @@ def draw(root, view: str = "backward", *, collapse=None, expand=(), groups=None,
     for n in highlight:
         if id(n) in scene.owner:
             fills[scene.owner[id(n)]] = "#fca5a5"
-    if edge_labels is None:
-        edge_labels = len(scene.edges) <= EDGE_LABELS_MAX
-    if view == "backward" and record.done and not edge_labels:
+    if edge_labels is None:  # a collapsed box shows its weights' ∂L/∂w itself
+        edge_labels = len(scene.edges) <= EDGE_LABELS_MAX and collapse is None
+    if view == "backward" and record.done and not edge_labels and collapse is None:
         note = "; ".join(t for t in (note, "edge labels off (edge_labels=True shows them)") if t)
     if title is None:
         title = ("Forward pass: each box shows its value" if view == "forward" else

@@ -4,6 +4,8 @@ Never from label strings: labels are only shown. The rules:
 
 * a **neuron** is a Σw·x node (``ops.Dot``: u_h = Σ_f w_fh·x_f + w_0h) and,
   when the Σw·x feeds only one one-argument op, that activation (α_h = σ(u_h));
+  in a softmax layer, a_m = softmax_m(v₁, …, v_M) (``SoftmaxAt``) is neuron m's
+  activation, so the softmax is drawn in the output layer;
   its **weights** are the w's and the bias that are leaves read by this neuron only;
   its **inputs** are the other arguments (the x_f, or the α_h of the layer before);
 * neurons that read the same inputs form a **layer** (numbered from the input side);
@@ -17,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from stepgrad.autograd.nary_ops import Dot
+from stepgrad.autograd.softmax_ops import SoftmaxAt
 
 __all__ = ["NeuronNodes", "Group", "find_groups", "is_entry"]
 
@@ -36,6 +39,14 @@ class NeuronNodes:
     @property
     def out(self):
         return self.act if self.act is not None else self.dot
+
+    @property
+    def ordered_weights(self) -> list:
+        """The weights as the lecture lists them: w₀ₕ (the bias) first, then w₁ₕ … w_Fh."""
+        _count, bias = self.dot.consts
+        if bias and self.weights and self.weights[-1] is self.dot.parents[-1]:
+            return [self.weights[-1], *self.weights[:-1]]
+        return list(self.weights)
 
     @property
     def members(self) -> list:
@@ -82,7 +93,29 @@ def find_neurons(order, consumers) -> list:
         if len(users) == 1 and len(users[0][0].parents) == 1:
             act = users[0][0]
         neurons.append(NeuronNodes(n, act, mine, inputs))
+    _softmax_layers(neurons, consumers)
     return neurons
+
+
+def _softmax_layers(neurons, consumers) -> None:
+    """Give each neuron of a softmax layer its a_m = softmax_m(v) as activation.
+
+    The layer's v₁ … v_M (one per neuron) are exactly the parents of M
+    ``SoftmaxAt`` nodes, the m-th of which is a_m.
+    """
+    by_dot = {id(nr.dot): nr for nr in neurons}
+    for nr in neurons:
+        if nr.act is not None:
+            continue
+        outs = [c for c, _ in consumers.get(id(nr.dot), ()) if c.op is SoftmaxAt]
+        if not outs:
+            continue
+        vs = outs[0].parents
+        if all(id(v) in by_dot for v in vs) and all(o.parents == vs for o in outs):
+            for o in outs:
+                mate = by_dot[id(vs[o.consts])]
+                if mate.act is None:
+                    mate.act = o
 
 
 def find_groups(order, consumers, outputs_of=None) -> list:

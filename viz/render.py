@@ -19,108 +19,17 @@ from __future__ import annotations
 
 import html
 
-import numpy as np
-
 from .picture import Picture
+from .rows import FONT_SIZE, box_rows, circled, html_label, number
 
-__all__ = ["number", "to_digraph", "grad_text", "circled", "FILL", "CURRENT", "PARENT", "DONE",
-           "ACTIVE", "box_rows"]
+__all__ = ["to_digraph", "edge_label", "legend", "FILL", "CURRENT", "PARENT", "DONE", "ACTIVE"]
 
 FILL = {"leaf": "#dbeafe", "constant": "#e5e7eb", "result": "#ffffff", "product": "#ffffff",
-        "neuron": "#fef3c7",
-        "layer": "#fde68a"}
+        "neuron": "#fef3c7", "layer": "#fde68a", "loss": "#fce7f3"}
 CURRENT, PARENT, DONE, ACTIVE = "#fca5a5", "#fde68a", "#bbf7d0", "#dc2626"
 """The stepper's colours: the current node, its parents, the finished nodes, the active edges."""
-CLUSTER = {"neuron": "#fbbf24", "layer": "#9ca3af", "loss": "#f472b6", "group": "#60a5fa"}
-NOT_YET = "not computed yet"
-
-
-def number(x, fmt: str = ".4g") -> str:
-    """One number, or an array's shape and first entries."""
-    if x is None:
-        return "–"
-    try:
-        arr = np.asarray(x, dtype=float)
-    except (TypeError, ValueError):
-        return type(x).__name__
-    if arr.ndim == 0:
-        return format(float(arr), fmt)
-    text = np.array2string(arr, precision=3, threshold=6, edgeitems=2, separator=", ")
-    return f"{arr.shape} {' '.join(text.split())}"
-
-
-def circled(k: int) -> str:
-    """①, ②, … for k = 1, 2, … (20 and beyond in brackets)."""
-    return chr(0x2460 + k - 1) if 1 <= k <= 20 else f"({k})"
-
-
-def grad_text(node, record, fmt=".4g", upto=None, terms=True) -> str:
-    """The grad row: ``not computed yet``, the number, or ①c₁ + ②c₂ = sum.
-
-    ``upto``: only the contributions of steps before this step index (a stepper frame).
-    """
-    if not record.done:
-        return f"grad {NOT_YET}"
-    cons = record.into.get(id(node), [])
-    if upto is not None:
-        cons = [c for c in cons if c.step < upto]
-        if not cons:
-            return "grad " + (number(record.steps[0].upstream, fmt)
-                              if record.steps and record.steps[0].node is node else NOT_YET)
-    total = cons[-1].total if cons else record.grads.get(id(node))
-    if len(cons) < 2 or not terms:
-        return f"grad {number(total, fmt)}"
-    if len(cons) > 3:  # the edges carry the terms
-        return f"grad {number(total, fmt)}"
-    parts = " + ".join(f"{circled(k)}{number(c.value, fmt)}" for k, c in enumerate(cons, 1))
-    return f"grad {parts} = {number(total, fmt)}"
-
-
-def box_rows(box, view, record, fmt):
-    """(text, dynamic key) rows of a box; the key marks rows a stepper frame changes."""
-    title = box.title
-    if box.kind == "result":
-        head = (f"{title} = {box.op}" if title else box.op) + (f" {box.note}" if box.note else "")
-    elif box.kind == "neuron":
-        n = box.group.neuron
-        name = n.out.label or title
-        u = n.dot.label or "u"
-        rows = [(f"{name} = {box.op}({u})" if box.op else f"{name} = Σw·x", None)]
-        if n.act is not None:
-            rows.append((f"{u} = {number(n.dot.data, fmt)}", ("data", n.dot)))
-        rows.append((f"{name} = {number(n.out.data, fmt)}", ("data", n.out)))
-        if view == "backward":
-            rows.append((grad_text(n.out, record, fmt, terms=False), ("grad", n.out)))
-        return rows
-    elif box.kind == "layer":
-        rows = [(title, None)]
-        for o in box.outputs:
-            text = f"{o.label or 'out'} = {number(o.data, fmt)}"
-            rows.append((text, ("data", o)))
-            if view == "backward":
-                rows.append(("  " + grad_text(o, record, fmt, terms=False), ("grad", o)))
-        return rows
-    elif box.kind == "product":  # one term w·x of an expanded Σw·x: its grad is ∂L/∂u
-        rows = [(box.op, None), (f"data {number(box.value, fmt)}", None)]
-        if view == "backward":
-            rows.append((grad_text(box.node, record, fmt, terms=False), ("grad", box.node)))
-        return rows
-    else:
-        head = title
-    rows = [(head, None)] if head else []
-    rows.append((number(box.value, fmt) if box.kind == "constant" else
-                 f"data {number(box.value, fmt)}", ("data", box.node)))
-    if view == "backward" and box.kind != "constant":
-        rows.append((grad_text(box.node, record, fmt), ("grad", box.node)))
-    return rows
-
-
-def html_label(rows) -> str:
-    out = []
-    for k, text in enumerate(rows):
-        t = html.escape(text, quote=False)
-        out.append(f"<B>{t}</B>" if k == 0 and len(rows) > 1 else t)
-    return "<" + '<BR ALIGN="LEFT"/>'.join(out) + '<BR ALIGN="LEFT"/>>'
+CLUSTER = {"neuron": "#fbbf24", "layer": "#9ca3af", "loss": "#f472b6", "group": "#60a5fa",
+           "inputs": "#93c5fd"}
 
 
 def edge_label(edge, record, parents_count, fmt=".4g") -> str:
@@ -149,29 +58,59 @@ def edge_label(edge, record, parents_count, fmt=".4g") -> str:
     return f"{lead}{mid}⇒ {number(c.value, fmt)}"
 
 
-def legend(title: str, view: str, note: str = "", more=()) -> str:
-    """The title, a note, and one swatch per colour the picture uses."""
-    cells = [("#dbeafe", "leaf: input / weight"), ("#e5e7eb", "constant"),
-             ("#ffffff", "result (op, label)")]
-    if view == "backward":
-        cells.append(("#ffffff", "edge: ∂ local ⇒ contribution"))
-    cells += list(more)
+def legend(title: str, note: str = "", cells=()) -> str:
+    """The title, a note, and one swatch per kind of box or label the picture shows."""
+    cells = list(cells)
+    span = max(1, len(cells))
     sw = "".join(f'<TD BGCOLOR="{c}" BORDER="1">{html.escape(t)}</TD>' for c, t in cells)
-    sub = f'<TR><TD COLSPAN="{len(cells)}">{html.escape(note)}</TD></TR>' if note else ""
-    return (f'<<TABLE BORDER="0" CELLSPACING="4"><TR><TD COLSPAN="{len(cells)}">'
+    sub = f'<TR><TD COLSPAN="{span}">{html.escape(note)}</TD></TR>' if note else ""
+    return (f'<<TABLE BORDER="0" CELLSPACING="4"><TR><TD COLSPAN="{span}">'
             f'<FONT POINT-SIZE="15"><B>{html.escape(title)}</B></FONT></TD></TR>{sub}'
-            f'<TR>{sw}</TR></TABLE>>')
+            + (f'<TR>{sw}</TR>' if cells else "") + '</TABLE>>')
+
+
+def legend_cells(scene, labelled_edges: bool) -> list:
+    """The swatches of what this picture shows, and nothing else."""
+    weights = {id(w) for g in scene.groups for c in (g.children or [g]) if c.neuron
+               for w in c.neuron.weights}
+    kinds = {b.kind for b in scene.boxes.values()}
+    leaves = [b for b in scene.boxes.values() if b.kind == "leaf"]
+    cells = []
+    if leaves:
+        has_w = any(id(b.node) in weights for b in leaves)
+        has_x = any(id(b.node) not in weights for b in leaves)
+        what = "input / weight" if has_w and has_x else "weight" if has_w else "input"
+        cells.append((FILL["leaf"], f"leaf: {what}"))
+    if "constant" in kinds:
+        targets = any(b.title for b in scene.boxes.values() if b.kind == "constant")
+        cells.append((FILL["constant"], "target y / constant" if targets else "constant"))
+    if kinds & {"result", "product"}:
+        cells.append((FILL["result"], "result: its formula"))
+    if "neuron" in kinds:
+        cells.append((FILL["neuron"], "neuron: σ(u), u, its weights w and ∂L/∂w"))
+    if "layer" in kinds:
+        cells.append((FILL["layer"], "layer: its outputs"))
+    if "loss" in kinds:
+        cells.append((FILL["loss"], "loss L: each term, its value and ∂L/∂"))
+    if labelled_edges:
+        cells.append(("#ffffff", "edge: ∂ local ⇒ contribution"))
+    return cells
 
 
 def to_digraph(scene, view, record, *, title, note="", fmt=".4g", rankdir="LR",
                edge_labels=True, fills=None, texts=None, keyed=None, width=None,
                swatches=()) -> Picture:
     """The DOT picture. ``fills``: box id → colour; ``texts``: ``keyed(row key)`` → row
-    text, replacing the rows a stepper changes."""
-    g = Picture(graph_attr={"rankdir": rankdir, "label": legend(title, view, note, swatches),
-                            "labelloc": "t", "labeljust": "l", "fontname": "Helvetica",
-                            "nodesep": "0.1", "ranksep": "0.25"},
-                node_attr={"fontname": "Helvetica", "fontsize": "10", "shape": "box",
+    text, replacing the rows a stepper changes.
+
+    The order of x₁ … x_F, of each layer's weights and of its units (:func:`~.scene.
+    build_scene`'s ``orders``) is fixed in the DOT itself: each list is a ``rank=same``
+    subgraph chained by invisible edges, drawn inside the cluster that holds it.
+    """
+    g = Picture(graph_attr={"rankdir": rankdir, "labelloc": "t", "labeljust": "l",
+                            "fontname": "Helvetica", "nodesep": "0.1", "ranksep": "0.25",
+                            "remincross": "false"},
+                node_attr={"fontname": "Helvetica", "fontsize": str(FONT_SIZE), "shape": "box",
                            "style": "filled", "margin": "0.06,0.03", "height": "0.3"},
                 edge_attr={"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.6",
                            "color": "#4b5563"})
@@ -181,40 +120,42 @@ def to_digraph(scene, view, record, *, title, note="", fmt=".4g", rankdir="LR",
     in_cluster = set()
 
     def emit_box(target, box):
-        rows = box_rows(box, view, record, fmt)
+        rows = box_rows(box, view, record, fmt, scene.names)
         if texts:
-            rows = [(texts.get(keyed(key), t) if key else t, key) for t, key in rows]
+            rows = [(texts.get(keyed(r[1]), r[0]) if r[1] else r[0], *r[1:]) for r in rows]
         attrs = {"fillcolor": fills.get(box.id, FILL[box.kind]), "id": box.id}
         if box.formula:
             attrs["tooltip"] = box.formula
         if box.kind == "constant":
-            attrs.update(fontsize="9", color="#9ca3af")
-        target.node(box.id, html_label([t for t, _ in rows]), **attrs)
+            attrs.update(color="#9ca3af")
+        target.node(box.id, html_label(rows), **attrs)
 
-    for k, (group, ids, subs) in enumerate(scene.clusters):
+    def emit_orders(target, ids, inside):
+        for k, order in enumerate(scene.orders):
+            if all(b in ids for b in order):
+                with target.subgraph(name=f"order_{k}") as o:
+                    o.attr(rank="same")
+                    # with rankdir LR, dot and graphviz-pure draw a flat edge's head above
+                    # its tail inside a cluster, and below it outside any cluster
+                    pairs = zip(order[1:], order) if inside else zip(order, order[1:])
+                    for a, b in pairs:
+                        o.edge(a, b, style="invis")
+
+    for k, (group, ids, _) in enumerate(scene.clusters):
         with g.subgraph(name=f"cluster_{k}") as c:
             c.attr(label=group.title, color=CLUSTER[group.kind], style="rounded,dashed",
                    fontsize="10")
-            for j, (sub, sids, _) in enumerate(subs):
-                with c.subgraph(name=f"cluster_{k}_{j}") as s:
-                    s.attr(label=sub.title, color=CLUSTER[sub.kind], style="rounded",
-                           fontsize="10")
-                    for b in sids:
-                        emit_box(s, scene.boxes[b])
-                        in_cluster.add(b)
             for b in ids:
                 if b not in in_cluster:
                     emit_box(c, scene.boxes[b])
                     in_cluster.add(b)
+            emit_orders(c, set(ids), True)
     for b, box in scene.boxes.items():
         if b not in in_cluster:
             emit_box(g, box)
-    for k, stack in enumerate(scene.stacks):  # keep x₁…x_F in reading order
-        with g.subgraph(name=f"stack_{k}") as st:
-            st.attr(rank="same")
-            for a, b in zip(stack, stack[1:]):
-                st.edge(a, b, style="invis")
+    emit_orders(g, set(scene.boxes) - in_cluster, False)
     counts = {k: len(v) for k, v in record.into.items()}
+    labelled = False
     for e in scene.edges:
         attrs = {"id": e.id}
         if scene.boxes[e.src].kind == "constant":
@@ -224,5 +165,7 @@ def to_digraph(scene, view, record, *, title, note="", fmt=".4g", rankdir="LR",
             if label:
                 attrs["label"] = label
                 attrs["fontcolor"] = "#b91c1c"
+                labelled = True
         g.edge(e.src, e.dst, **attrs)
+    g.graph_attr["label"] = legend(title, note, legend_cells(scene, labelled) + list(swatches))
     return g

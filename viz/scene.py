@@ -19,14 +19,17 @@ from __future__ import annotations
 
 import math
 
+from stepgrad.autograd.nary_ops import Dot
 from stepgrad.autograd.ops import Add, Mul, PowConst
 
 from .boxes import Box, Edge, Scene
 from .groups import explicit_groups, find_groups, is_entry
+from .names import definition, node_names
 from .record import graph_nodes
+from .rows import number
 from .unfuse import unfuse
 
-__all__ = ["build_scene", "is_minus_one"]
+__all__ = ["build_scene"]
 
 
 def _is_const(n) -> bool:
@@ -49,7 +52,7 @@ def _rewrite(n, consumers):
         if m.op is Mul and m.op is not None and _single_use(m, consumers):
             for s in (0, 1):
                 c = m.parents[1 - s]
-                if _is_const(c) and is_minus_one(c.data) and _single_use(c, consumers):
+                if _is_const(c) and _is_minus_one(c.data) and _single_use(c, consumers):
                     return "−", [args[0], (m.parents[s], [(n, 1), (m, s)])], [m, c], None
         if _is_const(m) and _single_use(m, consumers) and _negative(m.data):
             return "−", args, [], m
@@ -60,20 +63,11 @@ def _rewrite(n, consumers):
     return n.op.symbol, args, [], None
 
 
-_SUPERSCRIPT = {2: "²", 3: "³", 4: "⁴", 0.5: "^½", -1: "⁻¹", -2: "⁻²"}
 _FORMULA = {"−": "f = a − b;  ∂f/∂a = 1,  ∂f/∂b = −1",
             "÷": "f = a ÷ b;  ∂f/∂a = 1/b,  ∂f/∂b = −a/b²"}
 
 
-def _name(n, negated=False) -> str:
-    if n.label:
-        return n.label
-    if n.op is None:
-        return format(-n.data if negated else n.data, ".4g")
-    return "(" + n.op.symbol + ")"
-
-
-def is_minus_one(x) -> bool:
+def _is_minus_one(x) -> bool:
     """x is the scalar −1 (how the engine records a − y: a + (−1)·y)."""
     return getattr(x, "ndim", 0) == 0 and float(x) == -1.0
 
@@ -123,31 +117,41 @@ def build_scene(roots, *, collapse=None, expand=(), groups=None,
         else:
             boxes[bid] = Box(bid, "result", n, n.label, formula=n.op.formula, value=n.data,
                              note=n.op.describe(n.consts))
-            if n.op is PowConst and n.consts in _SUPERSCRIPT:  # (·)² rather than xⁿ n=2
-                boxes[bid].op, boxes[bid].note = "(·)" + _SUPERSCRIPT[n.consts], ""
     for a_id, n in absorbed_into.items():
         owner[a_id] = owner[id(n)]
     for n in order:
         if id(n) in owner:
             boxes[owner[id(n)]].members.append(n)
+    found = explicit_groups(groups) if groups is not None else find_groups(order, consumers)
+    rewritten = {id(n): (symbol, [p for p, _ in args]) for n, symbol, args in pending
+                 if symbol in ("−", "÷")}
+    names = node_names(order, roots, found, consumers, negated, rewritten, absorbed_into)
     edges = []
     for n, symbol, args in reversed(pending):
         box = boxes[owner[id(n)]]
-        box.op = box.op if box.op.startswith("(·)") else symbol
+        box.title = names[id(n)]
         if symbol in ("−", "÷"):  # as written: a − y, a ÷ b
-            box.op = f" {symbol} ".join(_name(p, id(p) in negated) for p, _ in args)
+            named = n.label or box.title == "L"  # else the title is the expression itself
+            box.op = f" {symbol} ".join(names[id(p)] for p, _ in args) if named else ""
             box.formula = _FORMULA[symbol]
+        elif n.op is Dot:  # u₁ = Σw·x n=6 +w₀ (an unlabelled one: Σw·x n=6 +w₀)
+            box.op, box.title = symbol, n.label
+        else:
+            box.op = definition(n, names) if n.label or box.title == "L" else ""
+            box.note = ""
         for p, path in args:
             if id(p) in owner:
                 edges.append(Edge("", owner[id(p)], box.id, [path]))
-    found = explicit_groups(groups) if groups is not None else find_groups(order, consumers)
-    scene = Scene(boxes, edges, [], owner, order, found)
+    for box in boxes.values():  # a target is titled y_m; other constants are their value
+        if box.kind == "constant" and names.get(id(box.node)) != number(box.value):
+            box.title = names.get(id(box.node), "")
+    scene = Scene(boxes, edges, [], owner, order, found, names=names)
     if collapse is not None:
         _collapse(scene, collapse, expand)
     if expand_fused:
         unfuse(scene)
+    scene.orders = _orders(scene)
     scene.clusters = _clusters(scene)
-    scene.stacks = _stacks(scene)
     for k, e in enumerate(scene.edges):
         e.id = f"e{k}"
     return scene
@@ -166,16 +170,25 @@ def _collapse(scene, collapse, expand):
                 todo += [c for c in g.children if not any(id(o) in keep for o in c.outputs)]
         elif g.kind == "neuron" and not any(id(o) in keep for o in g.outputs):
             todo.append(g)
+        elif g.kind == "loss" and len(g.members) > 1 and not any(id(o) in keep for o in g.outputs):
+            todo.append(g)  # one box: each term's value and ∂L/∂, L last
     for k, g in enumerate(todo):
         members = g.all_members()
         bid = f"g{k}"
         ids = {scene.owner[id(m)] for m in members if id(m) in scene.owner}
-        node = g.outputs[0] if g.kind == "neuron" else None
+        node = g.outputs[0] if g.kind in ("neuron", "loss") else None
         n = g.neuron
         title = g.title
+        shown = [(scene.boxes[b].node, scene.boxes[b].value)
+                 for b in sorted(ids, key=lambda b: int(b[1:])) if g.kind == "loss"
+                 and scene.boxes[b].node is not None
+                 and not (scene.boxes[b].kind == "constant" and not scene.boxes[b].title)]
+        if g.kind == "loss" and node is not None:
+            root = scene.boxes[scene.owner[id(node)]]
+            title = f"{root.title} = {root.op}" if root.op else root.title
         scene.boxes[bid] = Box(bid, g.kind, node, title, op=n.act.op.symbol if n and n.act else "",
                                members=members, outputs=list(g.outputs), group=g,
-                               value=None if node is None else node.data)
+                               value=None if node is None else node.data, shown=shown)
         for b in ids:
             scene.boxes.pop(b, None)
         for nid, b in list(scene.owner.items()):
@@ -194,6 +207,13 @@ def _collapse(scene, collapse, expand):
                 merged[e.src, e.dst] = e
             edges.append(e)
         scene.edges = edges
+    layer_of = {id(c): k for k, g in enumerate(scene.groups) for c in g.children}
+    same = [e for e in scene.edges if scene.boxes[e.src].kind == scene.boxes[e.dst].kind
+            == "neuron" and layer_of.get(id(scene.boxes[e.src].group), -1)
+            == layer_of.get(id(scene.boxes[e.dst].group), -2)]
+    # a softmax layer's v_k → a_m (k ≠ m) join two neuron boxes of one layer: the boxes
+    # say a_m = softmax_m(v₁, …, v_M) instead of drawing M² arrows inside the layer
+    scene.edges = [e for e in scene.edges if not any(e is x for x in same)]
     scene.collapsed = collapse
 
 
@@ -211,24 +231,37 @@ def _clusters(scene) -> list:
         if not g.children:
             out.append((g, own, []))
             continue
-        direct, subs = [], []
-        for c in g.children:
-            ids = boxes(c)
-            if len(ids) == 1 and scene.boxes[ids[0]].group is c:
-                direct += ids
-            else:
-                subs.append((c, ids, []))
-        out.append((g, direct, subs))
+        # a layer's neurons are not clusters of their own: the top-to-bottom order
+        # of α₁ … α_H holds only between boxes of one cluster (see _orders)
+        out.append((g, [b for c in g.children for b in boxes(c)], []))
     return out
 
 
-def _stacks(scene) -> list:
-    """The first layer's leaf inputs x₁…x_F, in order (they are in no cluster)."""
-    stacks = []
-    layers = [g for g in scene.groups if g.kind == "layer"]
+def _orders(scene) -> list:
+    """Box ids to draw top to bottom, as the lecture lists them, each within one cluster.
+
+    The first layer's inputs x₁ … x_F; in each layer the weights w₀ₕ … w_Fh of
+    neuron 1, then of neuron 2, …; the sums u₁ … u_H; the outputs α₁ … α_H
+    (a₁ … a_M); or, collapsed, the neuron boxes 1 … H.
+    """
+    def ids(nodes):
+        out = [scene.owner.get(id(n)) for n in nodes]
+        return list(dict.fromkeys(b for b in out if b is not None))
+
+    orders = []
+    layers = [g for g in scene.groups if g.kind in ("layer", "neuron")]
     if layers:
-        first = layers[0].children[0].neuron.inputs
-        ids = [scene.owner.get(id(x)) for x in first]
-        if all(b is not None and scene.boxes[b].kind == "leaf" for b in ids):
-            stacks.append(list(dict.fromkeys(ids)))
-    return [s for s in stacks if len(s) > 1]
+        first = layers[0].children[0].neuron if layers[0].children else layers[0].neuron
+        xs = ids(x for x in first.inputs if id(x) in scene.owner
+                 and scene.boxes[scene.owner[id(x)]].kind == "leaf")
+        orders.append(xs)
+    for g in layers:
+        neurons = [c.neuron for c in g.children] if g.children else [g.neuron]
+        orders.append(ids(w for nr in neurons for w in nr.ordered_weights))
+        orders.append(ids(nr.dot for nr in neurons))
+        orders.append(ids(nr.out for nr in neurons))
+    unique = []
+    for o in orders:
+        if len(o) > 1 and o not in unique:
+            unique.append(o)
+    return unique

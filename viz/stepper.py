@@ -24,7 +24,8 @@ from . import explain
 from .graph import EDGE_LABELS_MAX, MAX_NODES
 from .html import save_frames, save_html
 from .record import as_roots, graph_nodes, replay
-from .render import ACTIVE, CURRENT, DONE, PARENT, box_rows, edge_label, grad_text, to_digraph
+from .render import ACTIVE, CURRENT, DONE, PARENT, edge_label, to_digraph
+from .rows import box_rows, grad_text, text_width
 from .scene import build_scene
 from .svgframe import FrameSVG
 from .widget import player
@@ -82,7 +83,7 @@ class Stepper:
         order = graph_nodes(roots)
         self.index = {id(n): i for i, n in enumerate(order)}
         self._roles = explain.roles(self.scene.groups)
-        self._names = explain.expressions(self.scene)
+        self._names = self.scene.names
         view = "backward" if mode == "backward" else "forward"
         self.view = view
         if mode == "backward":
@@ -91,7 +92,8 @@ class Stepper:
             self.nodes = [n for n in order if n.op is not None]
         self._rows = {}  # box id -> [(final text, key)]
         for box in self.scene.boxes.values():
-            rows = [(t, self._key(k)) for t, k in box_rows(box, view, self.record, fmt) if k]
+            rows = [(r[0], self._key(r[1])) for r in
+                    box_rows(box, view, self.record, fmt, self.scene.names) if r[1]]
             self._rows[box.id] = [r for r in rows if r[1] in self._dynamic_keys()]
         labelled = mode == "backward" and len(self.scene.edges) <= EDGE_LABELS_MAX
         self._edges = {e.id: edge_label(e, self.record, self._counts(), fmt)
@@ -181,11 +183,16 @@ class Stepper:
     # ------------------------------------------------------------ pictures
 
     def digraph(self):
-        """The picture laid out for stepping (each changing row at its widest text)."""
+        """The picture laid out for stepping: each changing row at the widest text any
+        frame writes in it, so no frame's text runs past its box."""
         texts = {}
         for rows in self._rows.values():
             for text, key in rows:
-                texts[key] = max(text, self.initial[key], key=len)
+                texts[key] = max(text, self.initial[key], key=text_width)
+        for delta in self.deltas:
+            for key, text in delta.items():
+                if key in texts:
+                    texts[key] = max(texts[key], text, key=text_width)
         title = ("Backward pass, step by step: grad = ∂L/∂node" if self.mode == "backward"
                  else "Forward pass, step by step")
         g = to_digraph(self.scene, self.view, self.record, title=title, fmt=self.fmt,
