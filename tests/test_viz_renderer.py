@@ -62,7 +62,7 @@ def dot_nodes(source: str) -> dict:
     for m in re.finditer(r'^\s*"?(\w+)"? \[label=(<.*?>|"[^"]*"|\S+?)[ \]]', source, re.M):
         label = m.group(2)
         label = label[1:-1] if label[0] in "<\"" else label
-        text = re.split(r"<BR", label, maxsplit=1)[0]
+        text = re.split(r"<BR|</TD>", label, maxsplit=1)[0]  # the first row or table cell
         out[m.group(1)] = html.unescape(re.sub(r"</?[A-Za-z][^>]*>", "", text)).strip()
     return out
 
@@ -98,13 +98,6 @@ def heights(svg: bytes, source: str, pattern: str) -> dict:
     return found
 
 
-# The order is left to the engine's tie-breaking today (dot: α₂ first, α₁ last; graphviz-pure:
-# α₈ first). Issue 17 (branches i17node, i17net) fixes it in the DOT emitters: remove this mark
-# then (strict: the tests fail once they pass, so the mark cannot outlive the fix).
-ORDER_NOT_FIXED_YET = pytest.mark.xfail(strict=True, reason="the order of units is fixed in "
-                                        "the DOT by issue 17, not landed yet")
-
-
 def top_to_bottom(found: dict) -> list:
     return [k for k, _ in sorted(found.items(), key=lambda kv: kv[1])]
 
@@ -121,7 +114,6 @@ def test_each_renderer_draws_every_node_of_the_6_9_2_graph(renderer):
     assert len(dot_nodes(g.source)) > 100
 
 
-@ORDER_NOT_FIXED_YET
 def test_each_renderer_keeps_x_alpha_and_a_in_order_top_to_bottom(renderer):
     L = lecture_loss()
     for g in (draw(L, collapse="neuron"), draw(L)):
@@ -135,7 +127,6 @@ def test_each_renderer_keeps_x_alpha_and_a_in_order_top_to_bottom(renderer):
         assert top_to_bottom(outs) == ["1", "2"]
 
 
-@ORDER_NOT_FIXED_YET
 def test_each_renderer_lists_a_neurons_weights_in_order(renderer):
     g = draw(lecture_loss())
     svg = g.pipe(format="svg")

@@ -102,7 +102,8 @@ def test_output_and_hidden_errors_carry_their_index_letter_and_the_graphs_names(
     s = step_through(L)
     texts = {s.frame(k).node.label: s.text(k) for k in range(len(s)) if s.frame(k).node.label}
     assert f"output error ε_m, m = 2: ε_m = ∂L/∂a₂ = {number(a[1].grad)}" in texts["a₂"]
-    assert "hidden error ε_h, h = 1 (layer 1): ε_h = ∂L/∂α₁ = Σ_m" in texts["α₁"]
+    assert ("hidden error ε_h, h = 1 (layer 1): ε_h = ∂L/∂α₁ (the slides' ∂L/∂u_h) = Σ_m"
+            in texts["α₁"])
     assert "∂L/∂v₁ = ε_m·σ′_m" in texts["v₁"]  # v₁, as the graph names it
     assert not re.search(r"ε_\d", "\n".join(texts.values()))  # never a bare ε₁
     assert "u_m" not in "\n".join(texts.values())
