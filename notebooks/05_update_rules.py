@@ -35,7 +35,7 @@ from stepgrad.autograd import Tensor
 from stepgrad.nn import MLP
 from stepgrad.nn.data import lecture_data
 from stepgrad.optim import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSProp, fit
-from stepgrad.viz.plots import SURFACES, optimizer_race, race_trajectories
+from stepgrad.viz.plots import optimizer_race, race_lr, race_trajectories
 
 # %% [markdown]
 # ## 1 · The rules, in the lecture's symbols
@@ -87,7 +87,8 @@ optimizer_race()
 # %%
 for surface in ("bowl", "rosenbrock", "saddle"):
     ends = race_trajectories(surface)
-    print(f"{surface:10} (μ per rule: {SURFACES[surface].lr})")
+    mu = {rule: race_lr(rule, surface) for rule in ends}
+    print(f"{surface:10} (μ per rule: {mu})")
     print("           " + "  ".join(f"{rule}: ({p[-1][0]:+.2f}, {p[-1][1]:+.2f})"
                                     for rule, p in ends.items()))
 
