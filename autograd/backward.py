@@ -109,7 +109,7 @@ def toposort(root, leaves: bool = True) -> list:
     return full
 
 
-OPEN_VIEWS = weakref.WeakSet()
+OPEN_VIEWS: weakref.WeakSet = weakref.WeakSet()
 """The scalar views (:mod:`.scalar_view`) of the Tensors alive: their leaf Values
 gather gradients that belong to the Tensor. Each backward pass over Values ends by
 sending those home (:func:`send_views_home`), so reading ``W.grad`` is a plain read."""

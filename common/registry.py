@@ -32,7 +32,7 @@ class Registry(dict):
     def __init__(self, kind: str):
         super().__init__()
         self.kind = kind
-        self._about = {}
+        self._about: dict[str, dict] = {}
 
     def add(self, name: str, entry, **about):
         """Add ``entry`` under ``name``; ``about`` holds facts other parts read (a colour, …).

@@ -13,6 +13,7 @@ error naming the argument (see :mod:`.fit_checks`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,7 +40,7 @@ class Stepping:
     """How each step is taken: forward and Lᵢ = ``loss``, backward, ``optimizer.step()``,
     in the ``view`` ``"tensor"`` (a batch at a time) or ``"scalar"`` (Values per sample)."""
 
-    loss: object
+    loss: Callable
     optimizer: Optimizer
     schedule: Schedule | None
     view: str
@@ -84,7 +85,7 @@ class Validation:
 
     X: np.ndarray
     Y: np.ndarray
-    correct: object
+    correct: Callable | None
 
 
 @dataclass(frozen=True)
@@ -95,7 +96,7 @@ class TrainingData:
     X: np.ndarray
     Y: np.ndarray
     batches: Batches
-    correct: object
+    correct: Callable | None
     validation: Validation | None
 
     @classmethod
@@ -105,7 +106,7 @@ class TrainingData:
         if validation is not None:
             if not isinstance(validation, (tuple, list)) or len(validation) != 2:
                 raise ValueError("validation must be a pair (X_val, Y_val)")
-            Xv, Yv = as_data(*validation, what="X_val, Y_val")
+            Xv, Yv = as_data(validation[0], validation[1], what="X_val, Y_val")
             Yv = match_outputs(model, Xv, Yv)
             validation = Validation(Xv, Yv, accuracy_rule(Yv))
         Y = match_outputs(model, X, Y)

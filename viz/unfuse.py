@@ -55,7 +55,7 @@ _DISPLAY = ("display only: computed from the recorded data by the primitive form
 def unfuse(scene) -> None:
     """Replace each drawn fused box (Σw·x, tanh, softmax, log-softmax) by its primitive
     steps (in place)."""
-    groups = {}  # the a_m boxes of one softmax on Values, by (op, their shared inputs)
+    groups: dict[tuple, list] = {}  # one softmax on Values: (op, its inputs) -> its a_m boxes
     for box in list(scene.boxes.values()):
         n = box.node
         if box.kind != "result" or n is None or n.op is None:
@@ -175,7 +175,7 @@ def _unfuse_softmax(scene, group) -> None:
     log = n0.op is LogSoftmaxAt
     v = n0.parents
     st = softmax_steps(np.array([p.data for p in v]))
-    entering = {}  # slot k -> the engine edges v_k → a_m
+    entering: dict[int, list] = {}  # slot k -> the engine edges v_k → a_m
     for box, n in group:
         for k, e in _incoming(scene, box, n).items():
             entering.setdefault(k, []).append(e)
