@@ -13,13 +13,18 @@ loop. The modules import one way, each from the ones before it:
   scatter) and :mod:`.backend` (the math ops compute with);
 * the node types: :mod:`.operators` (what both share), :mod:`.value`,
   :mod:`.scalar_view` (a Tensor's entries as leaf Values), :mod:`.tensor`;
-* the function forms: :mod:`.functional`; and :mod:`.finite_differences` (``gradcheck``).
+* the function forms: :mod:`.functional`; and :mod:`.finite_differences` (``gradcheck``);
+* gradients of gradients: :mod:`.graph_math` (a backend made of the engine's
+  own ops), :mod:`.backward_graph` (the backward pass recorded as a graph,
+  ``backward(create_graph=True)``) and :mod:`.higher_order` (``grad``,
+  ``hvp``, ``hessian``).
 """
 
 from . import ops, tensor_ops
 from .anomaly import AnomalyError, detect_anomaly
 from .backend import DivisionByZeroError
 from .backward import BackwardStep, backprop, toposort
+from .backward_graph import SecondDerivativeError
 from .finite_differences import GradcheckError, gradcheck
 from .functional import (
     concat,
@@ -42,6 +47,7 @@ from .functional import (
     where,
 )
 from .grad_mode import enable_grad, is_grad_enabled, no_grad
+from .higher_order import grad, hessian, hvp
 from .node import Node, apply
 from .tensor import Tensor
 from .value import Value
@@ -53,4 +59,5 @@ __all__ = [
     "exp", "log", "tanh", "sigmoid", "relu", "sign", "hardtanh", "identity", "nsum", "dot",
     "mean", "local_derivatives", "ops", "tensor_ops",
     "matmul", "concat", "stack", "where", "softmax", "log_softmax",
+    "grad", "hvp", "hessian", "SecondDerivativeError",
 ]

@@ -23,8 +23,8 @@ import numpy as np
 from .node import Node
 
 __all__ = [
-    "Scatter", "unbroadcast", "expand", "fast_sum", "as_array", "axes_of", "axis_of",
-    "permutation_of", "BASIC_INDEX",
+    "Scatter", "broadcast_axes", "unbroadcast", "expand", "fast_sum", "as_array", "axes_of",
+    "axis_of", "permutation_of", "BASIC_INDEX",
 ]
 
 _DTYPES = (np.float64, np.float32)
@@ -128,6 +128,14 @@ def expand(g, shape: tuple):
     return out
 
 
+def broadcast_axes(big: tuple, shape: tuple) -> tuple:
+    """The axes of ``big`` that broadcasting ``shape`` to it added or stretched
+    (``big`` has at least as many axes): the ones a gradient is summed over."""
+    extra = len(big) - len(shape)
+    return tuple(range(extra)) + tuple(
+        extra + i for i, n in enumerate(shape) if n == 1 and big[extra + i] != 1)
+
+
 def unbroadcast(g, shape: tuple):
     """Sum ``g`` down to ``shape``: the adjoint of numpy broadcasting."""
     if type(g) is not np.ndarray:
@@ -136,8 +144,7 @@ def unbroadcast(g, shape: tuple):
         return g
     extra = g.ndim - len(shape)
     if extra >= 0:
-        axes = tuple(range(extra)) + tuple(
-            extra + i for i, n in enumerate(shape) if n == 1 and g.shape[extra + i] != 1)
+        axes = broadcast_axes(g.shape, shape)
         if axes:
             g = fast_sum(g, axes, keepdims=True)
         if g.size == math.prod(shape):

@@ -27,6 +27,7 @@ import math
 
 import numpy as np
 
+from .arrays import expand
 from .buffers import reusable
 
 __all__ = ["ScalarMath", "ArrayMath", "DivisionByZeroError"]
@@ -177,6 +178,9 @@ class ArrayMath:
         out = reusable(condition.shape, like.dtype)
         np.copyto(out, condition)
         return out
+
+    expand = staticmethod(expand)  # g broadcast to a shape: the adjoint of a sum
+    where = staticmethod(np.where)
 
     @staticmethod
     def positive(x, op: str, why: str) -> None:

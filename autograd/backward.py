@@ -275,7 +275,8 @@ def backprop_tensors_fast(root, seed) -> None:
 def _add(p, c, fresh: bool, own: set) -> None:
     """p.grad += c, in place where p's array is its own; ``fresh``: nobody else holds c."""
     grad = p._grad
-    if type(c) is not _ndarray or c.shape != p.data.shape or c.dtype != p.data.dtype:
+    if (type(c) is not _ndarray or c.shape != p.data.shape or c.dtype != p.data.dtype
+            or (grad is not None and type(grad) is not _ndarray)):  # a node (create_graph)
         return p._accumulate(c)  # broadcast, scattered or another dtype: the general way
     if grad is None:
         if p._op is None and not fresh:  # a leaf owns a writable copy

@@ -112,16 +112,24 @@ class Node:
     def is_leaf(self) -> bool:
         return self._op is None
 
-    def backward(self, grad=None, observer=None) -> None:
+    def backward(self, grad=None, observer=None, create_graph: bool = False) -> None:
         """Fill ``.grad`` of every node this one depends on with ∂self/∂node.
 
         Args:
             grad: ∂L/∂self; defaults to 1 (self is the loss L).
             observer: called with each :class:`BackwardStep` in the engine's
                 order, for stepping through backprop (``viz`` uses it).
+            create_graph: record the backward pass as a graph: each leaf's
+                ``grad`` is then a node that can be differentiated again and
+                drawn (see :mod:`.backward_graph`).
 
         Leaves accumulate: call ``zero_grad`` (or set ``grad``) between steps.
         """
+        if create_graph:
+            if observer is not None:
+                raise ValueError("backward: an observer watches the plain backward pass; "
+                                 "with create_graph=True draw the gradient's graph instead")
+            return self._backprop_graph(grad)
         backprop(self, self._seed(grad), observer)
 
     def detach(self):

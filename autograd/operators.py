@@ -12,6 +12,7 @@ from __future__ import annotations
 import numbers
 
 from . import ops
+from .backward_graph import backprop_graph
 from .node import Node, apply
 
 __all__ = ["Operators"]
@@ -111,6 +112,9 @@ class Operators(Node):
         return self._lift(other) * self**-1
 
     # ------------------------------------------------------------- helpers
+
+    def _backprop_graph(self, grad) -> None:  # backward(create_graph=True)
+        backprop_graph(self, grad)
 
     @staticmethod
     def _exponent(n) -> float:

@@ -36,7 +36,10 @@ How to add an op:
    function to both backends, ScalarMath and ArrayMath, with the same
    domain rules), and ``partials`` or ``vjp``; ``partials`` returns numbers,
    the arrays it was given (``x``, ``out``) or new arrays, which the Tensor
-   fast path may overwrite with ``upstream · local``: never a view of an input;
+   fast path may overwrite with ``upstream · local``: never a view of an input.
+   Write them with ``B``'s functions, arithmetic and the array's own methods
+   (``.sum``, ``.reshape``, ``@``), not ``np.f(x)``: evaluated on nodes, the
+   same lines give the second derivative (:mod:`.graph_math`);
 3. ``describe(consts)`` if the op has constants;
 4. a method or operator in :mod:`.operators` (both node kinds) or
    :mod:`.tensor`, and a function form in :mod:`.functional` if it reads well;
@@ -57,12 +60,19 @@ class Op:
         has_partials: True when the op defines ``partials`` (the engine
             multiplies them by the upstream gradient), False when it defines
             ``vjp``; set from the class, never by hand.
+        second_order: True when ``partials``/``vjp`` use only ``B``'s
+            functions and arithmetic, so that evaluated on nodes with
+            :class:`~.graph_math.GraphMath` they record a graph
+            (``create_graph=True``) and the op is twice differentiable. An op
+            that computes its derivative another way sets it False: asking
+            for its second derivative then raises an error naming the op.
     """
 
     name = "op"
     symbol = "?"
     formula = ""
     has_partials = False
+    second_order = True
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)

@@ -11,7 +11,7 @@ from .arrays import BASIC_INDEX, Scatter
 from .node import Node
 from .ops import Op
 
-__all__ = ["Reshape", "Transpose", "Index", "Concat", "Stack", "index_key"]
+__all__ = ["Reshape", "Transpose", "Index", "ScatterAdd", "Concat", "Stack", "index_key"]
 
 
 class Reshape(Op):
@@ -53,7 +53,7 @@ class Transpose(Op):
 
     @staticmethod
     def vjp(B, axes, g, out, x):
-        return (np.transpose(g, np.argsort(axes)),)
+        return (g.transpose(tuple(np.argsort(axes).tolist())),)
 
 
 class Index(Op):
@@ -81,6 +81,32 @@ class Index(Op):
     @staticmethod
     def vjp(B, idx, g, out, x):
         return (Scatter(idx, g),)
+
+
+class ScatterAdd(Op):
+    """f = zeros of a shape with G added at idx (repeats add);  ∂L/∂G = H[idx].
+
+    Index's vjp as an op of its own (``consts`` is ``(idx, shape)``): the
+    graph that :mod:`.backward_graph` records for X[idx]'s gradient. Its own
+    vjp is indexing again, so it can be differentiated once more.
+    """
+
+    name = "scatter_add"
+    symbol = "scatter"
+    formula = "f = 0 with G added at idx;  ∂L/∂G = H[idx]"
+
+    @staticmethod
+    def describe(consts):
+        return "into " + str(consts[1]) + " at " + Index.describe(consts[0])
+
+    @staticmethod
+    def forward(B, consts, g):
+        idx, shape = consts
+        return Scatter(idx, g).added_to(None, shape, g.dtype)
+
+    @staticmethod
+    def vjp(B, consts, h, out, g):
+        return (h[consts[0]],)
 
 
 def _index_text(i) -> str:
@@ -118,8 +144,9 @@ class Concat(Op):
 
     @staticmethod
     def vjp(B, axis, g, out, *xs):
-        ends = np.cumsum([x.shape[axis] for x in xs])[:-1]
-        return np.split(g, ends, axis=axis)
+        ends = np.cumsum([0] + [x.shape[axis] for x in xs]).tolist()
+        before = (slice(None),) * axis
+        return [g[before + (slice(a, b),)] for a, b in zip(ends, ends[1:])]
 
 
 class Stack(Op):
@@ -142,7 +169,8 @@ class Stack(Op):
 
     @staticmethod
     def vjp(B, axis, g, out, *xs):
-        return list(np.moveaxis(g, axis, 0))
+        before = (slice(None),) * axis
+        return [g[before + (i,)] for i in range(len(xs))]
 
 
 def _index_part(i):

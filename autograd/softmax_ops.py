@@ -109,7 +109,7 @@ class LogSoftmax(Op):
 
     @staticmethod
     def vjp(B, axis, g, out, x):
-        return (g - np.exp(out) * g.sum(axis=axis, keepdims=True),)
+        return (g - B.exp(out) * g.sum(axis=axis, keepdims=True),)
 
 
 class SoftmaxAt(Op):

@@ -188,7 +188,7 @@ class Tensor(Operators):
         """Zero the gradient in place (a buffer kept across steps), and that of
         the leaf Values :meth:`scalars` gave."""
         g = self._grad
-        if g is not None and g.shape == self.data.shape and g.flags.writeable:
+        if type(g) is np.ndarray and g.shape == self.data.shape and g.flags.writeable:
             g.fill(0.0)
         else:
             self._grad = np.zeros_like(self.data)

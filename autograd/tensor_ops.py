@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arrays import expand, fast_sum
+from .arrays import fast_sum
 from .buffers import reusable
 from .ops import Op
 
@@ -39,6 +39,12 @@ def _kept(a, x_shape, axes):
     for i in axes:
         shape[i] = 1
     return a.reshape(shape)
+
+
+def _swap_last(a):
+    """``a`` with its last two axes swapped (an array or a Tensor node alike)."""
+    nd = a.ndim
+    return a.transpose(*range(nd - 2), nd - 1, nd - 2)
 
 
 class MatMul(Op):
@@ -78,8 +84,8 @@ class MatMul(Op):
             g2 = g2[..., None, :]  # A as a row (1, k)
         a2 = a[None, :] if a.ndim == 1 else a
         b2 = b[:, None] if b.ndim == 1 else b
-        ga = g2 @ np.swapaxes(b2, -1, -2) if need_a else None
-        gb = np.swapaxes(a2, -1, -2) @ g2 if need_b else None
+        ga = g2 @ _swap_last(b2) if need_a else None
+        gb = _swap_last(a2) @ g2 if need_b else None
         if a.ndim == 1 and need_a:
             ga = ga[..., 0, :]
         if b.ndim == 1 and need_b:
@@ -108,7 +114,7 @@ class SumAxes(Op):
         axes, keepdims = consts
         if not keepdims:
             g = _kept(g, x.shape, axes)
-        return (expand(g, x.shape),)
+        return (B.expand(g, x.shape),)
 
 
 class MaxAxes(Op):
@@ -156,7 +162,7 @@ class Where(Op):
     @staticmethod
     def vjp(B, cond, g, out, a, b):
         zero = g.dtype.type(0)
-        return np.where(cond, g, zero), np.where(cond, zero, g)
+        return B.where(cond, g, zero), B.where(cond, zero, g)
 
 
 class Clip(Op):

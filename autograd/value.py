@@ -96,7 +96,7 @@ class Value(Operators):
 
     def __repr__(self) -> str:
         lab = f", label={self.label!r}" if self.label else ""
-        return f"Value(data={self.data:.4g}, grad={self.grad:.4g}{lab})"
+        return f"Value(data={self.data:.4g}, grad={float(self.grad):.4g}{lab})"  # grad: a node too
 
 
 def _as_float(x) -> float:
