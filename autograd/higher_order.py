@@ -72,6 +72,7 @@ def grad(outputs, inputs, grad_outputs=None, create_graph: bool = False,
         SecondDerivativeError: with ``create_graph``, an op whose derivative is
             not written in the engine's ops (the message names it).
     """
+    one_output = isinstance(outputs, Node)
     outputs = _node_list(outputs, "outputs")
     inputs = _node_list(inputs, "inputs")
     for i, x in enumerate(inputs):
@@ -80,7 +81,7 @@ def grad(outputs, inputs, grad_outputs=None, create_graph: bool = False,
                              "make it with requires_grad=True to differentiate with respect to it")
     if grad_outputs is None:
         grad_outputs = [None] * len(outputs)
-    elif isinstance(grad_outputs, Node) or np.ndim(grad_outputs) == 0:
+    elif one_output:
         grad_outputs = [grad_outputs]
     grad_outputs = list(grad_outputs)
     if len(grad_outputs) != len(outputs):
