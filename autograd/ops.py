@@ -24,7 +24,9 @@ call :func:`~stepgrad.autograd.functional.local_derivatives`. Composite ops
 :mod:`.operators`.
 
 Conventions at the kinks, as PyTorch: relu′(0) = 0, sign′ = 0 everywhere,
-hardtanh′(±1) = 0, \\|x\\|′(0) = 0.
+hardtanh′(±1) = 0, \\|x\\|′(0) = 0. Their second derivative is 0 wherever it
+exists (everywhere but the kinks): f′ is an indicator or a sign, piecewise
+constant; ``create_graph=True`` gives 0 at the kinks too, as PyTorch does.
 
 How to add an op:
 
@@ -232,7 +234,7 @@ class Sigmoid(Op):
 
 
 class Relu(Op):
-    """σ(x) = max{x, 0};  σ′(x) = 1 for x > 0, else 0 (σ′(0) = 0, as PyTorch)."""
+    """σ(x) = max{x, 0};  σ′(x) = 1 for x > 0, else 0 (σ′(0) = 0, as PyTorch);  σ″ = 0 a.e."""
 
     symbol = "relu"
     formula = "σ = max{x, 0};  σ′ = 1 if x > 0 else 0"
@@ -247,7 +249,7 @@ class Relu(Op):
 
 
 class Sign(Op):
-    """σ(x) = sign(x) ∈ {−1, 0, 1};  σ′(x) = 0 everywhere (0 at x = 0 too)."""
+    """σ(x) = sign(x) ∈ {−1, 0, 1};  σ′(x) = 0 everywhere (0 at x = 0 too);  σ″ = 0."""
 
     symbol = "sign"
     formula = "σ = sign x;  σ′ = 0"
@@ -262,7 +264,7 @@ class Sign(Op):
 
 
 class Hardtanh(Op):
-    """σ(x) = max{min{x, 1}, −1};  σ′(x) = 1 for −1 < x < 1, else 0 (0 at ±1)."""
+    """σ(x) = max{min{x, 1}, −1};  σ′(x) = 1 for −1 < x < 1, else 0 (0 at ±1);  σ″ = 0 a.e."""
 
     symbol = "hardtanh"
     formula = "σ = max{min{x, 1}, −1};  σ′ = 1 if −1 < x < 1 else 0"
@@ -277,7 +279,7 @@ class Hardtanh(Op):
 
 
 class Abs(Op):
-    """f(x) = |x|;  f′(x) = sign(x) (0 at x = 0, as PyTorch)."""
+    """f(x) = |x|;  f′(x) = sign(x) (0 at x = 0, as PyTorch);  f″ = 0 a.e. (sign′ = 0)."""
 
     symbol = "|x|"
     formula = "f = |x|;  f′ = sign x"

@@ -166,7 +166,8 @@ class Where(Op):
 
 
 class Clip(Op):
-    """f(x) = min{max{x, lo}, hi};  f′(x) = 1 for lo ≤ x ≤ hi, else 0 (as PyTorch's clamp)."""
+    """f(x) = min{max{x, lo}, hi};  f′(x) = 1 for lo ≤ x ≤ hi, else 0 (as PyTorch's clamp);
+    f″ = 0 a.e."""
 
     symbol = "clip"
     formula = "f = min{max{x, lo}, hi};  f′ = 1 if lo ≤ x ≤ hi else 0"

@@ -134,3 +134,15 @@ def test_the_sh_rules_refuse_a_line_they_do_not_know(tmp_path):
         run_sh_line("rm -rf stepgrad-demo", tmp_path)
     with pytest.raises(AssertionError, match="no extra"):
         run_sh_line("pip install 'stepgrad[gpu]'", tmp_path)
+
+
+def test_readme_gradients_of_gradients_block_prints_what_it_says(capsys):
+    ns = {}
+    exec(python_block("from stepgrad.autograd import Value, dot"), ns)
+    exec("from stepgrad.viz import draw", ns)
+    exec(python_block("hessian(L, x0)"), ns)
+    printed = capsys.readouterr().out
+    assert "0.7384 2.8159" in printed and "[array([5., 1.])]" in printed
+    assert ns["H"].tolist() == [[5.0, 1.0], [1.0, 10.0]]
+    A, b, x1 = ns["A"], ns["b"], ns["x1"]
+    assert abs(A.T @ (A @ x1 - b)).max() < 1e-12  # ∇L(x₁) = Aᵀ(Ax₁ − b) = 0: the minimum
