@@ -29,6 +29,7 @@ import numpy as np
 
 from .arrays import expand
 from .buffers import reusable
+from .softmax_ops import stable_softmax
 
 __all__ = ["ScalarMath", "ArrayMath", "DivisionByZeroError"]
 
@@ -93,6 +94,11 @@ class ScalarMath:
     @staticmethod
     def abs(x: float) -> float:
         return abs(x)
+
+    @staticmethod
+    def softmax(v: tuple) -> list:
+        """[a₁, …, a_M], a_k = e^{v_k − m}/Σ_j e^{v_j − m}: the softmax of M floats (stable)."""
+        return stable_softmax(v).tolist()
 
     @staticmethod
     def indicator(condition: bool, like: float) -> float:

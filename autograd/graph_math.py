@@ -27,6 +27,7 @@ import numpy as np
 from .grad_mode import GradMode
 from .node import Node, apply
 from .ops import Abs, Exp, Hardtanh, Log, Pow, PowConst, Relu, Sigmoid, Sign, Tanh
+from .softmax_ops import SoftmaxAt
 from .tensor_ops import Where
 
 __all__ = ["GraphMath"]
@@ -79,6 +80,11 @@ class GraphMath:
     @staticmethod
     def abs(x):
         return apply(Abs, (x,))
+
+    @staticmethod
+    def softmax(v: tuple) -> list:
+        """[a₁, …, a_M] as M SoftmaxAt nodes of the Values v (a softmax layer's outputs)."""
+        return [apply(SoftmaxAt, v, k) for k in range(len(v))]
 
     @staticmethod
     def indicator(condition, like):

@@ -134,8 +134,8 @@ class SoftmaxAt(Op):
 
     @staticmethod
     def partials(B, m, out, *v):
-        a = stable_softmax(v)
-        return tuple(out * ((1.0 if k == m else 0.0) - float(a[k])) for k in range(len(v)))
+        a = B.softmax(v)  # a_k for every k, as floats (or as nodes: create_graph)
+        return tuple(out * ((1.0 if k == m else 0.0) - a[k]) for k in range(len(v)))
 
 
 class LogSoftmaxAt(Op):
@@ -159,5 +159,5 @@ class LogSoftmaxAt(Op):
 
     @staticmethod
     def partials(B, m, out, *v):
-        a = stable_softmax(v)
-        return tuple((1.0 if k == m else 0.0) - float(a[k]) for k in range(len(v)))
+        a = B.softmax(v)
+        return tuple((1.0 if k == m else 0.0) - a[k] for k in range(len(v)))

@@ -18,7 +18,7 @@ import pytest
 
 import stepgrad.autograd as ag
 from stepgrad.autograd import Tensor, apply, nary_ops, ops, shape_ops, tensor_ops
-from stepgrad.autograd.softmax import LogSoftmax, Softmax
+from stepgrad.autograd.softmax_ops import LogSoftmax, LogSoftmaxAt, Softmax, SoftmaxAt
 from stepgrad.nn import MLP, mse
 
 torch = pytest.importorskip("torch")
@@ -202,6 +202,13 @@ TWINS = {
 }
 
 
+# Value-only ops, checked on random logits: (stepgrad on Values, torch on a vector)
+VALUE_TWINS = {
+    SoftmaxAt: (lambda v: ag.softmax(v), lambda t: torch.softmax(t, 0)),
+    LogSoftmaxAt: (lambda v: ag.log_softmax(v), lambda t: torch.log_softmax(t, 0)),
+}
+
+
 def test_every_op_of_the_table_has_a_torch_twin():
     found, todo = set(), [ops.Op]
     while todo:
@@ -209,7 +216,29 @@ def test_every_op_of_the_table_has_a_torch_twin():
             todo.append(c)
             if c.__module__.startswith("stepgrad.autograd"):
                 found.add(c)
-    assert found == set(TWINS), f"ops without a torch twin: {found - set(TWINS)}"
+    twins = set(TWINS) | set(VALUE_TWINS)
+    assert found == twins, f"ops without a torch twin: {found - twins}"
+
+
+@pytest.mark.parametrize("op", sorted(VALUE_TWINS, key=lambda c: c.name), ids=lambda c: c.name)
+def test_double_backward_of_value_softmax_layers_matches_torch(op):
+    sg, th = VALUE_TWINS[op]
+    for seed in range(20):
+        rng = np.random.default_rng(seed)
+        x, w, u = rng.uniform(-2, 2, size=(3, 4))
+        xs = [ag.Value(float(xi)) for xi in x]
+        xt = _t(x).requires_grad_(True)
+        v = [xs[0] * xs[1], xs[1].tanh(), xs[2] + xs[3], xs[3] * xs[3]]  # logits
+        vt = torch.stack([xt[0] * xt[1], xt[1].tanh(), xt[2] + xt[3], xt[3] * xt[3]])
+        out, outt = sg(v), th(vt)
+        L = ag.nsum([o * o * float(wi) for o, wi in zip(out, w)])
+        Lt = (outt * outt * _t(w)).sum()
+        gs = ag.grad(L, xs, create_graph=True)
+        (gt,) = torch.autograd.grad(Lt, xt, create_graph=True)
+        np.testing.assert_allclose([g.data for g in gs], gt.detach().numpy(), **TOL)
+        hs = ag.grad(ag.nsum([g * float(ui) for g, ui in zip(gs, u)]), xs)
+        (ht,) = torch.autograd.grad((gt * _t(u)).sum(), xt)
+        np.testing.assert_allclose([h.data for h in hs], ht.numpy(), **TOL)
 
 
 def random_expression(seed: int, steps: int = 12):
