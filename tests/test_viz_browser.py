@@ -1,9 +1,10 @@
 """The stepper's HTML page in a real browser: Debian's chromium, driven by playwright.
 
-It loads with no console error, the arrow keys step from frame to frame, and the
-highlighted node changes as they do. A screenshot of one frame is kept in
-``test-artifacts/`` for a person to look at. Without chromium the test skips and
-says how to install it (``make test`` does, as root).
+It loads with no console error, the arrow keys step from frame to frame, the
+highlighted node changes as they do, and at every frame the current node and its
+parents are inside the graph's frame at 1280×800 (the view follows the step).
+Screenshots of a few frames are kept in ``test-artifacts/`` for a person to look at.
+Without chromium the test skips and says how to install it (``make test`` does, as root).
 """
 
 import shutil
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 from test_viz_stepper import neuron
 
+from stepgrad.nn import MLP, cross_entropy, half_sse
 from stepgrad.viz import step_through
 
 CHROMIUM = "/usr/bin/chromium"
@@ -52,13 +54,14 @@ def test_the_exported_page_steps_with_the_arrow_keys_in_chromium(tmp_path):
                 page.keyboard.press("ArrowRight")
                 seen.append(page.evaluate("document.body.dataset.current"))
                 frames.append(page.evaluate("document.body.dataset.frame"))
-            assert frames == [str(k) for k in range(len(stepper))]
+            assert frames == [str(k) for k in range(1, len(stepper) + 1)]  # counted from 1
             assert seen == [stepper.frame(k).box for k in range(len(stepper))]
             fill = page.evaluate(f"document.querySelector('#{seen[-1]} polygon')"
                                  ".getAttribute('fill')")
             assert fill == "#fca5a5"  # the current node is highlighted
             page.keyboard.press("ArrowLeft")
             assert page.evaluate("document.body.dataset.current") == seen[-2]
+            page.keyboard.press("f")  # fit: the whole graph, every node can be clicked
             page.click(f"#{stepper.scene.owner[id(stepper.record.steps[-1].parents[0])]}")
             assert "∂L/∂" in page.inner_text("#explain")
             assert stepper.text(len(stepper) - 2).splitlines()[0] in page.inner_text("#panel")
@@ -67,3 +70,69 @@ def test_the_exported_page_steps_with_the_arrow_keys_in_chromium(tmp_path):
         finally:
             chrome.close()
     assert errors == []
+
+
+def lecture_sample_loss(sizes=(6, 9, 2), output="sigmoid", loss=half_sse):
+    """One sample through a network's scalar view and its loss after backward, as
+    ``stepgrad demo`` (6-9-2, sigmoid, ½Σ(a − y)²) and ``stepgrad graph`` (a softmax model,
+    cross-entropy) draw it."""
+    model = MLP(list(sizes), hidden="tanh", output=output, seed=0)
+    x = [0.3 * (f + 1) * (-1) ** f for f in range(sizes[0])]
+    y = [1.0] + [0.0] * (sizes[-1] - 1)
+    L = loss(model(x), y, reduction="sum")
+    L.backward()
+    return L
+
+
+def inside(rect, box, slack=1.0):
+    return (rect["left"] >= box["left"] - slack and rect["right"] <= box["right"] + slack
+            and rect["top"] >= box["top"] - slack and rect["bottom"] <= box["bottom"] + slack)
+
+
+RECT = "(el) => { const r = el.getBoundingClientRect(); return {left: r.left, top: r.top, " \
+       "right: r.right, bottom: r.bottom}; }"
+
+
+@pytest.mark.parametrize("case", ["demo 6-9-2", "graph iris softmax"])
+def test_every_frame_shows_the_current_node_and_its_parents_at_1280_by_800(tmp_path, case):
+    """The view follows the step: at every frame of the demo's stepper (and of a softmax
+    model's, as `stepgrad graph` writes it) the current box and its parents' boxes lie inside
+    the graph's frame, inside the 1280×800 window, with the controls and the step text."""
+    sync_api = browser()
+    L = (lecture_sample_loss() if case.startswith("demo") else
+         lecture_sample_loss((4, 6, 3), "softmax", cross_entropy))
+    stepper = step_through(L)
+    path = stepper.save_html(tmp_path / "steps.html")
+    window = {"left": 0, "top": 0, "right": 1280, "bottom": 800}
+    shots = {0, len(stepper) // 2, len(stepper) - 1}
+    with sync_api.sync_playwright() as p:
+        chrome = p.chromium.launch(executable_path=shutil.which("chromium") or CHROMIUM,
+                                   args=ARGS)
+        try:
+            page = chrome.new_page(viewport={"width": 1280, "height": 800})
+            page.goto(path.as_uri())
+            frame = page.eval_on_selector("#graph", RECT)
+            assert inside(frame, window)
+            for k in range(len(stepper)):
+                if k:
+                    page.keyboard.press("ArrowRight")
+                f = stepper.frame(k)
+                assert page.evaluate("document.body.dataset.current") == f.box
+                for b in (f.box, *f.parents):
+                    rect = page.eval_on_selector(f"#{b} polygon", RECT)
+                    assert inside(rect, frame), (k + 1, b, rect, frame)
+                for sel in ("#next", "#counter", "#panel"):
+                    assert inside(page.eval_on_selector(sel, RECT), window), (k + 1, sel)
+                assert page.inner_text("#counter") == f"frame {k + 1} / {len(stepper)}"
+                if k in shots:
+                    ARTIFACTS.mkdir(exist_ok=True)
+                    name = case.split()[1]
+                    page.screenshot(path=str(ARTIFACTS / f"stepper-{name}-frame-{k + 1}.png"))
+            page.keyboard.press("f")  # fit: the whole graph inside the frame
+            whole = page.eval_on_selector("#graph svg", "(s) => s.getBBox ? "
+                                          "s.querySelector('g.graph').getBoundingClientRect()"
+                                          ".toJSON() : null")
+            assert inside(whole, frame, slack=2)
+            assert page.eval_on_selector("#overview rect.view", "(r) => r.getAttribute('x')")
+        finally:
+            chrome.close()

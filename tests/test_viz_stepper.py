@@ -174,7 +174,7 @@ def test_save_frames_writes_one_svg_per_frame(tmp_path):
     L, _ = neuron()
     s = step_through(L)
     paths = s.save_frames(tmp_path / "frames")
-    assert [p.name for p in paths] == [f"frame-{k:03d}.svg" for k in range(len(s))]
+    assert [p.name for p in paths] == [f"frame-{k:03d}.svg" for k in range(1, len(s) + 1)]
     with pytest.raises(FileExistsError):
         s.save_frames(tmp_path / "frames")
 
@@ -187,8 +187,10 @@ def test_widget_shows_the_frame_its_slider_selects():
     box = s.widget()
     assert isinstance(box, widgets.VBox)
     slider = box.children[0].children[3]
-    slider.value = 3
+    assert (slider.min, slider.max) == (1, len(s))  # frames count from 1, as the text's
+    slider.value = 4
     assert s.text(3).splitlines()[0] in box.children[2].value
+    assert s.text(3).startswith("backward step 4 of")
 
 
 def test_a_graph_with_many_edges_steps_without_edge_labels():

@@ -12,6 +12,7 @@ explained with its own names, w_f and x_f.
 
 from __future__ import annotations
 
+from .names import definition
 from .rows import circled, number
 
 __all__ = ["name", "roles", "explain_step", "explain_node", "explain_forward"]
@@ -77,6 +78,16 @@ def _lecture_line(node, step, record, role, name) -> str:
 _SUP = {1: "¹", 2: "²", 3: "³", 4: "⁴"}
 
 
+def _head(node, names, name) -> str:
+    """The node and what it computes: ``α₁ = tanh(u₁)``, ``L = 0.5·(…)``; an unlabelled
+    node's name is already its expression, ``(a₁ − y₁)²``."""
+    if not names:
+        return f"{name(node)} = {node.op.symbol}"
+    if not node.label and names.get(id(node)) != "L":
+        return name(node)
+    return f"{name(node)} = {definition(node, names)}"
+
+
 def _named(names):
     return (lambda n: names.get(id(n)) or name(n)) if names else name
 
@@ -85,8 +96,8 @@ def explain_step(step, record, total: int, role=None, names=None) -> str:
     """Frame k of the backward stepper: what the engine's k-th step did."""
     name = _named(names)
     node = step.node
-    lines = [f"backward step {step.index + 1} of {total}: {name(node)} = {node.op.symbol}"
-             f"{'  ' + node.op.formula if node.op.formula else ''}"]
+    lines = [f"backward step {step.index + 1} of {total}: {_head(node, names, name)}"
+             f"{'   ' + node.op.formula if node.op.formula else ''}"]
     up = number(step.upstream)
     if step.index == 0:
         lines.append(f"∂L/∂{name(node)} = {up}   (the seed: ∂L/∂L = 1)")

@@ -3,8 +3,10 @@
 The HTML file holds the SVG laid out once, the frames as a small JSON record
 (what changes at each step) and a short script: no network access, no Python.
 ← and → (or the buttons) step, Home and End jump, clicking a node shows its
-chain-rule expansion. Existing files are never overwritten silently: pass
-``overwrite=True``.
+chain-rule expansion beside the graph. At every frame the view pans (and zooms
+out where it must) to the current node and its parents (:mod:`.viewport`);
+"fit" shows the whole graph, and an overview in the corner marks where the view
+is. Existing files are never overwritten silently: pass ``overwrite=True``.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from pathlib import Path
 
 from .render import ACTIVE, CURRENT, DONE, PARENT
 from .svgframe import text_id
+from .viewport import focus, minimap, with_view
 
 __all__ = ["save_html", "save_frames", "html_text"]
 
@@ -31,16 +34,17 @@ def frames_json(stepper) -> dict:
     frames = []
     for k in range(len(stepper)):
         f = stepper.frame(k)
+        region = focus(lay.boxes, [f.box, *f.parents])
         frames.append({"cur": f.box, "par": list(f.parents), "edges": list(f.edges),
                        "set": {text_id(key): v for key, v in stepper.deltas[k].items()},
-                       "panel": f.panel})
+                       "panel": f.panel, "focus": [round(v, 1) for v in region]})
     texts = {text_id(k): v for k, v in stepper.initial.items()}
     fills = {key[1]: v for key, v in lay.original.items() if key[0] == "fill"}
     strokes = {key[1]: v for key, v in lay.original.items() if key[0] in ("stroke", "estroke")}
     explain = {b.id: stepper.explain(b.node) for b in stepper.scene.boxes.values()
                if b.node is not None and b.kind != "constant"}
     return {"frames": frames, "init": texts, "fills": fills, "strokes": strokes,
-            "explain": explain,
+            "explain": explain, "size": list(lay.size),
             "colors": {"current": CURRENT, "parent": PARENT, "done": DONE, "active": ACTIVE}}
 
 
@@ -48,9 +52,11 @@ def html_text(stepper, title: str = "stepgrad: backprop step by step") -> str:
     """The HTML page as text."""
     data = json.dumps(frames_json(stepper), ensure_ascii=False).replace("</", "<\\/")
     page = _ASSET.read_text(encoding="utf-8")
-    svg = stepper.layout.tagged
-    svg = svg[svg.index("<svg"):]
+    lay = stepper.layout
+    svg = with_view(lay.tagged[lay.tagged.index("<svg"):], (0, 0, *lay.size))
+    overview = minimap(lay.size, lay.boxes, (0, 0, *lay.size))
     return (page.replace("{{TITLE}}", title).replace("{{SVG}}", svg)
+            .replace("{{OVERVIEW}}", overview)
             .replace("{{DATA}}", data).replace("{{N}}", str(len(stepper))))
 
 
@@ -63,11 +69,12 @@ def save_html(stepper, path, overwrite: bool = False) -> Path:
 
 
 def save_frames(stepper, folder, overwrite: bool = False) -> list:
-    """``frame-000.svg`` … in ``folder`` (made if missing); refuses to replace files."""
+    """``frame-001.svg`` … (frames count from 1) in ``folder`` (made if missing); refuses
+    to replace files."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    width = max(3, len(str(len(stepper) - 1)))
-    paths = [folder / f"frame-{k:0{width}d}.svg" for k in range(len(stepper))]
+    width = max(3, len(str(len(stepper))))
+    paths = [folder / f"frame-{k + 1:0{width}d}.svg" for k in range(len(stepper))]
     for p in paths:
         _refuse(p, overwrite)
     for k, p in enumerate(paths):

@@ -242,7 +242,7 @@ class Stepper:
         return save_html(self, path, overwrite=overwrite)
 
     def save_frames(self, folder, overwrite: bool = False) -> list:
-        """Every frame as its own SVG file, ``frame-000.svg`` …; returns the paths."""
+        """Every frame as its own SVG file, ``frame-001.svg`` …; returns the paths."""
         return save_frames(self, folder, overwrite=overwrite)
 
     def __repr__(self) -> str:

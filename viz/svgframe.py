@@ -56,6 +56,7 @@ class FrameSVG:
         out.append(svg[last:])
         self.tagged = "".join(out)
         self.svg = svg
+        self.size, self.boxes = _geometry(svg)
 
     def _attr(self, body, base, tag, attr, key, add=False):
         at = body.find(tag)
@@ -89,6 +90,28 @@ class FrameSVG:
             last = end
         out.append(svg[last:])
         return "".join(out)
+
+
+_VIEWBOX = re.compile(r'<svg[^>]*viewBox="([-\d.]+) ([-\d.]+) ([-\d.]+) ([-\d.]+)"')
+_TRANSFORM = re.compile(r'class="graph" transform="scale\(([-\d.]+) ([-\d.]+)\) rotate\(0\) '
+                        r'translate\(([-\d.]+) ([-\d.]+)\)"')
+_NODE = re.compile(r'<g id="([ng]\w*)" class="node">.*?<polygon[^>]*points="([^"]*)"', re.S)
+
+
+def _geometry(svg: str):
+    """(width, height) of the picture and each node's box (x0, y0, x1, y1), in the
+    viewBox's units (points), y downwards."""
+    vb = _VIEWBOX.search(svg)
+    size = (float(vb.group(3)), float(vb.group(4))) if vb else (0.0, 0.0)
+    tf = _TRANSFORM.search(svg)
+    sx, sy, tx, ty = (float(v) for v in tf.groups()) if tf else (1.0, 1.0, 0.0, 0.0)
+    boxes = {}
+    for m in _NODE.finditer(svg):
+        pts = [p.split(",") for p in m.group(2).split()]
+        xs = [(float(x) + tx) * sx for x, _ in pts]
+        ys = [(float(y) + ty) * sy for _, y in pts]
+        boxes[m.group(1)] = (min(xs), min(ys), max(xs), max(ys))
+    return size, boxes
 
 
 def text_id(key) -> str:

@@ -1,50 +1,118 @@
 """The Jupyter player of a :class:`~.stepper.Stepper`, on ipywidgets.
 
-Only display: each frame is ``stepper.svg(k)`` and ``stepper.text(k)``, pure
-functions tested on their own. Previous/next buttons, play, a slider, and a
-node menu that shows the chosen node's chain-rule expansion.
+Only display: each frame is ``stepper.svg(k)`` seen through the view of
+:mod:`.viewport` and ``stepper.text(k)``, pure functions tested on their own.
+
+It fits a notebook column (about 950 px) and a laptop screen: the controls on
+top, the graph in a frame of fixed size that pans and zooms to the current node
+and its parents (with an overview of the whole graph in its corner; "fit" shows
+everything), the step's text in a box of fixed height below it, then a node
+menu and that node's chain-rule expansion. Nothing changes size from frame to
+frame, and only the graph moves inside its frame: the buttons stay put. Frames
+count from 1, on the slider as in the text.
 """
 
 from __future__ import annotations
 
 import html
 
-__all__ = ["player"]
+from .viewport import focus, minimap, view_box, with_view
+
+__all__ = ["player", "FRAME_PX", "node_menu"]
+
+FRAME_PX = (900, 360)  # the graph's frame: a 950 px notebook column, a 800 px tall screen
+_PRE = ("margin:0;padding:6px;font-size:12px;line-height:1.35;white-space:pre-wrap;"
+        "overflow:auto;border:1px solid #e5e7eb;background:#f9fafb;box-sizing:border-box;")
+
+
+def node_menu(stepper) -> list:
+    """(label, box id) for the node menu: each box's name, no two labels the same."""
+    names = stepper.scene.names
+    seen: dict = {}
+    out = []
+    for b in stepper.scene.boxes.values():
+        if b.node is None or b.kind == "constant":
+            continue
+        label = b.title if b.kind in ("neuron", "loss") else names.get(id(b.node)) or b.title
+        label = label or b.op or b.id
+        seen[label] = seen.get(label, 0) + 1
+        out.append((label if seen[label] == 1 else f"{label} ({seen[label]})", b.id))
+    return out
+
+
+def picture_html(stepper, k: int, fit: bool = False, frame_px=FRAME_PX) -> str:
+    """Frame k's graph in its fixed frame, viewed around the current node (or all of it)."""
+    lay = stepper.layout
+    f = stepper.frame(k)
+    whole = (0.0, 0.0, *lay.size)
+    view = whole if fit else view_box(focus(lay.boxes, [f.box, *f.parents]), lay.size,
+                                      frame_px)
+    fills = {b: "#bbf7d0" for b in f.done}
+    fills.update({b: "#fde68a" for b in f.parents})
+    fills[f.box] = "#dc2626"
+    svg = with_view(stepper.svg(k), view)
+    overview = minimap(lay.size, lay.boxes, _shown(view, frame_px), fills, width_px=130)
+    return (f'<div class="stepgrad-frame" style="position:relative;width:100%;'
+            f'height:{frame_px[1]}px;overflow:hidden;border:1px solid #e5e7eb;'
+            f'background:white">{svg}<div style="position:absolute;right:4px;bottom:4px;'
+            f'border:1px solid #9ca3af;background:white;opacity:0.92;line-height:0">'
+            f'{overview}</div></div>')
+
+
+def _shown(view, frame_px):
+    """The part of the picture a frame shows: the view widened to the frame's aspect."""
+    x, y, w, h = view
+    s = min(frame_px[0] / w, frame_px[1] / h)
+    fw, fh = frame_px[0] / s, frame_px[1] / s
+    return (x - (fw - w) / 2, y - (fh - h) / 2, fw, fh)
 
 
 def player(stepper):
     """An ``ipywidgets.VBox`` stepping through ``stepper``'s frames."""
     try:
-        import ipywidgets as w  # optional: the player needs ipywidgets
+        import ipywidgets as w  # optional: the Jupyter player only
     except ImportError:
         raise ImportError("the stepper's player needs ipywidgets: pip install ipywidgets "
                           "(or save_html(path) for a page that needs nothing)") from None
     n = len(stepper)
     if n == 0:
         return w.HTML("<p>No steps: the root is a leaf.</p>")
-    picture, panel = w.HTML(), w.HTML()
-    slider = w.IntSlider(value=0, min=0, max=n - 1, description="step", continuous_update=True)
-    play = w.Play(value=0, min=0, max=n - 1, interval=700, description="play")
+    picture = w.HTML(layout=w.Layout(width="100%", height=f"{FRAME_PX[1] + 4}px"))
+    panel = w.HTML(layout=w.Layout(width="100%", height="150px"))
+    slider = w.IntSlider(value=1, min=1, max=n, description="frame", continuous_update=True,
+                         layout=w.Layout(width="320px"))
+    play = w.Play(value=1, min=1, max=n, interval=900, description="play")
     w.jslink((play, "value"), (slider, "value"))
-    prev, nxt = w.Button(description="◀ previous"), w.Button(description="next ▶")
-    boxes = [b for b in stepper.scene.boxes.values() if b.node is not None
-             and b.kind != "constant"]
-    menu = w.Dropdown(options=[("chain rule of …", None)] +
-                      [(b.title or b.op or b.id, b.id) for b in boxes], description="node")
-    chain = w.HTML()
+    small = w.Layout(width="auto")
+    prev = w.Button(description="◀ previous", layout=small)
+    nxt = w.Button(description="next ▶", layout=small)
+    fit = w.ToggleButton(value=False, description="fit", tooltip="the whole graph",
+                         layout=small)
+    counter = w.HTML()
+    menu = w.Dropdown(options=[("chain rule of …", None)] + node_menu(stepper),
+                      description="node", layout=w.Layout(width="420px"))
+    chain = w.HTML(layout=w.Layout(width="100%", height="110px"))
 
     def show(change=None):
-        k = slider.value
-        picture.value = f'<div style="overflow:auto">{stepper.svg(k)}</div>'
-        panel.value = f"<pre>{html.escape(stepper.text(k))}</pre>"
+        k = slider.value - 1
+        picture.value = picture_html(stepper, k, fit=fit.value)
+        panel.value = (f'<pre class="stepgrad-step" style="{_PRE}height:150px">'
+                       f"{html.escape(stepper.text(k))}</pre>")
+        counter.value = f"<b>frame {k + 1} / {n}</b>"
 
     def explain(change=None):
         box = stepper.scene.boxes.get(menu.value)
-        chain.value = "" if box is None else f"<pre>{html.escape(stepper.explain(box.node))}</pre>"
+        text = "" if box is None else html.escape(stepper.explain(box.node))
+        chain.value = f'<pre style="{_PRE}height:110px">{text}</pre>'
 
     slider.observe(show, names="value")
+    fit.observe(show, names="value")
     menu.observe(explain, names="value")
-    prev.on_click(lambda _: setattr(slider, "value", max(0, slider.value - 1)))
-    nxt.on_click(lambda _: setattr(slider, "value", min(n - 1, slider.value + 1)))
+    prev.on_click(lambda _: setattr(slider, "value", max(1, slider.value - 1)))
+    nxt.on_click(lambda _: setattr(slider, "value", min(n, slider.value + 1)))
     show()
-    return w.VBox([w.HBox([prev, play, nxt, slider]), picture, panel, menu, chain])
+    explain()
+    controls = w.HBox([prev, play, nxt, slider, fit, counter],
+                      layout=w.Layout(flex_flow="row wrap", align_items="center"))
+    return w.VBox([controls, picture, panel, menu, chain],
+                  layout=w.Layout(width="100%", max_width="940px"))
