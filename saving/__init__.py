@@ -12,6 +12,7 @@ order (it needs both: the model's architecture and the optimizer's state), so
 a model does not save itself: ``save(model, path)``, not ``model.save(path)``.
 """
 
-from .model_file import FORMAT, FORMAT_VERSION, ModelFileError, load, save
+from .errors import ModelFileError
+from .model_file import FORMAT, FORMAT_VERSION, load, save
 
 __all__ = ["save", "load", "ModelFileError", "FORMAT", "FORMAT_VERSION"]

@@ -14,36 +14,35 @@ The file is a numpy ``.npz`` archive (a zip of ``.npy`` arrays) holding
   m and v of parameter i, …), its name, hyperparameters and step counts in the
   metadata.
 
-Loading uses ``allow_pickle=False`` and refuses, with :class:`ModelFileError`
-saying which, a file that is truncated, corrupt, pickle-bearing, of another
-format version, or whose arrays do not fit its architecture (or the model it
-is loaded into). Saving writes a temporary file beside the target and renames
-it over the target, so a crash never leaves a half-written file over a good one.
+Loading never trusts what the file declares: every member's shape and dtype are
+checked against the layer sizes in the metadata before anything is allocated,
+sizes and nesting are bounded (:mod:`.archive`), weights must be finite, and the
+optimizer's metadata is checked field by field (:mod:`.optimizer_state`). A
+refused file raises :class:`ModelFileError` naming the file and the member or
+field. Saving replaces the target atomically, keeps its mode, writes through a
+symlink and never replaces a read-only file (:mod:`.atomic`).
 """
 
 from __future__ import annotations
 
 import json
-import os
-import tempfile
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
 import stepgrad
 from stepgrad.nn import ACTIVATIONS, MLP
-from stepgrad.optim import OPTIMIZERS
+
+from .archive import Archive
+from .atomic import write_atomically
+from .errors import ModelFileError
+from .optimizer_state import rebuild_optimizer, state_entries
 
 __all__ = ["FORMAT", "FORMAT_VERSION", "ModelFileError", "save", "load"]
 
 FORMAT = "stepgrad-mlp"
 FORMAT_VERSION = 1
 META = "meta.json"
-
-
-class ModelFileError(ValueError):
-    """A file that :func:`load` refuses; the message says why."""
 
 
 def _library_version() -> str:
@@ -65,38 +64,6 @@ def _architecture(model) -> dict:
     return {"class": "MLP", "sizes": list(model.sizes), "hidden": acts[:-1], "output": acts[-1]}
 
 
-def _optimizer_entries(optimizer, model) -> tuple[dict, dict]:
-    """The optimizer's metadata and its state arrays (keys ``optimizer.<i>.<field>``)."""
-    params = model.parameters()
-    if len(optimizer.params) != len(params) or any(
-            p is not q for p, q in zip(optimizer.params, params)):
-        raise ValueError("the optimizer does not hold this model's parameters "
-                         "(make it with optimizer = Adam(model.parameters(), ...))")
-    sd = optimizer.state_dict()
-    arrays, scalars = {}, []
-    for i, fields in enumerate(sd["state"]):
-        kept = {}
-        for field, value in fields.items():
-            if isinstance(value, np.ndarray):
-                arrays[f"optimizer.{i}.{field}"] = value
-            else:
-                kept[field] = value
-        scalars.append(kept)
-    meta = {"name": sd["optimizer"], "hyper": sd["hyper"], "scalars": scalars,
-            "arrays": [sorted(k for k in f if k not in s) for f, s in zip(sd["state"], scalars)]}
-    return meta, arrays
-
-
-def _file_mode(path: Path) -> int:
-    """The mode a plain ``open(path, "w")`` would give: the old file's, else 0666 minus umask."""
-    try:
-        return path.stat().st_mode & 0o7777
-    except OSError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
 def save(model, path, optimizer=None) -> Path:
     """Write ``model`` (an MLP), and optionally ``optimizer``'s state, to ``path``.
 
@@ -109,67 +76,39 @@ def save(model, path, optimizer=None) -> Path:
     Returns:
         The path written.
 
-    The target is replaced atomically: the archive is written to a temporary
-    file in the same folder, flushed to disk, then renamed over ``path``.
+    The target is replaced atomically (:func:`~.atomic.write_atomically`): the
+    archive is written to a hidden temporary file in the same folder, flushed to
+    disk, then renamed over ``path``; a failure removes the temporary file and
+    leaves the old file as it was. A new file gets 0666 less the umask (which is
+    never changed), a replaced one keeps its mode; a symlink is written through
+    (the file it points to is replaced, the link stays).
+
+    Raises:
+        FileNotFoundError: the folder does not exist.
+        PermissionError: the target is read-only (it is never replaced), or the
+            folder is not writable.
+        OSError: the disk is full; the message names ``path``, never the
+            temporary file.
     """
     path = Path(path)
     meta = {"format": FORMAT, "format_version": FORMAT_VERSION,
             "stepgrad_version": _library_version(), **_architecture(model), "optimizer": None}
     arrays = dict(model.state_dict())
     if optimizer is not None:
-        meta["optimizer"], opt_arrays = _optimizer_entries(optimizer, model)
+        meta["optimizer"], opt_arrays = state_entries(optimizer, model)
         arrays.update(opt_arrays)
     arrays[META] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.chmod(tmp, _file_mode(path))  # mkstemp's 0600 would hide the model from others
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, **arrays)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_atomically(path, lambda f: np.savez(f, **arrays))
 
 
 # --------------------------------------------------------------------- load
 
 
-def _read(path: Path) -> dict:
-    """Every array of the archive, read with allow_pickle=False, or ModelFileError."""
-    try:
-        with path.open("rb") as f:
-            head = f.read(4)
-    except IsADirectoryError:
-        raise ModelFileError(f"{path} is a directory, not a model file") from None
-    if head[:2] != b"PK":
-        raise ModelFileError(f"{path} is not a stepgrad model: not an .npz (zip) archive")
-    try:
-        with np.load(path, allow_pickle=False) as npz:
-            return {name: npz[name] for name in npz.files}
-    except ValueError as e:
-        if "allow_pickle" in str(e):
-            raise ModelFileError(f"{path} holds a pickled (object) array; refused: stepgrad "
-                                 f"never unpickles, as a pickle can run any code") from None
-        raise ModelFileError(f"{path} is corrupt: {e}") from None
-    except (zipfile.BadZipFile, EOFError, OSError) as e:
-        if "not a zip file" in str(e) or isinstance(e, EOFError):
-            raise ModelFileError(f"{path} is truncated: the end of its zip archive is "
-                                 f"missing") from None
-        raise ModelFileError(f"{path} is corrupt: {e}") from None
-
-
-def _meta(path: Path, arrays: dict) -> dict:
-    raw = arrays.pop(META, None)
-    if raw is None:
+def _meta(archive: Archive) -> dict:
+    path = archive.path
+    if META.removesuffix(".npy") not in archive.members:
         raise ModelFileError(f"{path} is not a stepgrad model: it has no {META}")
-    try:
-        meta = json.loads(raw.tobytes().decode("utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as e:
-        raise ModelFileError(f"{path} is corrupt: its {META} is not JSON ({e})") from None
+    meta = archive.meta(META)
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
         raise ModelFileError(f"{path} is not a stepgrad model (format {meta.get('format')!r})"
                              if isinstance(meta, dict) else f"{path} is corrupt: bad {META}")
@@ -182,52 +121,42 @@ def _meta(path: Path, arrays: dict) -> dict:
     return meta
 
 
-def _check_architecture(path: Path, meta: dict, arrays: dict, into) -> None:
+def _weights(archive: Archive, meta: dict, into) -> dict:
+    """The weight arrays w1, w2, …, each checked against the metadata's sizes before it is
+    read, and finite."""
+    path = archive.path
     sizes = meta.get("sizes")
     if (not isinstance(sizes, list) or len(sizes) < 2
-            or not all(isinstance(s, int) and s >= 1 for s in sizes)):
+            or not all(isinstance(s, int) and not isinstance(s, bool) and s >= 1
+                       for s in sizes)):
         raise ModelFileError(f"{path} has a wrong architecture: sizes {sizes!r}")
     expected = {f"w{i + 1}": (sizes[i] + 1, sizes[i + 1]) for i in range(len(sizes) - 1)}
-    weights = {k: v for k, v in arrays.items() if not k.startswith("optimizer.")}
-    if set(weights) != set(expected):
+    names = [k for k in archive.members if k != META.removesuffix(".npy")
+             and not k.startswith("optimizer.")]
+    if sorted(names) != sorted(expected):
         raise ModelFileError(f"{path} has a wrong architecture: sizes {sizes} need arrays "
-                             f"{sorted(expected)}, the file has {sorted(weights)}")
-    for name, shape in expected.items():
-        if weights[name].shape != shape or weights[name].dtype != np.float64:
-            raise ModelFileError(
-                f"{path} has a wrong architecture: {name} is {weights[name].dtype} of shape "
-                f"{weights[name].shape}, sizes {sizes} need float64 of shape {shape}")
-    if into is not None and (into.sizes != sizes or [a.activation.name for a in into.layers]
-                             != meta["hidden"] + [meta["output"]]):
+                             f"{sorted(expected)}, the file has {sorted(names)}")
+    layers = meta.get("hidden", []) + [meta.get("output")] \
+        if isinstance(meta.get("hidden"), list) else None
+    if into is not None and (into.sizes != sizes
+                             or [a.activation.name for a in into.layers] != layers):
         have = f"{into.sizes}, {[a.activation.name for a in into.layers]}"
         raise ModelFileError(f"{path} has a wrong architecture for this model: the file holds "
-                             f"{sizes}, {meta['hidden'] + [meta['output']]}; the model is {have}")
-
-
-def _optimizer(path: Path, meta: dict, arrays: dict, model):
-    info = meta.get("optimizer")
-    if not info:
-        raise ModelFileError(f"{path} holds no optimizer state (save it with "
-                             f"save(model, path, optimizer=opt))")
-    cls = OPTIMIZERS.get(str(info.get("name")))
-    if cls is None:
-        raise ModelFileError(f"{path} names an unknown optimizer {info.get('name')!r}")
-    hyper = {k: tuple(v) if isinstance(v, list) else v for k, v in info["hyper"].items()}
-    opt = cls(model.parameters(), **hyper)
-    state = []
-    for i, (scalars, names) in enumerate(zip(info["scalars"], info["arrays"])):
-        fields = dict(scalars)
-        for name in names:
-            key = f"optimizer.{i}.{name}"
-            if key not in arrays:
-                raise ModelFileError(f"{path} is corrupt: the optimizer state {key} is missing")
-            fields[name] = arrays[key]
-        state.append(fields)
-    try:
-        opt.load_state_dict({"optimizer": info["name"], "hyper": hyper, "state": state})
-    except (ValueError, TypeError, KeyError) as e:
-        raise ModelFileError(f"{path} has a wrong optimizer state: {e}") from None
-    return opt
+                             f"{sizes}, {layers}; the model is {have}")
+    weights = {}
+    for name, shape in expected.items():
+        got, dtype = archive.declared(name)
+        if got != shape or dtype != np.float64:
+            raise ModelFileError(f"{path} has a wrong architecture: {name} is {dtype} of shape "
+                                 f"{got}, sizes {sizes} need float64 of shape {shape}")
+        w = archive.array(name, shape)
+        if not np.isfinite(w).all():
+            at = [int(j) for j in np.argwhere(~np.isfinite(w))[0]]
+            raise ModelFileError(f"{path}: member {name}.npy holds {w[tuple(at)]} at {at}; "
+                                 f"a model's weights must be finite (was it saved after "
+                                 f"training diverged?)")
+        weights[name] = w
+    return weights
 
 
 def load(path, *, into=None, optimizer: bool = False):
@@ -245,18 +174,22 @@ def load(path, *, into=None, optimizer: bool = False):
     Raises:
         FileNotFoundError: no such file.
         ModelFileError: the file is truncated, corrupt, holds a pickle, has
-            another format version, or a wrong architecture; the message says which.
+            another format version, a wrong architecture, a member whose size
+            does not fit it (checked before allocating), NaN weights or bad
+            optimizer metadata; the message names the file and the member or field.
     """
     path = Path(path)
-    arrays = _read(path)
-    meta = _meta(path, arrays)
-    _check_architecture(path, meta, arrays, into)
-    if into is None:
-        try:
-            into = MLP(meta["sizes"], hidden=meta["hidden"], output=meta["output"], seed=0)
-        except (ValueError, TypeError, KeyError) as e:
-            raise ModelFileError(f"{path} has a wrong architecture: {e}") from None
-    into.load_state_dict({k: v for k, v in arrays.items() if not k.startswith("optimizer.")})
-    if optimizer:
-        return into, _optimizer(path, meta, arrays, into)
-    return into
+    with Archive(path) as archive:
+        meta = _meta(archive)
+        weights = _weights(archive, meta, into)
+        model = into
+        if model is None:
+            try:
+                model = MLP(meta["sizes"], hidden=meta["hidden"], output=meta["output"],
+                            seed=0)
+            except (ValueError, TypeError, KeyError) as e:
+                raise ModelFileError(f"{path} has a wrong architecture: {e}") from None
+        opt = rebuild_optimizer(path, meta.get("optimizer"), archive, model) if optimizer \
+            else None
+    model.load_state_dict(weights)  # only now: a refused file leaves ``into`` unchanged
+    return (model, opt) if optimizer else model
