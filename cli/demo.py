@@ -80,6 +80,8 @@ def run_demo(out: str = "stepgrad-demo", force: bool = False, epochs: int = 20,
     say("  150 people to train on, 50 held out; one sample per step (the lecture's "
         f"algorithm), μ = {lr}, {epochs} epochs")
     model, optimizer, history, train, test = train_lecture_network(epochs, lr, seed, progress)
+    if history.stop_reason == "interrupted":  # fit caught Ctrl-C: the demo stops, writes nothing
+        raise KeyboardInterrupt
     say(f"  {history.epochs} epochs, {history.steps} steps, Q = {history.Q[-1]:.4f}; stopped: "
         f"{STOP_REASONS[history.stop_reason]}")
     say(f"  accuracy: {accuracy(model, *train):.1%} on the training rows, "

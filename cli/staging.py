@@ -96,7 +96,7 @@ def all_or_none(out):
                 os.rename(staged, out)  # fails (and cleans up) if out appeared meanwhile
     except BaseException as e:
         shutil.rmtree(staged, ignore_errors=True)
-        if isinstance(e, OSError):  # name the file the user asked for, not the hidden one
+        if isinstance(e, OSError) and e.errno is not None:  # name the user's file, not ours
             e.filename = _public(e.filename, staged, out)
         raise
 

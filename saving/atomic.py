@@ -21,7 +21,9 @@ What a user expects, decided here:
 * **stale temporary files**, left by a save that was killed (SIGKILL, a power
   cut), are reported by the next save of the same target (a UserWarning naming
   each file and its size). A save in progress holds a lock on its temporary
-  file, so another process's running save is never reported as stale.
+  file (taken microseconds after creating it), so a file counts as stale only
+  when it is unlocked and was last written :data:`STALE_AFTER` seconds ago: a
+  running save, in this process or another, is never reported.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import errno
 import os
 import secrets
 import stat
+import time
 import warnings
 from pathlib import Path
 
@@ -38,7 +41,10 @@ try:  # POSIX: a running save locks its temporary file
 except ImportError:  # pragma: no cover - Windows
     fcntl = None
 
-__all__ = ["write_atomically", "resolve_target", "stale_temporaries"]
+__all__ = ["write_atomically", "resolve_target", "stale_temporaries", "STALE_AFTER"]
+
+STALE_AFTER = 1.0
+"""Seconds since its last write after which an unlocked temporary file is stale."""
 
 
 def resolve_target(path) -> Path:
@@ -82,6 +88,8 @@ def stale_temporaries(target) -> list:
     found = []
     for p in target.parent.glob(_prefix(target) + "*.tmp"):
         try:
+            if time.time() - p.stat().st_mtime < STALE_AFTER:
+                continue  # maybe a save between creating the file and locking it
             fd = os.open(p, os.O_RDONLY)
         except OSError:
             continue
@@ -140,7 +148,7 @@ def write_atomically(path, write) -> Path:
         if fd is not None:
             os.close(fd)
         Path(tmp).unlink(missing_ok=True)
-        if isinstance(e, OSError):
+        if isinstance(e, OSError) and e.errno is not None:
             e.filename = str(path)  # name the target, never the hidden file
         raise
     _sync_folder(target.parent)

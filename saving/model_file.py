@@ -38,7 +38,7 @@ from .atomic import write_atomically
 from .errors import ModelFileError
 from .optimizer_state import rebuild_optimizer, state_entries
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "ModelFileError", "save", "load"]
+__all__ = ["FORMAT", "FORMAT_VERSION", "save", "load"]
 
 FORMAT = "stepgrad-mlp"
 FORMAT_VERSION = 1

@@ -112,7 +112,7 @@ def _array(fail, archive, i: int, field: str, shape) -> np.ndarray:
         at = tuple(int(j) for j in np.argwhere(bad)[0])
         why = "a sum or mean of g² is never negative" if np.isfinite(a[at]) else \
             "state must be finite"
-        raise fail(key, f"holds {a[at]!r} at {list(at)}; {why}")
+        raise fail(key, f"holds {float(a[at])} at {list(at)}; {why}")
     return a
 
 

@@ -180,8 +180,8 @@ def test_train_that_fails_after_its_checks_leaves_no_output_folder(tmp_path):
               "--out", str(out), preexec_fn=small_disk)       # model.npz is over 4 kB
     stdout, err = p.communicate(timeout=120)
     assert stdout.startswith("Training") and p.returncode == 1, err
-    assert err == f"stepgrad train: cannot write {out}: File too large; free some space, or " \
-                  "write somewhere else\n"
+    assert err == (f"stepgrad train: cannot write {out / 'model.npz'}: File too large; free "
+                   "some space, or write somewhere else\n")
     assert list(tmp_path.iterdir()) == []                    # no empty folder, no hidden one
 
 
@@ -239,13 +239,13 @@ def test_ctrl_c_while_the_demo_writes_leaves_all_outputs_or_none(tmp_path, exist
 
 
 def test_ctrl_c_at_any_moment_leaves_the_demo_complete_or_absent(tmp_path):
-    for k, delay in enumerate((0.8, 1.2, 1.5, 1.8, 2.1)):
+    for k, delay in enumerate((0.5, 0.8, 1.2, 1.5, 1.8)):
         out = tmp_path / f"demo{k}"
         p = child("demo", "--quiet", "--epochs", "1", "--out", str(out))
         time.sleep(delay)
         p.send_signal(signal.SIGINT)
-        p.communicate(timeout=60)
-        assert p.returncode in (0, 130, -signal.SIGINT)   # done, stopped, or still importing
+        _, err = p.communicate(timeout=60)
+        assert p.returncode in (0, 130, -signal.SIGINT), err   # done, stopped, or importing
         assert _partial(tmp_path) == []
         if out.exists():
             assert sorted(f.name for f in out.iterdir()) == sorted(FILES.values())
