@@ -67,7 +67,7 @@ def gradient_nodes(roots, seeds, inputs) -> dict:
     for n in order:
         if n._op is not None and any(p in leads for p in n._parents):
             leads.add(n)
-    grads = {}
+    grads: dict = {}
     for r, s in zip(roots, seeds):
         if r in leads:
             grads[r] = _added(r, grads.get(r), s)

@@ -125,7 +125,8 @@ def hvp(f, params, v) -> list:
     loss = f()
     gs = grad(loss, params, create_graph=True)
     for i, (p, g, vi) in enumerate(zip(params, gs, v)):
-        vi = vi.data if isinstance(vi, Node) else vi
+        if isinstance(vi, (Tensor, Value)):
+            vi = vi.data
         if np.shape(vi) != np.shape(p.data):
             raise ValueError(f"hvp: v[{i}] has shape {np.shape(vi)}, the parameter has shape "
                              f"{np.shape(p.data)}")
@@ -148,14 +149,14 @@ def hessian(f, x) -> np.ndarray | float:
         g = ∇f recorded as a graph.
     """
     if isinstance(x, Value) or isinstance(x, (int, float)):
-        point = Value(float(x.data if isinstance(x, Value) else x))
-        (g,) = grad(f(point), point, create_graph=True)
-        return grad(g, point)[0].data
-    point = Tensor(x.data if isinstance(x, Tensor) else x, dtype=np.float64)
-    (g,) = grad(f(point), point, create_graph=True)
-    n = point.data.size
+        v = Value(float(x.data if isinstance(x, Value) else x))
+        (g,) = grad(f(v), v, create_graph=True)
+        return grad(g, v)[0].data
+    t = Tensor(x.data if isinstance(x, Tensor) else x, dtype=np.float64)
+    (g,) = grad(f(t), t, create_graph=True)
+    n = t.data.size
     rows = g.reshape(n)
     H = np.empty((n, n))
     for i in range(n):
-        H[i] = grad(rows[i], point)[0].data.reshape(n)
-    return H.reshape(point.data.shape * 2)
+        H[i] = grad(rows[i], t)[0].data.reshape(n)
+    return H.reshape(t.data.shape * 2)

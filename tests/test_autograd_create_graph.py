@@ -199,3 +199,35 @@ def test_a_gradient_draws_as_the_graph_of_the_backward_pass():
     assert {"tanh", "mul", "add"} <= ops_drawn  # 1 − σ², times w: the backward as ops
     source = viz.draw(g, view="forward").source
     assert "tanh" in source and "x" in source
+
+
+def test_hvp_drives_conjugate_gradient_on_a_networks_loss():
+    """Truncated Newton: solve (H + λI)·d = −∇L by CG, using only H·v products."""
+    rng = np.random.default_rng(1)
+    X, Y = Tensor(rng.normal(size=(12, 2)), requires_grad=False), rng.uniform(size=(12, 1))
+    W1, W2 = Tensor(rng.normal(size=(2, 4))), Tensor(rng.normal(size=(4, 1)))
+    params = [W1, W2]
+
+    def loss():
+        d = (X @ W1).tanh() @ W2 - Y
+        return (d * d).mean()
+
+    lam = 1.0
+    flat = lambda arrays: np.concatenate([np.ravel(a) for a in arrays])  # noqa: E731
+    split = lambda x: [x[:8].reshape(2, 4), x[8:].reshape(4, 1)]  # noqa: E731
+    A = lambda x: flat(ag.hvp(loss, params, split(x))) + lam * x  # noqa: E731
+    b = -flat(g.data for g in ag.grad(loss(), params))
+    x, r = np.zeros(12), b.copy()
+    p, rr = r.copy(), r @ r
+    for _ in range(12):  # conjugate gradient: at most n = 12 steps in exact arithmetic
+        Ap = A(p)
+        alpha = rr / (p @ Ap)
+        x, r = x + alpha * p, r - alpha * Ap
+        rr, rr_old = r @ r, rr
+        if rr < 1e-24:
+            break
+        p = r + (rr / rr_old) * p
+    H = np.column_stack([A(e) for e in np.eye(12)])  # (H + λI) column by column
+    np.testing.assert_allclose(H, H.T, atol=1e-12)  # a Hessian is symmetric
+    assert np.linalg.eigvalsh(H).min() > 0  # λ = 1 makes it positive definite here
+    np.testing.assert_allclose(x, np.linalg.solve(H, b), rtol=1e-8, atol=1e-10)
