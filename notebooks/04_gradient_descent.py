@@ -25,7 +25,7 @@
 # (**stochastic gradient descent**: cheap, but noisy), and from a few (**mini-batch**).
 #
 # The story: gradient descent on the slide's $f(x) = \tfrac12 x^2$ (1) and on least squares
-# $\tfrac12\lVert Ax - b\rVert^2$ (2), the cost and noise of the three variants on a small network
+# $\tfrac12\lVert Ax - b\rVert^2$ (2, with Newton's step for contrast), the cost and noise of the three variants on a small network
 # (3), the running average $Q := \lambda\mathcal{L}_i + (1 - \lambda)Q$ for different λ (4), and
 # learning-rate schedules (5).
 
@@ -35,7 +35,7 @@ import time
 import matplotlib.pyplot as plt
 import numpy as np
 
-from stepgrad.autograd import Tensor
+from stepgrad.autograd import Tensor, grad, hessian
 from stepgrad.nn import MLP, half_sse
 from stepgrad.nn.data import moons, one_hot
 from stepgrad.optim import SGD, ExponentialDecay, fit
@@ -129,6 +129,35 @@ plt.show()
 # Below the limit, larger steps converge faster (μ = 1.9/ν_max zig-zags across the steep direction
 # but still wins); a little above it, the steep direction's error grows each step and the run
 # diverges. Every curve's slow tail is the flat direction, $\nu_{\min}$.
+#
+# **Newton's step, for contrast.** Gradient descent uses only the slope, so its speed depends on
+# the condition number. Newton's method also uses the curvature: $x_1 = x_0 - H^{-1}\nabla f(x_0)$,
+# with $H = \nabla^2 f$ the Hessian. For this $f$, $H = A^\top A$ and
+# $\nabla f = A^\top(Ax_0 - b)$, so $x_1 = x_0 - (A^\top A)^{-1}A^\top(Ax_0 - b) =
+# (A^\top A)^{-1}A^\top b = x^*$: the minimum in one step, from anywhere. autograd finds $H$ by
+# differentiating its own backward pass (`hessian`: the gradient recorded as a graph, then
+# differentiated again); no second derivative is written by hand.
+
+# %%
+def f_of(x):
+    return 0.5 * ((A_t @ x - b) ** 2).sum()            # f(x) = ½‖Ax − b‖²
+
+
+x0 = np.array([3.0, -2.0])
+H = hessian(f_of, x0)
+print("H by autograd:", H.round(3).tolist(), "  AᵀA:", (A.T @ A).round(3).tolist())
+
+x = Tensor(x0, label="x")
+(g,) = grad(f_of(x), x)                                # ∇f(x₀), without touching x.grad
+x1 = x0 - np.linalg.solve(H, g.data)                   # Newton: x₁ = x₀ − H⁻¹∇f(x₀)
+print(f"one Newton step: x₁ = {x1.round(6)}, f − f* = {f_of(Tensor(x1)).item() - f_star:.1e}")
+print(f"the optimum:     x* = {x_star.round(6)}")
+
+# %% [markdown]
+# One step, against the 150 of gradient descent above. The price is $H$ itself: $n^2$ numbers and
+# a linear solve, fine for two unknowns, out of reach for a network's thousands of weights. There,
+# conjugate gradient makes do with Hessian-vector products $Hv = \nabla(\nabla f\cdot v)$, which
+# `stepgrad.autograd.hvp` computes with two backward passes, never forming $H$.
 #
 # ## 3 · Gradient descent, SGD and mini-batch on a network
 #
