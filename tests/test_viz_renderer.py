@@ -171,6 +171,20 @@ def test_a_failure_of_the_renderer_names_it_with_its_first_line(renderer):
         layout("digraph { a -> }")
 
 
+def test_every_picture_goes_through_one_place():
+    """Only viz/picture.py uses the graphviz package (a Picture hands its DOT to
+    viz/renderer.py, the only module that runs a layout program)."""
+    package = Path(stepgrad.__file__).parent
+    uses = set()
+    for folder, _, files in os.walk(package, followlinks=True):
+        for name in files:
+            path = Path(folder, name)
+            if name.endswith(".py") and re.search(r"^\s*(import|from) graphviz\b",
+                                                  path.read_text(encoding="utf-8"), re.M):
+                uses.add(path.relative_to(package).as_posix())
+    assert uses == {"viz/picture.py"}
+
+
 # --------------------------------------------------------------- choosing
 
 

@@ -29,6 +29,9 @@ class Picture(graphviz.Digraph):
              encoding: str | None = None):
         """The picture as ``format`` (default ``svg``): bytes, or text with ``encoding``.
 
+        SVG is the format to use: graphviz-pure's PNG has no glyph for ①, ⇒ and a few
+        other symbols (its fonts lack them; a browser draws the SVG's text with its own).
+
         Raises GraphvizMissing (how to install a renderer) or RenderError (the
         program failed: its name and first line).
         """
