@@ -299,6 +299,7 @@ def test_with_neither_renderer_draw_says_the_pip_command_first(monkeypatch, tmp_
 def test_with_neither_renderer_the_command_prints_one_line_and_exits_2(bare_python, tmp_path):
     env = {k: v for k, v in os.environ.items() if k != ENV}
     env["PATH"] = str(tmp_path)  # no dot; and no graphviz-pure beside the bare interpreter
+    env["PYTHONUSERBASE"] = str(tmp_path)  # nor in a pip install --user folder
     out = tmp_path / "o"
     p = subprocess.run([str(bare_python), "-m", "stepgrad", "demo", "--out", str(out)],
                        capture_output=True, text=True, env=env, timeout=120)
