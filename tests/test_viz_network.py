@@ -71,15 +71,53 @@ def test_by_grad_draws_the_gradients_after_backward():
         draw_mlp(model, by="gradient")
 
 
-def test_a_large_network_is_thinned_to_its_strongest_edges_and_says_so():
-    model = MLP([64, 200, 100, 10], seed=0)
+def test_a_crowded_network_is_thinned_to_its_strongest_edges_and_says_so():
+    model = MLP([12, 16, 16, 10], seed=0)  # no layer wider than 16: nothing folded
     src = draw_mlp(model, max_edges=300).source
     found = edges_of(src)
     assert len(found) == 300
-    assert "showing the 300 strongest of 34110 weights" in src
+    assert "showing the 300 strongest of 650 weights" in src
     assert {t[1] for t, *_ in found} == {"0", "1", "2"}  # every layer stays visible
     small = draw_mlp(MLP([6, 9, 2], seed=0)).source
     assert "strongest" not in small
+
+
+def test_a_wide_layer_is_folded_and_the_caption_says_so():
+    src = draw_mlp(MLP([784, 32, 10], seed=0)).source
+    labels = set(re.findall(r"\bL\d+_\d+ \[label=\"?([^\" ]+)", src))
+    assert {"x₁", "x₂", "x₃", "x₇₈₄", "α₁", "α₂", "α₃", "α₃₂", "a₁", "a₁₀"} <= labels
+    assert "x₄" not in labels and "α₄" not in labels  # behind the ⋮
+    assert "x₁ … x₇₈₄ folded: ⋮ stands for x₄ … x₇₈₃ (780 units)" in src
+    assert "α₁ … α₃₂ folded" in src and "a₁ … a₁₀ folded" not in src
+    found = edges_of(src)
+    assert len(found) == (1 + 4) * 4 + (1 + 4) * 10  # drawn units only (bias + 4 each)
+    assert all("fold" not in t and "fold" not in h for t, h, _ in found)
+
+
+def unit_y(src: str, layer: int) -> dict:
+    """The pinned y of each unit of a column in the DOT text (bias 0, units 1…)."""
+    return {int(u): float(y) for u, y in
+            re.findall(rf"\bL{layer}_(\d+) \[[^\]]*?pos=\"[-\d.]+,([-\d.]+)!\"", src)}
+
+
+def test_units_are_pinned_top_to_bottom_in_the_lectures_order():
+    src = draw_mlp(MLP([6, 9, 2], seed=3)).source
+    for layer, n in ((0, 6), (1, 9), (2, 2)):
+        ys = unit_y(src, layer)
+        units = sorted(u for u in ys if u > 0)
+        assert units == list(range(1, n + 1))
+        order = sorted(ys, key=ys.get, reverse=True)  # top first (Graphviz's y grows up)
+        assert order == ([0] if layer < 2 else []) + units
+
+
+@pytest.mark.dot
+def test_the_svg_keeps_the_order_x_alpha_a_top_to_bottom():
+    svg = draw_mlp(MLP([6, 9, 2], seed=0)).pipe(format="svg").decode()
+    for names in (["x₁", "x₂", "x₃", "x₄", "x₅", "x₆"], [f"α{c}" for c in "₁₂₃₄₅₆₇₈₉"],
+                  ["a₁", "a₂"]):
+        ys = [float(re.search(rf'<text[^>]* y="([-\d.]+)"[^>]*>{n}</text>', svg).group(1))
+              for n in names]
+        assert ys == sorted(ys)  # SVG's y grows downwards: x₁ on top
 
 
 def test_strongest_keeps_the_largest_magnitudes_of_each_layer():

@@ -12,6 +12,11 @@ Legend of the picture:
 * an edge is **blue** for a positive and **red** for a negative weight (or
   gradient, with ``by="grad"``), its width proportional to the magnitude;
   hovering over an edge in the SVG shows its name and value;
+* top to bottom in each column: the bias unit, then x₁ … x_F, α₁ … α_H,
+  a₁ … a_M, each pinned at its place (:mod:`.network_layout`);
+* a layer wider than 16 units is drawn folded, "x₁ x₂ x₃ ⋮ x₇₈₄": the "⋮"
+  stands for the units in between, whose weights are not drawn; the caption
+  says so;
 * past ``max_edges`` weights only the strongest are drawn, and the caption
   says how many of how many.
 
@@ -28,9 +33,11 @@ import numpy as np
 
 from stepgrad.nn.labels import mlp_names, sup, weight_name
 
+from .network_layout import HEAD, Geometry, mlp_geometry
 from .picture import Picture
 
-__all__ = ["WeightEdge", "mlp_layers", "mlp_edges", "strongest", "draw_mlp"]
+__all__ = ["WeightEdge", "mlp_layers", "mlp_edges", "strongest", "draw_mlp", "drawn_edges",
+           "unit_names", "layer_title", "fold_text"]
 
 POSITIVE = "#2563ebc0"
 NEGATIVE = "#dc2626c0"
@@ -89,7 +96,7 @@ def mlp_layers(model) -> list:
 
 
 def mlp_edges(model, by: str = "weight") -> list[WeightEdge]:
-    """Every weight of ``model`` as an :class:`WeightEdge`, layer by layer, j then k.
+    """Every weight of ``model`` as a :class:`WeightEdge`, layer by layer, j then k.
 
     Args:
         by: ``"weight"`` (the values w^l_jk) or ``"grad"`` (∂L/∂w^l_jk after a
@@ -137,19 +144,37 @@ def strongest(edges: list, k: int) -> list:
     return [edges[i] for i in sorted(keep)]
 
 
-def _unit_labels(sizes) -> list:
+def unit_names(sizes) -> list:
     """Per layer, the units' names from ``stepgrad.nn.labels``: x_f, α_h (α¹_h, α²_h, …), a_m."""
     inputs, layers = mlp_names(sizes)
     return [inputs] + [names.outputs for names in layers]
 
 
-def _title(layer: int, n_layers: int, size: int) -> str:
+def layer_title(layer: int, n_layers: int, size: int) -> str:
+    """"Input ∈ ℝ⁶", "Hidden ∈ ℝ⁹" ("Hidden 2 ∈ ℝ³" with several), "Output ∈ ℝ²"."""
     space = f"ℝ{sup(size)}"
     if layer == 0:
         return f"Input ∈ {space}"
     if layer == n_layers:
         return f"Output ∈ {space}"
     return f"Hidden ∈ {space}" if n_layers == 2 else f"Hidden {layer} ∈ {space}"
+
+
+def fold_text(geo: Geometry, names: list) -> list:
+    """One line per folded layer: which units the "⋮" stands for."""
+    lines = []
+    for layer in geo.folded:
+        size, first = geo.sizes[layer], HEAD + 1
+        lines.append(f"{names[layer][0]} … {names[layer][-1]} folded: ⋮ stands for "
+                     f"{names[layer][first - 1]} … {names[layer][size - 2]} "
+                     f"({size - HEAD - 1} units) and their weights")
+    return lines
+
+
+def drawn_edges(edges: list, geo: Geometry) -> list:
+    """The edges whose both ends are drawn (not folded away)."""
+    return [e for e in edges if geo.slot(e.layer - 1, e.j) is not None
+            and geo.slot(e.layer, e.k) is not None]
 
 
 def draw_mlp(model, by: str = "weight", max_edges: int = MAX_EDGES):
@@ -168,40 +193,37 @@ def draw_mlp(model, by: str = "weight", max_edges: int = MAX_EDGES):
     weights = mlp_layers(model)
     sizes = [weights[0].shape[0] - 1] + [W.shape[1] for W in weights]
     n_layers = len(weights)
-    edges = mlp_edges(model, by)
+    geo = mlp_geometry(sizes)
+    names = unit_names(sizes)
+    edges = drawn_edges(mlp_edges(model, by), geo)
     shown = strongest(edges, max_edges)
-    tallest = max(sizes) + 1
-    gap = min(0.7, 8.0 / tallest)  # inches between units: the tallest column ≤ 8 in
-    labelled = gap >= 0.45
-    width = min(0.5, 0.9 * gap) if labelled else max(0.04, 0.7 * gap)
-    dx = 2.4 if max(sizes) < 40 else 3.2
+    width = min(0.5, 0.9 * geo.gap)
+    caption = "\n".join([_caption(by, len(shown), len(edges))] + fold_text(geo, names))
     g = Picture(
         engine="neato",
         graph_attr={"layout": "neato", "splines": "line", "fontname": "Helvetica",
                     "labelloc": "b", "fontsize": "13", "size": "9.5,9.5", "pad": "0.3",
-                    "label": _caption(by, len(shown), len(edges))},
+                    "label": caption},
         node_attr={"fontname": "Helvetica", "fontsize": "13", "fixedsize": "true"},
         edge_attr={"arrowhead": "none"})
-    top_y = gap * tallest / 2
-    names = _unit_labels(sizes)
-    for layer, size in enumerate(sizes):
+    for layer, column in enumerate(geo.columns):
         kind = "input" if layer == 0 else "output" if layer == n_layers else "hidden"
-        x = layer * dx
-        count = size + (layer < n_layers)
-        y0 = gap * (count - 1) / 2
-        g.node(f"title{layer}", _title(layer, n_layers, size), shape="plaintext",
-               fixedsize="false", fontsize="15", pos=f"{x:.3f},{top_y + 0.5:.3f}!")
-        slot = 0
-        if layer < n_layers:
-            g.node(f"L{layer}_0", "1" if labelled else "", shape="square", style="filled",
-                   fillcolor=BIAS_FILL, width=f"{min(width, 0.32):.3f}", pos=f"{x:.3f},{y0:.3f}!",
-                   fontsize="11", tooltip="bias unit: x₀ = 1")
-            slot = 1
-        for i in range(1, size + 1):
-            text = names[layer][i - 1]
-            g.node(f"L{layer}_{i}", text if labelled else "", shape="circle", style="filled",
-                   fillcolor=UNIT_FILL[kind], width=f"{width:.3f}",
-                   pos=f"{x:.3f},{y0 - gap * (slot + i - 1):.3f}!", tooltip=text)
+        x = column[0].x
+        g.node(f"title{layer}", layer_title(layer, n_layers, sizes[layer]), shape="plaintext",
+               fixedsize="false", fontsize="15", pos=f"{x:.3f},{geo.top + 0.5:.3f}!")
+        for s in column:
+            pos = f"{s.x:.3f},{s.y:.3f}!"
+            if s.unit == 0:
+                g.node(s.id, "1", shape="square", style="filled", fillcolor=BIAS_FILL,
+                       width=f"{min(width, 0.32):.3f}", pos=pos, fontsize="11",
+                       tooltip="bias unit: x₀ = 1" if layer == 0 else "bias unit: α₀ = 1")
+            elif s.unit is None:
+                g.node(s.id, "⋮", shape="plaintext", fontsize="20", pos=pos,
+                       tooltip=fold_text(geo, names)[geo.folded.index(layer)])
+            else:
+                text = names[layer][s.unit - 1]
+                g.node(s.id, text, shape="circle", style="filled", fillcolor=UNIT_FILL[kind],
+                       width=f"{width:.3f}", pos=pos, tooltip=text)
     top = max((abs(e.value) for e in shown), default=0.0) or 1.0
     thickest = min(4.0, max(1.2, 4.0 * (100 / len(shown)) ** 0.5))  # thinner when crowded
     for e in shown:
