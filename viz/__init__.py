@@ -7,16 +7,19 @@ frame). Both replay the engine's record and observer; neither re-implements
 the order or the math of backward.
 
 ``draw_mlp(model)`` draws a perceptron as the slides do, one circle per unit
-and one edge per weight; ``stepgrad.viz.plots`` holds the lecture's plots
+and one edge per weight; ``step_network(model, x, y)`` replays one sample's
+backward pass on that picture, grouped as the lecture tells it (ε²_m, ∂L/∂w²_hm,
+ε¹_h, ∂L/∂w¹_fh); ``stepgrad.viz.plots`` holds the lecture's plots
 (matplotlib, imported only there) and ``stepgrad.viz.live`` the live view of
 training.
 """
 
 from .graph import GraphNode, draw, extract
 from .network import draw_mlp
+from .network_stepper import NetworkStepper, step_network
 from .renderer import GraphvizMissing, RenderError, use_renderer, which_renderer
 from .stepper import Frame, Stepper, step_through
 
 __all__ = ["draw", "extract", "GraphNode", "GraphvizMissing", "RenderError", "use_renderer",
            "which_renderer", "draw_mlp", "step_through",
-           "Stepper", "Frame"]
+           "Stepper", "Frame", "step_network", "NetworkStepper"]

@@ -64,7 +64,7 @@ def picture(p, geo: Geometry, texts: dict, loss_line: str):
     g = Picture(
         engine="neato",
         graph_attr={"layout": "neato", "splines": "line", "fontname": "Helvetica",
-                    "pad": "0.15", "fontsize": FONT, "labelloc": "b",
+                    "outputorder": "edgesfirst", "pad": "0.15", "fontsize": FONT, "labelloc": "b",
                     "label": "\n".join(folds)},
         node_attr={"fontname": "Helvetica", "fontsize": FONT, "fixedsize": "true",
                    "penwidth": "1.2"},

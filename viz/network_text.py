@@ -207,11 +207,13 @@ def _dw(p, frame) -> str:
 def panel(p, frame) -> str:
     """The text of ``frame`` (a :class:`~.network_steps.NetFrame`) of the pass ``p``."""
     if frame.kind == "input":
-        xs = ", ".join(f"{unit_name(p, 0, f)} = {num(p.input_value(0, f))}"
-                       for f in range(1, p.model.n_in + 1))
+        F = p.model.n_in
+        shown = list(range(1, F + 1)) if F <= 12 else [1, 2, 3, None, F]
+        xs = "\n".join("  …" if f is None else f"  {unit_name(p, 0, f)} = "
+                       f"{num(p.input_value(0, f))}" for f in shown)
         ys = ", ".join(f"y{sub(m)} = {num(v)}" for m, v in enumerate(p.y, 1))
         return (f"Forward phase. The sample enters the input units (x₀ = 1 is the bias "
-                f"unit):\n  {xs}\nIts target: {ys}")
+                f"unit):\n{xs}\nIts target: {ys}")
     if frame.kind == "unit":
         return _forward_unit(p, frame.layer, frame.unit)
     if frame.kind == "loss":
