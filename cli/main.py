@@ -103,15 +103,17 @@ def build_parser() -> argparse.ArgumentParser:
     fmt = argparse.RawDescriptionHelpFormatter
     parser = _Parser(prog="stepgrad", description=__doc__.split("\n\n")[1], formatter_class=fmt,
                      epilog="Start with: stepgrad demo   (then open stepgrad-demo/"
-                            "backprop-stepper.html)")
+                            "network-stepper.html)")
     parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     demo = sub.add_parser("demo", help="train the lecture's 6-9-2 network and draw it",
                           description="Train the lecture's 6-9-2 network on the lecture's "
-                          "table, print its accuracy, and write one sample's forward and "
-                          "backward graphs (SVG), the backprop stepper (HTML), the loss and Q "
-                          "curves (PNG) and the trained model into --out.")
+                          "table, print its accuracy, and write backprop of one sample on the "
+                          "network's picture and node by node (HTML), its forward and "
+                          "backward graphs (SVG), the loss and Q curves (PNG) and the trained "
+                          "model into --out. Running it again rewrites the files it wrote "
+                          "there; anywhere else nothing is replaced without --force.")
     demo.add_argument("--out", metavar="DIR", default="stepgrad-demo",
                       help="the folder to write into (default: stepgrad-demo)")
     demo.add_argument("--epochs", type=_positive_int, default=20, help="default: 20")

@@ -1,5 +1,6 @@
 """The pictures the command writes: one sample's graph (forward and backward, SVG), the backprop
-stepper (HTML) and the training curves (PNG), each drawn by :mod:`stepgrad.viz`.
+steppers (HTML: on the network's picture, and node by node) and the training curves (PNG),
+each drawn by :mod:`stepgrad.viz`.
 
 Each writer returns None when it wrote its file, or a one-line reason when this
 installation cannot draw that picture (so the demo writes what it can and says why).
@@ -10,14 +11,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from stepgrad.nn import LOSSES
-from stepgrad.viz import GraphvizMissing, RenderError, draw, draw_mlp, step_through
+from stepgrad.viz import (
+    GraphvizMissing,
+    RenderError,
+    draw,
+    draw_mlp,
+    step_network,
+    step_through,
+)
 from stepgrad.viz.plots import plot_history
 
 from .errors import CLIError
 from .paths import write_output
 
 __all__ = ["sample_graph", "write_graph_svg", "write_network_svg", "write_stepper_html",
-           "write_curves_png"]
+           "write_network_stepper_html", "write_curves_png"]
 
 
 def sample_graph(model, x, y=None, loss: str = "half_sse"):
@@ -64,6 +72,16 @@ def write_stepper_html(L, path: Path) -> None:
     """The backprop stepper of the loss L as one self-contained HTML file."""
     try:  # the command refused an existing file already, without --force
         step_through(L).save_html(path, overwrite=True)
+    except (GraphvizMissing, RenderError) as e:
+        raise CLIError(str(e)) from None
+
+
+def write_network_stepper_html(model, x, y, path: Path, loss: str = "half_sse", links=(),
+                               classes=None) -> None:
+    """Backprop of one sample on the network's picture (``step_network``) as one HTML file."""
+    try:  # the command refused an existing file already, without --force
+        step_network(model, x, y, loss=loss, classes=classes).save_html(
+            path, overwrite=True, links=links)
     except (GraphvizMissing, RenderError) as e:
         raise CLIError(str(e)) from None
 

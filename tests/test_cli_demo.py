@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 
-from stepgrad.cli.demo import FILES, accuracy, train_lecture_network
+from stepgrad.cli.demo import FILES, MARK, accuracy, train_lecture_network
 from stepgrad.cli.main import main
 from stepgrad.saving import load
 
@@ -65,18 +65,37 @@ def test_the_demo_says_where_each_file_is_and_what_to_open_next(demo):
     assert f"stepgrad graph {folder / 'model.npz'} --sample " in out
 
 
-def test_the_demo_never_overwrites_without_force(demo, capsys):
+def test_the_demo_writes_the_network_stepper_first_with_the_node_stepper_beside_it(demo):
+    folder, out = demo
+    page = (folder / FILES["network_stepper"]).read_text()
+    assert list(FILES)[0] == "network_stepper"
+    assert 'href="backprop-stepper.html"' in page and "(F)" in page and "(M)" in page
+    opened = out.split("Open next:")[1].strip().splitlines()
+    assert opened[0].strip().startswith(str(folder / "network-stepper.html"))
+    assert opened[1].strip().startswith(str(folder / "backprop-stepper.html"))
+
+
+def test_a_second_run_rewrites_the_demos_own_folder(demo, capsys):
     folder, _ = demo
-    before = {p.name: p.read_bytes() for p in folder.iterdir()}
-    assert main(["demo", "--out", str(folder), "--epochs", "1", "--quiet"]) == 2
+    (folder / "notes.txt").write_text("mine")
+    before = (folder / FILES["model"]).read_bytes()
+    assert main(["demo", "--out", str(folder), "--epochs", "1", "--quiet"]) == 0
+    assert (folder / FILES["model"]).read_bytes() != before  # 1 epoch, not 3: rewritten
+    assert (folder / "notes.txt").read_text() == "mine"  # only its own files
+
+
+def test_the_demo_never_overwrites_files_elsewhere_without_force(tmp_path, capsys):
+    (tmp_path / "model.npz").write_text("an old file")
+    assert main(["demo", "--out", str(tmp_path), "--epochs", "1", "--quiet"]) == 2
     err = capsys.readouterr().err
     assert "already exist" in err and "--force" in err
-    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+    assert [p.name for p in tmp_path.iterdir()] == ["model.npz"]
+    assert (tmp_path / "model.npz").read_text() == "an old file"
 
 
 def test_with_force_the_demo_replaces_its_files(tmp_path, capsys):
     (tmp_path / "model.npz").write_text("an old file")
     assert main(["demo", "--out", str(tmp_path), "--epochs", "1", "--quiet", "--force"]) == 0
     assert load(tmp_path / "model.npz").sizes == [6, 9, 2]
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temporaries
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [MARK]  # no temporaries
     assert np.isfinite(load(tmp_path / "model.npz").layers[0].weight.data).all()

@@ -46,11 +46,12 @@ class NetworkPass:
         model, trace: the MLP and its scalar view of ``x`` (``trace.layers[l − 1]``
             holds layer l's weights, sums and outputs).
         y: the target y_1 … y_M; ``L`` the loss node; ``loss_name`` its name.
+        classes: the class name of each output a_m, or None.
         record: the engine's backward pass (:class:`~.record.Record`).
         frames: the forward frames, then the lecture's backward frames.
     """
 
-    def __init__(self, model, x, y, loss="half_sse", forward: bool = True):
+    def __init__(self, model, x, y, loss="half_sse", forward: bool = True, classes=None):
         if not isinstance(model, MLP):
             raise TypeError(f"step_network draws an MLP (the lecture's network), got "
                             f"{type(model).__name__}; for any other graph use step_through(L)")
@@ -61,6 +62,10 @@ class NetworkPass:
                              f"got a sample of {x.size}")
         self.trace = model.trace([float(v) for v in x])
         self.y = _target(y, model.sizes[-1])
+        if classes is not None and len(classes) != model.sizes[-1]:
+            raise ValueError(f"step_network: {len(classes)} class names for "
+                             f"{model.sizes[-1]} outputs a_m")
+        self.classes = None if classes is None else tuple(str(c) for c in classes)
         fn = get_loss(loss)
         self.loss_name = getattr(fn, "__name__", "loss")
         self.L = fn(self.trace.outputs, self.y, reduction="sum")

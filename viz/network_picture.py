@@ -49,10 +49,15 @@ def label_id(l: int, j: int, k: int) -> str:
     return f"W{l}_{j}_{k}"
 
 
-def geometry(sizes) -> Geometry:
+def out_height(classes) -> float:
+    """An output unit's height: a₁, y₁, ε²₁ and, with class names, the class."""
+    return OUT_H + (0.16 if classes else 0.0)
+
+
+def geometry(sizes, classes=None) -> Geometry:
     """The columns of the network view: draw_mlp's, spaced for units that hold numbers."""
     gap = min(GAP, 6.2 / (max(len(c) for c in mlp_geometry(sizes).columns)))
-    return mlp_geometry(sizes, gap=gap, dx=DX, out_gap=max(gap, OUT_H + 0.12))
+    return mlp_geometry(sizes, gap=gap, dx=DX, out_gap=max(gap, out_height(classes) + 0.12))
 
 
 def picture(p, geo: Geometry, texts: dict, loss_line: str):
@@ -84,10 +89,12 @@ def picture(p, geo: Geometry, texts: dict, loss_line: str):
                 g.node(s.id, "⋮", id=s.id, shape="plaintext", fontsize="20", pos=pos,
                        tooltip=folds[geo.folded.index(layer)])
             else:
-                g.node(s.id, "\n".join(texts[s.id]), id=s.id, shape="ellipse", style="filled",
+                lines = texts[s.id] + ([f"({p.classes[s.unit - 1]})"]
+                                       if kind == "output" and p.classes else [])
+                g.node(s.id, "\n".join(lines), id=s.id, shape="ellipse", style="filled",
                        fillcolor=FILL[kind], width=str(UNIT_W),
-                       height=str(OUT_H if kind == "output" else UNIT_H), pos=pos,
-                       tooltip=names[layer][s.unit - 1])
+                       height=str(out_height(p.classes) if kind == "output" else UNIT_H),
+                       pos=pos, tooltip=names[layer][s.unit - 1])
     out = geo.columns[-1]
     lx = out[0].x + UNIT_W / 2 + 0.3 + 1.65 / 2
     g.node(LOSS_ID, "\n".join(texts[LOSS_ID] + [loss_line]), id=LOSS_ID, shape="box",

@@ -70,7 +70,8 @@ class NetworkFrame:
     numbers: dict
 
 
-def step_network(model, x, y, loss="half_sse", *, forward: bool = True) -> NetworkStepper:
+def step_network(model, x, y, loss="half_sse", *, forward: bool = True,
+                 classes=None) -> NetworkStepper:
     """Backprop of one sample on the lecture's picture of ``model``.
 
     Args:
@@ -79,13 +80,14 @@ def step_network(model, x, y, loss="half_sse", *, forward: bool = True) -> Netwo
         y: its target, M numbers y_1 … y_M (or a class index, made one-hot).
         loss: the loss's name (``"half_sse"``, the lecture's ½Σ(a_m − y_m)²) or function.
         forward: start with the forward phase (α_h and a_m fill in); False: backward only.
+        classes: the class name of each output a_m (``("setosa", …)``), drawn in its unit.
 
     Returns:
         A :class:`NetworkStepper`: ``.widget()`` in Jupyter, ``.save_html(path)``
         for one offline page, ``.text(k)`` / ``.svg(k)`` for frame k. The model's
         gradients are left as they were.
     """
-    return NetworkStepper(NetworkPass(model, x, y, loss, forward=forward))
+    return NetworkStepper(NetworkPass(model, x, y, loss, forward=forward, classes=classes))
 
 
 class NetworkStepper:
@@ -96,7 +98,7 @@ class NetworkStepper:
     def __init__(self, p: NetworkPass):
         self.p = p
         self.frames = p.frames
-        self.geo = geometry(p.model.sizes)
+        self.geo = geometry(p.model.sizes, p.classes)
         self._names = self._lines()
         NetworkStepper._count += 1
         self.root = f"sgnet{NetworkStepper._count}"
