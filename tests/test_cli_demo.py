@@ -97,5 +97,6 @@ def test_with_force_the_demo_replaces_its_files(tmp_path, capsys):
     (tmp_path / "model.npz").write_text("an old file")
     assert main(["demo", "--out", str(tmp_path), "--epochs", "1", "--quiet", "--force"]) == 0
     assert load(tmp_path / "model.npz").sizes == [6, 9, 2]
-    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == [MARK]  # no temporaries
+    hidden = [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert hidden == [MARK]  # no temporaries left
     assert np.isfinite(load(tmp_path / "model.npz").layers[0].weight.data).all()

@@ -145,7 +145,8 @@ class NetworkStepper:
 
     def _eps_line(self, l: int, u: int) -> tuple:
         line = 2 if l == self.p.n_layers else 1
-        return f"L{l}_{u}-t{line}", f"{eps_name(self.p, l, u)} = {num(self.p.grad(self.p.output(l, u)))}"
+        value = num(self.p.grad(self.p.output(l, u)))
+        return f"L{l}_{u}-t{line}", f"{eps_name(self.p, l, u)} = {value}"
 
     def _delta(self, f) -> dict:
         p, d = self.p, {}
