@@ -19,7 +19,6 @@ from __future__ import annotations
 import html
 import re
 
-
 from .network import fold_text, layer_title, unit_names
 from .network_layout import Geometry, mlp_geometry
 from .picture import Picture
