@@ -19,7 +19,7 @@ import numpy as np
 import pytest
 
 from stepgrad.cli.console import spell
-from stepgrad.cli.demo import FILES
+from stepgrad.cli.demo import FILES, MARK
 from stepgrad.cli.main import main
 from stepgrad.cli.memory import available_bytes, readable_bytes, training_bytes, weight_count
 from stepgrad.nn.data import CSVError, Standardizer, load_csv
@@ -234,7 +234,7 @@ def test_ctrl_c_while_the_demo_writes_leaves_all_outputs_or_none(tmp_path, exist
     p = child("demo", "--quiet", "--epochs", "1", "--out", str(out))   # a rerun is not refused
     _, err = p.communicate(timeout=120)
     assert p.returncode == 0, err
-    assert sorted(f.name for f in out.iterdir()) == sorted(FILES.values())
+    assert sorted(f.name for f in out.iterdir()) == sorted([*FILES.values(), MARK])
     assert _partial(tmp_path) == []
 
 
@@ -248,5 +248,5 @@ def test_ctrl_c_at_any_moment_leaves_the_demo_complete_or_absent(tmp_path):
         assert p.returncode in (0, 130, -signal.SIGINT), err   # done, stopped, or importing
         assert _partial(tmp_path) == []
         if out.exists():
-            assert sorted(f.name for f in out.iterdir()) == sorted(FILES.values())
+            assert sorted(f.name for f in out.iterdir()) == sorted([*FILES.values(), MARK])
             json.dumps(str(load(out / "model.npz")))            # and the model loads

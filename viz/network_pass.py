@@ -7,8 +7,9 @@ the network view writes is read from here: the forward values from the nodes,
 every gradient from the record (the engine's own ``grad`` after the pass and
 the contributions its steps added). Nothing is computed again.
 
-The model is left as it was: the weights' leaf gradients are set aside before
-the pass and put back after it, so stepping a sample never changes ``W.grad``.
+The model is left as it was: the weights' leaf gradients and ``W.grad`` are set
+aside before the pass and put back after it, so stepping a sample never changes
+``W.grad``.
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ def _target(y, m: int) -> list:
         raise ValueError(f"step_network: the model has {m} outputs a_m, so y needs {m} "
                          f"numbers y_m; got {len(y)}")
     return y
+
+
+def _copy(g):
+    return g.copy() if isinstance(g, np.ndarray) else g
 
 
 class NetworkPass:
@@ -72,13 +77,16 @@ class NetworkPass:
         self.L.label = "L"
         leaves = [n for n in graph_nodes([self.L]) if n.op is None]
         saved = [(n, n.grad) for n in leaves]
+        tensors = [(layer.weight, _copy(layer.weight.grad)) for layer in model.layers]
         try:
             for n in leaves:
                 n.grad = 0.0
             self.record = replay([self.L], run=True)
-        finally:
+        finally:  # the leaves' gradients, then W.grad (whose setter settles the leaves)
             for n, g in saved:
                 n.grad = g
+            for W, g in tensors:
+                W.grad = g
         back = lecture_frames(self.trace, self.record)
         self.frames = (forward_frames(self.trace) if forward else []) + back
 

@@ -119,7 +119,8 @@ def _eps_output(p, frame) -> str:
     l, m = frame.layer, frame.unit
     a, y = p.output(l, m).data, p.y[m - 1]
     e, name = eps_name(p, l, m), unit_name(p, l, m)
-    lines = [f"Output error of {name} (output unit m = {m}):"]
+    lines = [f"Output error ε_m of {name}, m = {m} (written {e}: the superscript is the "
+             f"layer, as in w{sup(l)})"]
     formula = LOSS_TEXT.get(p.loss_name)
     filled = f" = {formula[2](a, y)}" if formula else ""
     general = formula[1].replace("_m", sub(m)) if formula else f"∂L/∂{name}"
@@ -142,7 +143,7 @@ def _eps_hidden(p, frame) -> str:
     each = (f"∂L/∂v_{k} · w{sup(up)}{sub(h)}{k}" if mixed and up == p.n_layers else
             f"∂L/∂u_{k} · w{sup(up)}{sub(h)}{k}" if mixed else
             f"{eps_name(p, up, k)} σ′_{k} w{sup(up)}{sub(h)}{k}")
-    lines = [f"Hidden error of {out.label} (hidden unit h = {h}):",
+    lines = [f"Hidden error ε_h of {out.label}, h = {h} (written {e}: layer {l})",
              f"  {e} = ∂L/∂{out.label} = Σ_{k} {each}"]
     terms, parts = [], []
     for c in sorted(p.into(out), key=lambda c: _unit_of(p, up, p.record.steps[c.step].node)):
