@@ -137,6 +137,10 @@ def run_train(args) -> int:
                       seed=args.seed, progress=not args.quiet)
     except ValueError as e:  # the loss refused what the outputs became (e.g. msle below −1)
         raise CLIError(f"training stopped: {e}") from None
+    if history.stop_reason == "diverged":  # fit's warning gave the numbers; save nothing
+        raise CLIError(f"--lr {args.lr:g}: training diverged (μ too large: the loss grew by an "
+                       f"order of magnitude or overflowed); nothing was saved: lower it, e.g. "
+                       f"--lr {args.lr / 100:g}")
     fold_standardizer(model, scaler.mean, scaler.std)
     metrics = {"train": _metrics(model, LOSSES[loss], *train, classes)}
     if len(test[0]):

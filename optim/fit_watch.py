@@ -3,8 +3,13 @@
 :class:`EpochWatch` holds everything of the loop that is not the lecture's
 algorithm: the validation loss, the best weights so far (restored after
 early stopping, Ctrl-C or divergence), the stop tests ("until Q or w
-converges", patience, a callback's ``True``), the progress bar, and the
-saturation warning.
+converges", patience, a callback's ``True``, a loss grown by an order of
+magnitude), the progress bar, and the saturation warning.
+
+A loss that grows is never "converged": an epoch whose mean loss is
+:data:`GROWTH` times Q₀ or more stops training as ``"diverged"``, with a
+warning naming μ, before the convergence test can see it sit flat (a softmax
+thrown into saturation by μ = 10⁶ sits at 12.5 after starting at 0.69).
 """
 
 from __future__ import annotations
@@ -16,9 +21,10 @@ from tqdm.auto import tqdm
 
 from .fit_steps import evaluate
 
-__all__ = ["EpochWatch", "SATURATION_EPOCHS"]
+__all__ = ["EpochWatch", "SATURATION_EPOCHS", "GROWTH"]
 
 SATURATION_EPOCHS = 5  # flat epochs, above the initial Q, before fit warns
+GROWTH = 10.0  # an epoch loss this many times Q₀ is divergence, never convergence
 
 
 class EpochWatch:
@@ -58,6 +64,8 @@ class EpochWatch:
         if monitor < self.best["value"]:
             self.best = {"epoch": epoch, "state": self.model.state_dict(), "value": monitor}
         self.show(h)
+        if self.grown(h):
+            return "diverged"
         self.warn_if_saturated(h)
         stops = [cb(h) for cb in self.reporting.callbacks]  # every callback, every epoch
         if any(r is True or r is np.True_ for r in stops):
@@ -70,6 +78,19 @@ class EpochWatch:
         if stop.w_tol is not None and self.weights_settled():
             return "w_converged"
         return None
+
+    def grown(self, h) -> bool:
+        """True, with a warning naming μ, when the epoch's loss is GROWTH·Q₀ or more."""
+        L, Q0 = h.loss[-1], self.Q0
+        if not (L >= GROWTH * Q0 and L > Q0):
+            return False
+        times = f" ({L / Q0:.3g}×)" if Q0 > 0 else ""
+        warnings.warn(f"fit stopped: the loss grew from Q₀ = {Q0:.4g} to {L:.4g}{times} in "
+                      f"{len(h.loss)} epoch{'s' if len(h.loss) > 1 else ''}: training diverged "
+                      f"(lower the learning rate μ = {self.stepping.optimizer.lr:g}); the "
+                      f"weights of epoch {self.best['epoch']} are restored", RuntimeWarning,
+                      stacklevel=4)
+        return True
 
     def weights_settled(self) -> bool:
         """max |w_e − w_{e−1}| < w_tol over every weight, between the ends of two epochs."""

@@ -13,7 +13,7 @@ STOP_REASONS = {
     "w_converged": "w converged: no weight moved by w_tol or more over the last epoch",
     "callback": "a callback returned True",
     "interrupted": "KeyboardInterrupt (Ctrl-C)",
-    "diverged": "the loss became NaN or infinite",
+    "diverged": "the loss became NaN or infinite, or grew to 10 times Q₀ (μ too large)",
 }
 
 

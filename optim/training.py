@@ -95,8 +95,9 @@ def fit(model, X, Y, loss="half_sse", optimizer=None, batch_size=1, epochs=100, 
         the stop reason (see :data:`stepgrad.optim.history.STOP_REASONS`).
 
     Warns:
-        RuntimeWarning: the loss became NaN or infinite (training stops), or it
-            rose above Q₀ and stayed flat for several epochs (μ saturates the net).
+        RuntimeWarning: the loss became NaN or infinite, or an epoch's loss grew to
+            10·Q₀ or more (training stops: ``"diverged"``, never ``"converged"``), or
+            it rose above Q₀ and stayed flat for several epochs (μ saturates the net).
     """
     stepping = Stepping.checked(model, loss, optimizer, schedule, view)
     data = TrainingData.checked(model, X, Y, batch_size, validation)

@@ -151,6 +151,18 @@ def test_a_model_too_big_for_memory_is_refused_with_the_size_it_needs(tmp_path, 
     assert time.perf_counter() - start < 10 and not (tmp_path / "m").exists()
 
 
+def test_train_with_lr_1e6_says_it_diverged_and_exits_non_zero(tmp_path, capsys):
+    out = tmp_path / "m"
+    assert main(["train", "--data", "iris", "--lr", "1e6", "--quiet", "--out", str(out)]) == 2
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2 and err[0].startswith("stepgrad train: warning: fit stopped: the loss "
+                                               "grew from Q₀")
+    assert err[1] == ("stepgrad train: --lr 1e+06: training diverged (μ too large: the loss grew "
+                      "by an order of magnitude or overflowed); nothing was saved: lower it, "
+                      "e.g. --lr 10000")
+    assert not out.exists()
+
+
 # ----------------------------------------------------------- output, disks, signals
 
 

@@ -1,5 +1,6 @@
 """The engine at its edges (issue 18): backward() where no gradient can flow, softmax over an
-empty axis or huge logits, cross-entropy at probabilities of exactly 0 and 1."""
+empty axis or huge logits, cross-entropy at probabilities of exactly 0 and 1, and training whose
+loss grows, which is divergence, never convergence."""
 
 from __future__ import annotations
 
@@ -10,7 +11,11 @@ import pytest
 
 from stepgrad import nn
 from stepgrad.autograd import Tensor, Value, log_softmax, no_grad, softmax
+from stepgrad.nn import MLP
+from stepgrad.nn.data import lecture_data
 from stepgrad.nn.value_vector import ValueVector
+from stepgrad.optim import SGD, Adam, fit
+from stepgrad.optim.fit_watch import GROWTH
 
 EPS = 1e-12
 
@@ -103,3 +108,34 @@ def test_binary_cross_entropy_matches_pytorch_where_pytorch_is_exact():
         t = Tensor([a])
         nn.binary_cross_entropy(t, [y]).backward()
         assert t.grad[0] == pytest.approx(p.grad.item(), rel=1e-4)
+
+
+# ------------------------------------------------------------- divergence in fit
+
+
+@pytest.mark.parametrize("output, loss, rule, batch_size", [
+    ("softmax", "cross_entropy", SGD, None),   # sat flat at 12.5 from 0.69: was "converged"
+    ("identity", "mse", SGD, 32),              # reached 3.5e271 in 20 epochs, no word
+    ("identity", "mse", Adam, 32),             # reached 2.8e11, no word
+])
+def test_a_loss_that_grows_by_an_order_of_magnitude_is_divergence_never_convergence(
+        output, loss, rule, batch_size):
+    X, Y = lecture_data()
+    model = MLP([6, 9, 2], output=output, seed=0)
+    start = model.state_dict()
+    with pytest.warns(RuntimeWarning, match=r"fit stopped: the loss grew from Q₀ = [\d.]+ to "
+                                            r"\S+ \(\S+×\) in \d+ epochs?: training diverged "
+                                            r"\(lower the learning rate μ = 1e\+06\)"):
+        h = fit(model, X, Y, loss=loss, optimizer=rule(model.parameters(), lr=1e6),
+                batch_size=batch_size, epochs=20, progress=False)
+    assert h.stop_reason == "diverged" and h.loss[-1] >= GROWTH * h.Q[0]
+    assert all(np.array_equal(v, start[k]) for k, v in model.state_dict().items())  # epoch 0
+
+
+def test_a_good_run_is_not_called_divergence(recwarn):
+    X, Y = lecture_data()
+    model = MLP([6, 9, 2], output="softmax", seed=0)
+    h = fit(model, X, Y, loss="cross_entropy", optimizer=Adam(model.parameters(), lr=0.01),
+            batch_size=32, epochs=20, progress=False)
+    assert h.stop_reason in ("epochs", "converged") and h.loss[-1] < h.Q[0]
+    assert not [w for w in recwarn if "diverged" in str(w.message)]
