@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a fresh Debian or Ubuntu machine:
 #   make demo   runs the main demo
-#   make test   runs the linter and the whole test suite
+#   make test   runs the linter, the type checker and the whole test suite
 # Each creates .venv when missing, installs stepgrad into it, and installs the
 # system Graphviz (the `dot` program) when it is missing and we run as root; without
 # it (no root, no apt) the pictures use graphviz-pure, which pip puts into .venv.
@@ -69,6 +69,7 @@ demo: graphviz $(VENV)/.installed
 
 test: graphviz browser $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # --- the same checks on other Pythons (CI runs both after `make test`) ---

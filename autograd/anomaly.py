@@ -20,6 +20,7 @@ from __future__ import annotations
 import os
 import sys
 from contextlib import contextmanager
+from types import FrameType
 
 import numpy as np
 
@@ -44,7 +45,7 @@ def _finite(x) -> bool:
 
 def _user_line() -> str:
     """file:line of the innermost frame outside stepgrad's folders."""
-    f = sys._getframe(2)
+    f: FrameType | None = sys._getframe(2)
     while f is not None and os.path.abspath(f.f_code.co_filename).startswith(_LIBRARY):
         f = f.f_back
     return "an unknown place" if f is None else f"{f.f_code.co_filename}:{f.f_lineno}"

@@ -72,7 +72,7 @@ def _is_basic(index) -> bool:
     return True
 
 
-_ONES = {}
+_ONES: dict[tuple, np.ndarray] = {}
 
 
 def _ones(n: int, dtype) -> np.ndarray:
@@ -123,7 +123,7 @@ def expand(g, shape: tuple):
     if type(g) is not np.ndarray or not g.flags.c_contiguous:
         return np.broadcast_to(g, shape)
     strides = tuple(0 if n == 1 else s for n, s in zip(g.shape, g.strides))
-    out = np.ndarray(shape, g.dtype, g, 0, strides)
+    out: np.ndarray = np.ndarray(shape, g.dtype, g, 0, strides)
     out.flags.writeable = False
     return out
 

@@ -20,6 +20,7 @@ gradients. :func:`backprop` picks one of the three.
 from __future__ import annotations
 
 import weakref
+from typing import Any
 
 import numpy as np
 
@@ -80,7 +81,7 @@ def toposort(root, leaves: bool = True) -> list:
     if root._op is None:
         return [root] if leaves else []
     order = []
-    seen = set()
+    seen: set[Any] = set()
     stack = [(root, False)]
     push = stack.append
     pop = stack.pop
@@ -242,7 +243,8 @@ def backprop_tensors_fast(root, seed) -> None:
     if not topo:
         return root._accumulate(seed)
     root._grad = seed
-    own = set()  # ids of the nodes whose gradient array is theirs alone (made in this pass)
+    # ids of the nodes whose gradient array is theirs alone (made in this pass)
+    own: set[int] = set()
     for node in reversed(topo):
         g = node._grad
         if g is None:
@@ -251,7 +253,7 @@ def backprop_tensors_fast(root, seed) -> None:
         x = [p.data for p in parents]
         if op.has_partials:
             local = op.partials(node.math, node._consts, node.data, *x)
-            made = []  # fresh arrays already written into
+            made: list[Any] = []  # fresh arrays already written into
             for p, d in zip(parents, local):
                 if not p.requires_grad:
                     continue

@@ -36,6 +36,7 @@ def local_derivatives(op, *x, consts=None) -> tuple:
     if not op.has_partials:
         raise TypeError(f"local_derivatives: {op.__name__} gives contributions with vjp, "
                         "not local derivatives")
+    B: type[ScalarMath] | type[ArrayMath]
     if all(isinstance(xi, (int, float)) for xi in x):
         B, x = ScalarMath, tuple(float(xi) for xi in x)
     else:

@@ -21,6 +21,9 @@ This module knows no op: the operators (``+``, ``*``, ``tanh``, ...) are in
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from .anomaly import check_forward
 from .backward import backprop
 from .grad_mode import NO_GRAD_RESULT, GradMode
@@ -89,6 +92,21 @@ class Node:
 
     __slots__ = ()
     __array_ufunc__ = None  # numpy defers to our reflected operators
+
+    # What each subclass provides, declared for the reader and the type checker (the
+    # slots and the methods themselves are the subclass's):
+    data: Any
+    label: str
+    _parents: tuple[Node, ...]
+    _op: Any
+    _consts: Any
+    math: Any
+    is_scalar: bool
+    _make: Callable[..., Node]
+    _lift: Callable[[Any], Node]
+    _seed: Callable[[Any], Any]
+    _accumulate: Callable[[Any], None]
+    _backprop_graph: Callable[[Any], None]
 
     # ------------------------------------------------------------- graph
 

@@ -56,10 +56,10 @@ class ScalarView:
     def __init__(self, tensor, data: np.ndarray):
         self.tensor = tensor
         self.values = [Value._make(x, (), None, None) for x in data.ravel().tolist()]
-        self.objects = np.empty(len(self.values), dtype=object)
-        self.objects[:] = self.values
-        self.objects = self.objects.reshape(data.shape)
-        self.sent = None
+        flat = np.empty(len(self.values), dtype=object)
+        flat[:] = self.values
+        self.objects: np.ndarray = flat.reshape(data.shape)
+        self.sent: np.ndarray | None = None
         OPEN_VIEWS.add(self)
 
     def read(self, data: np.ndarray) -> np.ndarray:

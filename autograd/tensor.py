@@ -61,6 +61,8 @@ class Tensor(Operators):
     math = ArrayMath
     is_scalar = False
     _GRAD0 = None
+    _grad: np.ndarray | None
+    _view: ScalarView | None
 
     def __init__(self, data, label: str = "", dtype=None, requires_grad: bool = True):
         self.data = as_array(data, dtype)
@@ -223,9 +225,10 @@ class Tensor(Operators):
                 f"scalars() gives the leaf Values of a leaf Tensor, but this one was computed "
                 f"by {self._op.name}: gradients could not reach its parents. Take the scalars "
                 "of the leaf and index them: W.scalars()[1:], not W[1:].scalars()")
-        if self._view is None:
-            self._view = ScalarView(self, self.data)
-        return self._view.read(self.data)
+        view = self._view
+        if view is None:
+            view = self._view = ScalarView(self, self.data)
+        return view.read(self.data)
 
     def __repr__(self) -> str:
         vals = np.array2string(self.data, precision=4, threshold=6, edgeitems=2,

@@ -59,7 +59,7 @@ def fit_streams() -> None:
         try:
             if codecs.lookup(encoding).name.startswith("utf"):
                 continue
-            stream.reconfigure(errors=ERRORS)
+            stream.reconfigure(errors=ERRORS)  # type: ignore[union-attr]  # see except
         except (LookupError, AttributeError, ValueError):  # not a reconfigurable text stream
             continue
 

@@ -82,7 +82,7 @@ def train_lecture_network(epochs: int, lr: float, seed: int, progress: bool = Tr
     train, _, test = train_val_test_split(X, Y, val=0.0, test=0.25, seed=seed, stratify=True)
     model = MLP([6, 9, 2], hidden="tanh", output="sigmoid", seed=seed)
     optimizer = SGD(model.parameters(), lr=lr)
-    history = fit(model, *train, loss="half_sse", optimizer=optimizer, batch_size=1,
+    history = fit(model, train[0], train[1], loss="half_sse", optimizer=optimizer, batch_size=1,
                   epochs=epochs, seed=seed, progress=progress)
     return model, optimizer, history, train, test
 

@@ -228,14 +228,14 @@ def main(argv=None) -> int:
         try:
             args = build_parser().parse_args(argv)
         except SystemExit as done:  # --help and --version
-            return done.code or 0
+            return int(done.code or 0)
         with _terminal(args.command):
             return _run(args)
     except _ArgumentError as e:
         print(e, file=sys.stderr)
         return USAGE_ERROR
     except CLIError as e:
-        print(f"stepgrad {args.command}: {e}", file=sys.stderr)
+        print(f"stepgrad {args.command if args else ''}: {e}", file=sys.stderr)
         return USAGE_ERROR
     except BrokenPipeError:  # the reader went away (stepgrad --help | head -1)
         devnull = os.open(os.devnull, os.O_WRONLY)

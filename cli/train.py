@@ -59,6 +59,7 @@ def load_table(data: str, target: str | None):
         table = load_csv(path, target=target)
     except (CSVError, UnicodeDecodeError, OSError) as e:
         raise CLIError(f"--data {e}" if isinstance(e, CSVError) else f"{path}: {e}") from None
+    assert table.y is not None  # a target column was named
     if table.classes is None:
         return table.X, table.y[:, None], None
     return table.X, one_hot(table.y, len(table.classes)), table.classes
@@ -142,9 +143,9 @@ def run_train(args) -> int:
                        f"order of magnitude or overflowed); nothing was saved: lower it, e.g. "
                        f"--lr {args.lr / 100:g}")
     fold_standardizer(model, scaler.mean, scaler.std)
-    metrics = {"train": _metrics(model, LOSSES[loss], *train, classes)}
+    metrics = {"train": _metrics(model, LOSSES[loss], train[0], train[1], classes)}
     if len(test[0]):
-        metrics["test"] = _metrics(model, LOSSES[loss], *test, classes)
+        metrics["test"] = _metrics(model, LOSSES[loss], test[0], test[1], classes)
     say(f"  {history.epochs} epochs, {history.steps} steps; stopped: "
         f"{STOP_REASONS[history.stop_reason]}")
     for part, m in metrics.items():

@@ -107,7 +107,8 @@ class Layer(Module):
         self.names = names or layer_names(self.n_in, self.n_out)
         self.weight = Tensor(init_weights(init, self.n_in, self.n_out, make_rng(seed)),
                              label=self.names.tensor)
-        self._columns = None  # (first leaf, [(w_1h…w_Fh, w_0h) per unit h]), made once
+        # (first leaf, [(w_1h…w_Fh, w_0h) per unit h]), made once
+        self._columns: tuple | None = None
 
     def preactivation(self, X: Tensor) -> Tensor:
         """U = X·W[1:] + W[0] for a 2-D batch X: u_h for every sample."""
@@ -173,7 +174,7 @@ class Neuron(Layer):
         A = super().forward(X)
         return A[..., 0]
 
-    def scalar_forward(self, x) -> Value:
+    def scalar_forward(self, x) -> Value:  # type: ignore[override]  # one unit: a, not [a]
         """a for one sample x (a list of F numbers or Values): one Value."""
         return self.trace(x).outputs[0]
 

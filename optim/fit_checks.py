@@ -113,7 +113,7 @@ def check_lam(lam, steps_per_epoch: int) -> float:
     """λ in (0, 1]; None gives 1/(steps per epoch): Q then averages about one epoch."""
     if lam is None:
         return 1.0 / steps_per_epoch
-    if isinstance(lam, bool) or not isinstance(lam, numbers.Real) or not 0 < lam <= 1:
+    if isinstance(lam, bool) or not isinstance(lam, numbers.Real) or not 0 < float(lam) <= 1:
         raise ValueError(f"lam (λ in Q := λ·L_i + (1 − λ)·Q) must be in (0, 1], got lam={lam!r}")
     return float(lam)
 
@@ -122,7 +122,7 @@ def check_tol(tol, name: str = "tol"):
     """A tolerance >= 0, or None for no test."""
     if tol is None:
         return None
-    if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not tol >= 0:
+    if isinstance(tol, bool) or not isinstance(tol, numbers.Real) or not float(tol) >= 0:
         raise ValueError(f"{name} must be a number >= 0 or None, got {name}={tol!r}")
     return float(tol)
 

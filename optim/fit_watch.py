@@ -44,7 +44,7 @@ class EpochWatch:
         self.stopping, self.reporting, self.Q0 = stopping, reporting, Q0
         value = Q0 if validation is None else self.evaluate(validation)[0]
         self.best = {"epoch": 0, "state": model.state_dict(), "value": value}
-        self.weights = self.best["state"] if stopping.w_tol is not None else None
+        self.weights: dict | None = self.best["state"] if stopping.w_tol is not None else None
         self.warned = False
         self.bar = tqdm(total=stopping.epochs, desc="epoch", unit="epoch",
                         disable=not reporting.progress, leave=True)
@@ -94,9 +94,9 @@ class EpochWatch:
 
     def weights_settled(self) -> bool:
         """max |w_e − w_{e−1}| < w_tol over every weight, between the ends of two epochs."""
-        now = self.model.state_dict()
-        change = max(float(np.max(np.abs(now[k] - self.weights[k]), initial=0.0))
-                     for k in now)
+        now, before = self.model.state_dict(), self.weights
+        assert before is not None  # set at the start when w_tol is given
+        change = max(float(np.max(np.abs(now[k] - before[k]), initial=0.0)) for k in now)
         self.weights = now
         return change < self.stopping.w_tol
 

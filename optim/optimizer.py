@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import copy
 import numbers
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -40,7 +42,7 @@ optimizer and the race all read this table; see CONTRIBUTING.md."""
 
 
 def _check_beta(name: str, b) -> float:
-    if isinstance(b, bool) or not isinstance(b, numbers.Real) or not 0 <= b < 1:
+    if isinstance(b, bool) or not isinstance(b, numbers.Real) or not 0 <= float(b) < 1:
         raise ValueError(f"{name} must be in [0, 1), got {name}={b!r}")
     return float(b)
 
@@ -58,8 +60,8 @@ class Optimizer:
             see :meth:`state_of`.
     """
 
-    rule = staticmethod(rules.sgd)
-    State = rules.SGDState
+    rule: Callable[..., Any] = staticmethod(rules.sgd)
+    State: Any = rules.SGDState  # a NamedTuple class
 
     def __init__(self, params, **hyper):
         params = list(params)

@@ -39,7 +39,7 @@ from pathlib import Path
 try:  # POSIX: a running save locks its temporary file
     import fcntl
 except ImportError:  # pragma: no cover - Windows
-    fcntl = None
+    fcntl = None  # type: ignore[assignment]
 
 __all__ = ["write_atomically", "resolve_target", "stale_temporaries", "STALE_AFTER"]
 

@@ -6,6 +6,8 @@ one on Python 3.10 and runs the whole of ``make test`` there.
 
 import importlib.util
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -49,3 +51,16 @@ def test_no_extra_repeats_a_core_dependency():
     for extra, reqs in PROJECT["project"]["optional-dependencies"].items():
         names = {floors.name_of(r) for r in reqs}
         assert not names & core, f"the {extra} extra repeats {names & core}"
+
+
+def test_pre_commit_runs_the_checks_of_make_test():
+    config = (ROOT / ".pre-commit-config.yaml").read_text()
+    make = (ROOT / "Makefile").read_text()
+    for check in ("bin/ruff check", "bin/mypy", "tests/test_notebooks_paired.py"):
+        assert check in config, f".pre-commit-config.yaml does not run {check}"
+    for check in ("bin/ruff check", "bin/mypy"):
+        assert check in make, f"make test does not run {check}"
+    pytest.importorskip("pre_commit", reason="pip install -e '.[dev]' (pre-commit)")
+    done = subprocess.run([sys.executable, "-m", "pre_commit", "validate-config",
+                           str(ROOT / ".pre-commit-config.yaml")], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr

@@ -19,6 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from stepgrad.autograd.nary_ops import Dot
+from stepgrad.autograd.node import Node
 from stepgrad.autograd.softmax_ops import SoftmaxAt
 
 __all__ = ["NeuronNodes", "Group", "find_groups", "is_entry"]
@@ -29,8 +30,8 @@ class NeuronNodes:
     """The engine nodes of one neuron found in a graph: ``dot`` (u), ``act`` (σ(u), or
     None), ``weights``, ``inputs`` (the model's neuron is :class:`stepgrad.nn.Neuron`)."""
 
-    dot: object
-    act: object
+    dot: Node
+    act: Node | None
     weights: list
     inputs: list
     index: int = 0  # 1-based position in its layer (h or m)

@@ -93,11 +93,12 @@ class LiveTraining:
         self._notebook = self.active and in_notebook()
         self.updates = self.calls = 0
         self.spent = 0.0
-        self.last_frame = None
+        self.last_frame: tuple[bytes, str | None] | None = None
         self._clock = clock
         self._drawn = 0  # the epoch drawn last
         self._history = None
-        self._fig = self._handles = None
+        self._fig: tuple | None = None
+        self._handles: list | None = None
         self._hooked = False
         self.setup = 0.0
         if self.active:  # import, lay out and time one drawing now, before training

@@ -17,6 +17,8 @@ names, so the graph and the panel never disagree:
 
 from __future__ import annotations
 
+from typing import Any
+
 from stepgrad.autograd.nary_ops import Dot, Sum
 from stepgrad.autograd.ops import Add, Mul, PowConst
 from stepgrad.autograd.softmax_ops import SoftmaxAt
@@ -114,14 +116,15 @@ def targets(order, groups, consumers) -> dict:
     for n in order:
         if n.op is not None or n.label or not consumers.get(id(n)):
             continue
-        ms = set()
+        ms: set = set()
+        mixed = False  # a consumer that neither adds nor multiplies
         for c, slot in consumers[id(n)]:
             if c.op not in (Add, Mul):
-                ms = None
+                mixed = True
                 break
             other = [p for i, p in enumerate(c.parents) if i != slot]
             ms |= set().union(*(deps.get(id(p), set()) for p in other))
-        if ms is not None and len(ms) == 1:
+        if not mixed and len(ms) == 1:
             m = ms.pop()
             if m not in taken:
                 taken.add(m)
@@ -148,7 +151,7 @@ def node_names(order, roots, groups, consumers, negated=frozenset(), rewritten=N
     tgt = targets(order, groups, consumers)
     outs = {id(o): m for m, o in enumerate(tgt.values())}
     names = {}
-    root = roots[0] if len(roots) == 1 else None
+    root: Any = roots[0] if len(roots) == 1 else None
     for n in order:
         if n.label:
             names[id(n)] = n.label

@@ -147,7 +147,7 @@ class NetworkPass:
         """The numbers a frame shows, keyed ``("eps", l, u)``, ``("dsum", l, u)``,
         ``("dw", l, j, k)``, ``("value", l, u)``, ``("L",)``: each read from the
         engine (its ``grad`` after the pass, or the node's data)."""
-        out = {}
+        out: dict[tuple, float] = {}
         l, u = frame.layer, frame.unit
         if frame.kind == "input":
             out.update({("value", 0, f): self.input_value(0, f)

@@ -164,7 +164,10 @@ class Template:
         out.append(svg[last:])
         self.tagged = "".join(out)
         self.svg = svg
-        self.width_pt = float(re.search(r'width="([\d.]+)pt"', svg).group(1))
+        width = re.search(r'width="([\d.]+)pt"', svg)
+        if width is None:
+            raise ValueError("the layout program's SVG has no width in pt")
+        self.width_pt = float(width.group(1))
 
     def render(self, css: str, texts: dict) -> str:
         """The SVG with ``css`` in its style slot and ``texts`` (text id → text)."""

@@ -104,7 +104,7 @@ class NetworkStepper:
         self.root = f"sgnet{NetworkStepper._count}"
         self.initial = self._initial()
         self.deltas = [self._delta(f) for f in self.frames]
-        self._template = None
+        self._template: Template | None = None
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -113,7 +113,8 @@ class NetworkStepper:
 
     def _lines(self) -> dict:
         """Per unit node id: (name of its value, and of its error) as the picture writes them."""
-        p, out = self.p, {}
+        p = self.p
+        out: dict[str, tuple[str, str | None]] = {}
         for f in range(1, p.model.n_in + 1):
             out[f"L0_{f}"] = (unit_name(p, 0, f), None)
         for l in range(1, p.n_layers + 1):

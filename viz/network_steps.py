@@ -69,7 +69,8 @@ def _activation_regions(trace, sums: dict) -> dict:
     """id of each node between a layer's sums and its outputs → ("act", l, unit or None)."""
     region = {}
     for l, lt in enumerate(trace.layers, 1):
-        reach, deps = {}, {}
+        reach: dict = {}
+        deps: dict = {}
         for u, out in enumerate(lt.outputs, 1):
             stack, seen = [out], set()
             while stack:
@@ -123,7 +124,8 @@ def classify(trace, record) -> list:
     sums, outputs = unit_maps(trace)
     acts = _activation_regions(trace, sums)
     n_layers = len(trace.layers)
-    memo, keys = {}, []
+    memo: dict = {}
+    keys: list = []
     for step in record.steps:
         n = step.node
         if id(n) in sums:
@@ -153,7 +155,7 @@ def lecture_frames(trace, record) -> list:
     groups: dict = {}
     for i, key in enumerate(keys):
         groups.setdefault(key, []).append(i)
-    order = [("start", 0, None)]
+    order: list[tuple] = [("start", 0, None)]
     for l in range(len(trace.layers), 0, -1):
         units = range(1, len(trace.layers[l - 1].sums) + 1)
         order += [("eps", l, u) for u in units] + [("act", l, None)]

@@ -134,12 +134,12 @@ def find_renderer(name: str, path: str | None = None, folders=None,
         raise ValueError(f"renderer must be one of {', '.join(map(repr, RENDERERS))}, "
                          f"got {name!r}")
     program = PROGRAMS[name]
-    beside = [Path(f) / program_file(program, platform)
-              for f in (scripts_folders(platform) if folders is None else folders)]
-    beside = [str(p) for p in beside if p.is_file() and os.access(p, os.X_OK)]
+    candidates = [Path(f) / program_file(program, platform)
+                  for f in (scripts_folders(platform) if folders is None else folders)]
+    beside = [str(p) for p in candidates if p.is_file() and os.access(p, os.X_OK)]
     on_path = shutil.which(program, path=path)
-    found = (beside + [on_path]) if name == "pure" else ([on_path] + beside)
-    found = [f for f in found if f]
+    ordered: list[str | None] = [*beside, on_path] if name == "pure" else [on_path, *beside]
+    found = [f for f in ordered if f]
     return Renderer(name, found[0]) if found else None
 
 

@@ -223,7 +223,7 @@ def _clusters(scene) -> list:
         ids = dict.fromkeys(scene.owner[id(m)] for m in g.all_members() if id(m) in scene.owner)
         return [x for b in ids for x in [*scene.extras.get(b, ()), b]]
 
-    out = []
+    out: list[tuple] = []
     for g in scene.groups:
         own = boxes(g)
         if len(own) == 1 and scene.boxes[own[0]].group is g:

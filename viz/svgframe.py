@@ -27,8 +27,8 @@ class FrameSVG:
     """
 
     def __init__(self, svg: str, texts: dict):
-        self.spans = []  # (start, end, kind, key)
-        self.original = {}  # key -> original value
+        self.spans: list[tuple] = []  # (start, end, kind, key)
+        self.original: dict[str, str] = {}  # key -> original value
         pieces = []
         for m in _GROUP.finditer(svg):
             gid, kind, body = m.group(1), m.group(2), m.group(3)

@@ -38,7 +38,8 @@ class CSVError(ValueError):
     ``column`` is None when the whole row is wrong (a wrong number of fields).
     """
 
-    def __init__(self, path, line: int, column: int | None, message: str, name: str = ""):
+    def __init__(self, path, line: int, column: int | None, message: str,
+                 name: str | None = ""):
         self.path, self.line, self.column = str(path), line, column
         where = f"{Path(path).name}, line {line}"
         if column:

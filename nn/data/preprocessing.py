@@ -122,7 +122,7 @@ def train_val_test_split(X, Y, val: float = 0.15, test: float = 0.15, seed=0,
         groups = [rng.permutation(np.flatnonzero(labels == k)) for k in np.unique(labels)]
     else:
         groups = [rng.permutation(len(X))]
-    parts = ([], [], [])
+    parts: tuple[list, list, list] = ([], [], [])
     for idx in groups:
         n_val, n_test = round(val * len(idx)), round(test * len(idx))
         cuts = (idx[n_val + n_test:], idx[:n_val], idx[n_val:n_val + n_test])

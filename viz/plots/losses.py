@@ -38,7 +38,7 @@ def loss_curves(ratios=None, example=LECTURE_EXAMPLE, names=("mse", "mae", "msle
         names: loss names of ``stepgrad.nn.LOSSES`` that compare one a with one y.
     """
     ratios = np.linspace(0.0, 2.0, 201) if ratios is None else np.asarray(ratios, dtype=float)
-    out = {}
+    out: dict[str, dict] = {}
     for name in names:
         out[name] = {}
         for _, y in example:

@@ -26,6 +26,7 @@ to a GIF (Pillow) or an HTML page (``to_jshtml``).
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -61,8 +62,8 @@ class Surface:
 
     name: str
     formula: str
-    f: object
-    numpy_f: object
+    f: Callable
+    numpy_f: Callable
     start: tuple
     steps: int
     window: tuple

@@ -8,6 +8,8 @@ Figure once (not twice) and a script or test needs no display. Save one with
 
 from __future__ import annotations
 
+from typing import Literal
+
 from stepgrad.optim import OPTIMIZERS
 
 __all__ = ["figure", "COLORS", "rule_color"]
@@ -30,7 +32,8 @@ def rule_color(name: str) -> str:
     return color
 
 
-def figure(width: float = 9.0, height: float = 4.0, layout: str | None = "constrained",
+def figure(width: float = 9.0, height: float = 4.0,
+           layout: Literal["constrained", "compressed", "tight"] | None = "constrained",
            **subplots):
     """A Figure of ``width`` × ``height`` inches (9 in ≈ a notebook's width at 100 dpi).
 
