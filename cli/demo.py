@@ -38,7 +38,7 @@ from .pictures import (
     write_network_svg,
     write_stepper_html,
 )
-from .staging import all_or_none
+from .staging import all_or_none, load_uninterrupted
 
 __all__ = ["FILES", "MARK", "run_demo"]
 
@@ -94,6 +94,7 @@ def run_demo(out: str = "stepgrad-demo", force: bool = False, epochs: int = 20,
     folder = output_folder(out, create=False)  # made when the files are written
     paths = {key: folder / name for key, name in FILES.items()}
     _claim(folder, paths, force)
+    load_uninterrupted("matplotlib.pyplot", "PIL.Image")  # the curves' C extensions, whole
 
     say("Training the lecture's 6-9-2 network (tanh hidden units, sigmoid outputs) on the "
         "lecture's table:")

@@ -7,9 +7,10 @@
     stepgrad info    the versions of stepgrad, numpy and the Graphviz program that draws
 
 A bad argument or an unusable path prints one line on stderr and exits with 2; a file that
-cannot be written (a full disk) prints one line and exits with 1; Ctrl-C (or SIGTERM)
-exits with 130 and leaves a command's outputs all written or none. A warning is one line
-on stderr, and a terminal that cannot show μ or ∂ gets them spelled (mu, d).
+cannot be written (a full disk) prints one line and exits with 1. Ctrl-C (or SIGTERM)
+while ``train`` trains stops training and keeps the model so far; anywhere else it exits
+with 130, leaving a command's outputs all written or none. A warning is one line on
+stderr, and a terminal that cannot show μ or ∂ gets them spelled (mu, d).
 """
 
 from __future__ import annotations

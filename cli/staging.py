@@ -20,6 +20,7 @@ leaves a hidden ``.partial-`` folder, which a later run names.
 
 from __future__ import annotations
 
+import importlib
 import os
 import secrets
 import shutil
@@ -29,7 +30,7 @@ import warnings
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["all_or_none", "stale_partials"]
+__all__ = ["all_or_none", "stale_partials", "signals_held", "load_uninterrupted"]
 
 _HELD = {signal.SIGINT, signal.SIGTERM}
 
@@ -48,7 +49,7 @@ def stale_partials(out) -> list:
 
 
 @contextmanager
-def _signals_held():
+def signals_held():
     """Hold back SIGINT and SIGTERM (delivered when the block ends)."""
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -58,6 +59,18 @@ def _signals_held():
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def load_uninterrupted(*modules: str) -> None:
+    """Import third-party modules now, with Ctrl-C held back until they are loaded.
+
+    Ctrl-C inside a C extension's initialisation (matplotlib's ft2font, PIL) leaves
+    it half made, and Python then aborts at exit with a fatal error; a command that
+    loads them lazily while it writes would crash so instead of exiting with 130.
+    """
+    with signals_held():
+        for name in modules:
+            importlib.import_module(name)
 
 
 def _new_folder(parent: Path, prefix: str) -> Path:
@@ -87,7 +100,7 @@ def all_or_none(out):
     staged = _new_folder(out if inside else out.parent, _prefix(out, inside))
     try:
         yield staged
-        with _signals_held():
+        with signals_held():
             if inside:
                 for path in sorted(staged.iterdir()):
                     os.replace(path, out / path.name)
