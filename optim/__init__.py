@@ -8,10 +8,13 @@ Tensor parameters::
     opt = Adam(model.parameters(), lr=1e-3)
     loss.backward(); opt.step(); opt.zero_grad()
 
-and :func:`fit` runs the lecture's training loop with any of them.
+and :func:`fit` runs the lecture's training loop with any of them. Two more
+remedies the lecture names: conjugate gradient (:func:`linear_cg`,
+:func:`polak_ribiere`) and greedy layer-wise pretraining (:func:`pretrain_layers`).
 """
 
 from . import rules
+from .conjugate_gradient import CGResult, linear_cg, polak_ribiere
 from .history import History
 from .optimizer import (
     OPTIMIZERS,
@@ -24,6 +27,7 @@ from .optimizer import (
     RMSProp,
     get_optimizer,
 )
+from .pretraining import pretrain_layers
 from .schedules import SCHEDULES, ExponentialDecay, StepDecay, exponential_decay, step_decay
 from .training import fit
 
@@ -31,5 +35,5 @@ __all__ = [
     "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "Optimizer", "rules",
     "OPTIMIZERS", "get_optimizer",
     "StepDecay", "ExponentialDecay", "SCHEDULES", "step_decay", "exponential_decay",
-    "fit", "History",
+    "fit", "History", "linear_cg", "polak_ribiere", "CGResult", "pretrain_layers",
 ]
