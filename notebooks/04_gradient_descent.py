@@ -38,7 +38,7 @@ import numpy as np
 from stepgrad.autograd import Tensor, grad, hessian
 from stepgrad.nn import MLP, half_sse
 from stepgrad.nn.data import moons, one_hot
-from stepgrad.optim import SGD, ExponentialDecay, fit
+from stepgrad.optim import SGD, ExponentialDecay, fit, linear_cg
 from stepgrad.viz.plots import plot_history
 
 # %% [markdown]
@@ -158,6 +158,44 @@ print(f"the optimum:     x* = {x_star.round(6)}")
 # a linear solve, fine for two unknowns, out of reach for a network's thousands of weights. There,
 # conjugate gradient makes do with Hessian-vector products $Hv = \nabla(\nabla f\cdot v)$, which
 # `stepgrad.autograd.hvp` computes with two backward passes, never forming $H$.
+#
+# ### Conjugate gradient on the same bowl
+#
+# The lecture names *conjugate gradient methods* as a remedy. Gradient descent's zig-zag wastes
+# steps: each one partly undoes the one before. Conjugate gradient steps along directions $d_k$
+# that are conjugate, $d_i^\top A^\top A\, d_k = 0$ for $i \neq k$, each with the exact best
+# step length $\eta_k$ along it, so no step spoils an earlier one: on a bowl in $n$ unknowns it
+# ends in at most $n$ steps. `stepgrad.optim.linear_cg` does it with products by $A$ and
+# $A^\top$ only. Here $n = 2$:
+
+# %%
+cg = linear_cg(A, b)
+print(f"conjugate gradient: {cg.steps} steps, f − f* = {cg.losses[-1] - f_star:.1e}, "
+      f"‖x − x*‖ = {np.linalg.norm(cg.x - x_star):.1e}")
+best = gaps["μ = 1.9/ν_max"]
+print(f"gradient descent, μ = 1.9/ν_max: f − f* = {best[2]:.1e} after 2 steps, "
+      f"below 1e-10 after {next(k for k, g in enumerate(best) if g < 1e-10)} steps")
+
+# %% [markdown]
+# With more unknowns the gap grows. A random least-squares problem in $n = 50$ unknowns
+# (80 equations), both methods run until the gradient $\lVert A^\top(Ax - b)\rVert$ has fallen by
+# a factor $10^8$:
+
+# %%
+rng50 = np.random.default_rng(50)
+A50, b50 = rng50.normal(size=(80, 50)), rng50.normal(size=80)
+cg = linear_cg(A50, b50, tol=1e-8)
+x, mu = np.zeros(50), 1.0 / np.linalg.eigvalsh(A50.T @ A50)[-1]      # μ = 1/ν_max
+gd_steps = 0
+while np.linalg.norm(A50.T @ (A50 @ x - b50)) > 1e-8 * cg.grad_norms[0]:
+    x -= mu * A50.T @ (A50 @ x - b50)                                 # x := x − μ·∇f
+    gd_steps += 1
+print(f"n = 50: conjugate gradient {cg.steps} steps (at most n), gradient descent {gd_steps}")
+
+# %% [markdown]
+# Each conjugate-gradient step costs about as much as a gradient step (one product by $A$ and
+# one by $A^\top$). The catch: it needs the exact gradient and a good step length along each
+# direction, so it suits full-batch problems; notebook 06 runs its nonlinear version on a network.
 #
 # ## 3 · Gradient descent, SGD and mini-batch on a network
 #

@@ -21,14 +21,15 @@
 #   dropout, and early stopping;
 # * **vanishing and exploding gradients**: the activation and the initialisation, batch
 #   normalisation, adaptive learning rates (notebook 05), gradient clipping;
-# * **local optima**: initialisation, and pretraining;
-# * and, named in passing, conjugate gradient methods.
+# * **local optima**: initialisation, and pretraining (section 7);
+# * and conjugate gradient methods (section 6; the linear method is in notebook 04).
 #
 # Each section shows the problem on a small network, then the remedy, with the tools in
 # `stepgrad.nn` and `stepgrad.optim`.
 
 # %%
 # %matplotlib inline
+import matplotlib.pyplot as plt
 import numpy as np
 
 from stepgrad.nn import (
@@ -43,7 +44,7 @@ from stepgrad.nn import (
     mse,
 )
 from stepgrad.nn.data import lecture_data, moons, one_hot
-from stepgrad.optim import SGD, Adam, fit
+from stepgrad.optim import SGD, Adam, fit, polak_ribiere, pretrain_layers
 from stepgrad.viz.plots import plot_depth_comparison, plot_history
 
 # %% [markdown]
@@ -271,17 +272,130 @@ for init in ("small", "glorot"):
 # initialisations and keep the best; scale the initial weights to the layer (Glorot, He), which
 # breaks the symmetry; use momentum or an adaptive rule, which roll over small bumps.
 #
-# ## 6 · Conjugate gradient and pretraining
+# ## 6 · Conjugate gradient on a network
 #
-# Two more remedies the lecture names, without details:
+# Notebook 04 ran *linear* conjugate gradient on least squares, where it ends in at most $n$
+# steps. A network's loss is not a quadratic bowl, but the idea carries over: step along
+# $d_k = -g_k + \omega_k d_{k-1}$, with the Polak–Ribière weight
+# $\omega_k = \max\big(0,\ g_k^\top(g_k - g_{k-1}) / g_{k-1}^\top g_{k-1}\big)$, and choose
+# each step length $\eta_k$ by a line search along $d_k$ (here: backtracking until the loss has
+# dropped enough). `polak_ribiere` does this on a network's parameters; beside it, gradient
+# descent on the same full batch, from the same start, with three learning rates:
+
+# %%
+X_cg, y_cg = moons(100, noise=0.15, seed=0)
+Y_cg = one_hot(y_cg)
+
+
+def moons_net():
+    return MLP([2, 8, 2], hidden="tanh", output="sigmoid", init="glorot", seed=0)
+
+
+net = moons_net()
+cg = polak_ribiere(lambda: half_sse(net(X_cg), Y_cg), net.parameters(), steps=60)
+curves = {"conjugate gradient (Polak–Ribière)": (cg.losses, cg.evaluations)}
+for mu in (2.0, 8.0, 32.0):
+    net = moons_net()
+    opt, losses = SGD(net.parameters(), lr=mu), []
+    for _ in range(600):
+        opt.zero_grad()
+        L = half_sse(net(X_cg), Y_cg)
+        losses.append(L.item())
+        L.backward()
+        opt.step()
+    curves[f"gradient descent, μ = {mu:g}"] = (losses, range(1, len(losses) + 1))
+
+print(f"{'':36}{'to a loss of 0.01':>20}{'to 0.001':>20}")
+print(f"{'':36}" + f"{'steps  evaluations':>20}" * 2)
+for name, (losses, evaluations) in curves.items():
+    row = ""
+    for target in (0.01, 0.001):
+        k = next((k for k, L in enumerate(losses) if L <= target), None)
+        row += f"{'> 600':>20}" if k is None else f"{k:>8}{evaluations[k]:>12}"
+    print(f"{name:36}{row}")
+
+fig, ax = plt.subplots(figsize=(6, 3.2))
+for name, (losses, _) in curves.items():
+    ax.plot(losses, label=name, lw=2.2 if name.startswith("conj") else 1.4)
+ax.set(xlabel="step", ylabel="loss on the full batch", yscale="log", xlim=(0, 600))
+ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+plt.show()
+
+# %% [markdown]
+# Conjugate gradient needs far fewer steps than gradient descent at any of the three rates. Each of
+# its steps costs a few evaluations of the loss and its gradient (the line search tries several
+# step lengths), so counted in evaluations, the fair measure of work, a gradient descent whose μ
+# has been tuned (here 32, found by trying) keeps up with it; with an untuned μ it is far behind.
+# Conjugate gradient's real gift is that it has no learning rate to tune. It needs the exact,
+# full-batch gradient (a line search on a
+# noisy mini-batch loss compares values of different functions), so it suits small networks
+# trained on all their data; with mini-batches, momentum (notebook 05) is its cousin: it too
+# mixes the last direction into the new one.
 #
-# * **Conjugate gradient methods** choose each step's direction to be *conjugate* to the previous
-#   ones (with respect to the curvature), so that on a quadratic bowl of $n$ dimensions they reach
-#   the minimum in at most $n$ steps, with no zig-zag. They need exact line searches and the full
-#   gradient, so they suit full-batch training of small networks, and are rarely used with
-#   mini-batches; momentum is their stochastic cousin.
-# * **Pretraining** initialises a deep network layer by layer, each layer first trained on its own
-#   (for example as an autoencoder that reconstructs its input), before the whole network is
-#   trained on the task. It was how the first deep networks were trained; ReLU, good
-#   initialisation and batch normalisation have made it mostly unnecessary, and its descendant is
-#   today's *transfer learning*: start from a network trained on a larger task.
+# ## 7 · Pretraining
+#
+# The lecture's remedy for local optima in deep networks. A deep sigmoid network started from
+# the lecture's "small random numbers" hardly learns: the error shrinks at every layer on its way
+# back (section 2), so the first layers get almost no gradient, and every output stays near ½.
+# **Greedy layer-wise pretraining** gives each hidden layer useful weights first, one at a time,
+# from the inputs alone: layer 1 is trained as the encoder of an *autoencoder* that reconstructs
+# $\mathbf{x}$ (with a throw-away linear decoder); then its outputs $\alpha^1$ are the data on which
+# layer 2 is trained to reconstruct $\alpha^1$, and so on. Only then is the whole network trained
+# on the task. `pretrain_layers(model, X)` does the layer-by-layer part, for a 2-16-…-16-2
+# network with six sigmoid hidden layers:
+
+# %%
+X_pre, y_pre = moons(200, noise=0.15, seed=0)
+Y_pre = one_hot(y_pre)
+
+
+def deep_net():
+    return MLP([2] + [16] * 6 + [2], hidden="sigmoid", output="sigmoid", init="small", seed=0)
+
+
+nets = {"random start": deep_net(), "pretrained": deep_net()}
+reconstruction = pretrain_layers(nets["pretrained"], X_pre, epochs=100, lr=0.01)
+print("reconstruction loss of each layer's autoencoder, first and last epoch:")
+print("  " + "  ".join(f"{h.loss[0]:.2f}→{h.loss[-1]:.2f}" for h in reconstruction))
+
+norms = {}
+for name, net in nets.items():
+    net.zero_grad()
+    half_sse(net(X_pre), Y_pre).backward()
+    norms[name] = list(gradient_norms(net).values())
+    print(f"{name:13} ‖∂L/∂wˡ‖, l = 1…7: " + "  ".join(f"{n:.0e}" for n in norms[name]))
+
+fig, ax = plt.subplots(figsize=(8, 3.2))
+for name, g in norms.items():
+    ax.plot(range(1, len(g) + 1), g, "o-", label=name)
+ax.set(yscale="log", xlabel="layer l (1 = next to the input)", ylabel="‖∂L/∂wˡ‖₂",
+       title="Before training on the task: the gradient of each layer's weights")
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# From the random start, the first layer's gradient is about $10^{-12}$, nine orders of magnitude
+# below the output layer's. After pretraining every hidden layer's is between $10^{-4}$ and
+# $10^{-3}$: the error now reaches the input. Now both networks are trained on the task, by the same
+# gradient descent from their two starts:
+
+# %%
+fine_tuned = {}
+for name, net in nets.items():
+    fine_tuned[name] = fit(net, X_pre, Y_pre, optimizer=SGD(net.parameters(), lr=2.0),
+                           batch_size=None, epochs=300, tol=None, progress=False)
+
+fig, ax = plt.subplots(figsize=(8, 3.2))
+for name, h in fine_tuned.items():
+    ax.plot(range(1, h.epochs + 1), h.loss, label=name)
+    print(f"{name:13} loss after {h.epochs} epochs {h.loss[-1]:.3f}")
+ax.set(xlabel="epoch", ylabel="training loss", title="Training on the task (gradient descent, μ = 2)")
+ax.legend()
+plt.show()
+
+# %% [markdown]
+# The randomly started network sits at loss ¼ (every output ½) for all 300 epochs; the pretrained
+# one starts learning at once. Pretraining was how the first deep networks were trained (Hinton et
+# al. 2006); ReLU, good initialisation (section 5) and batch normalisation (section 3) have made
+# it mostly unnecessary, and its descendant is today's *transfer learning*: start from a network
+# trained on a larger task.

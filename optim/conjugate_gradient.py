@@ -51,14 +51,16 @@ class CGResult(NamedTuple):
         steps: the number of steps taken (directions followed).
         losses: f after 0, 1, …, steps steps.
         grad_norms: ‖∇f‖ after 0, 1, …, steps steps.
-        evaluations: how many times f (with its gradient) was computed.
+        evaluations: how many times f (with its gradient) had been computed
+            after 0, 1, …, steps steps (the line searches compute it several times
+            per step).
     """
 
     x: np.ndarray
     steps: int
     losses: list
     grad_norms: list
-    evaluations: int
+    evaluations: list
 
 
 def linear_cg(A, b, x0=None, tol: float = 1e-10, max_steps: int | None = None) -> CGResult:
@@ -72,7 +74,8 @@ def linear_cg(A, b, x0=None, tol: float = 1e-10, max_steps: int | None = None) -
         max_steps: the most steps to take (default n: the exact-arithmetic bound).
 
     Returns:
-        A :class:`CGResult`; ``evaluations`` counts products with A.
+        A :class:`CGResult`; ``evaluations`` counts products with A and Aᵀ
+        (one pair per step, one before the first).
     """
     A = np.asarray(A, dtype=np.float64)
     b = np.asarray(b, dtype=np.float64)
@@ -106,7 +109,7 @@ def linear_cg(A, b, x0=None, tol: float = 1e-10, max_steps: int | None = None) -
         steps += 1
         losses.append(0.5 * float(r @ r))
         norms.append(ss**0.5)
-    return CGResult(x, steps, losses, norms, steps + 1)
+    return CGResult(x, steps, losses, norms, list(range(1, steps + 2)))
 
 
 def backtracking_line_search(phi, phi0: float, slope: float, eta: float, c: float = 1e-4,
@@ -193,18 +196,22 @@ def polak_ribiere(loss, params, steps: int = 100, tol: float = 1e-8,
         counter[0] += 1
         return f.item(), np.concatenate([p.grad.ravel() for p in params])
 
+    tried = {}                       # η → (f, g) at the points the line search tried
+
     def along(theta, d, eta):        # φ(η) = f(θ + η d)
-        return value_and_grad(theta + eta * d)[0]
+        tried[eta] = value_and_grad(theta + eta * d)
+        return tried[eta][0]
 
     theta = np.concatenate([p.data.ravel() for p in params]).astype(np.float64)
     f, g = value_and_grad(theta)
     d = -g
-    losses, norms = [f], [float(np.linalg.norm(g))]
+    losses, norms, counts = [f], [float(np.linalg.norm(g))], [counter[0]]
     eta, slope_before, taken = first_step, None, 0
     while taken < steps and norms[-1] > tol:
         slope = float(g @ d)
         if slope_before is not None:
             eta = eta * slope_before / slope
+        tried.clear()
         try:
             eta, f_new, _ = backtracking_line_search(partial(along, theta, d), f, slope, eta)
         except RuntimeError:         # no decrease left that f's rounding can show
@@ -212,7 +219,7 @@ def polak_ribiere(loss, params, steps: int = 100, tol: float = 1e-8,
         if not f_new < f:            # the same: f is as low as float64 can tell
             break
         theta = theta + eta * d
-        f, g_new = value_and_grad(theta)
+        f, g_new = tried[eta]        # computed by the line search already
         omega = max(0.0, float(g_new @ (g_new - g)) / float(g @ g))
         d = -g_new + omega * d
         if float(g_new @ d) >= 0:    # not downhill: restart along −g
@@ -221,5 +228,6 @@ def polak_ribiere(loss, params, steps: int = 100, tol: float = 1e-8,
         taken += 1
         losses.append(f)
         norms.append(float(np.linalg.norm(g)))
+        counts.append(counter[0])
     assign(theta)
-    return CGResult(theta, taken, losses, norms, counter[0])
+    return CGResult(theta, taken, losses, norms, counts)

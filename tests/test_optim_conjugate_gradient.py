@@ -77,26 +77,34 @@ def test_polak_ribiere_solves_least_squares_written_with_tensors():
     assert r.steps < 60
 
 
+def gd_steps_to(target, X, Y, lr, most=1000):
+    model = MLP([2, 8, 2], hidden="tanh", output="sigmoid", init="glorot", seed=0)
+    opt = SGD(model.parameters(), lr=lr)
+    for step in range(most):
+        opt.zero_grad()
+        L = half_sse(model(X), Y)
+        if L.item() <= target:
+            return step
+        L.backward()
+        opt.step()
+    return most
+
+
 def test_polak_ribiere_trains_a_network_in_fewer_steps_than_gradient_descent():
+    """Fewer steps than gradient descent at every μ tried; in evaluations of f and ∇f
+    (about 3 per step) fewer than at μ = 8, and about as many as at a tuned μ = 32."""
     X, y = moons(100, noise=0.15, seed=0)
     Y = one_hot(y)
     model = MLP([2, 8, 2], hidden="tanh", output="sigmoid", init="glorot", seed=0)
     r = polak_ribiere(lambda: half_sse(model(X), Y), model.parameters(), steps=40)
     assert np.all(np.diff(r.losses) < 0)                          # every step goes down
     assert half_sse(model(X), Y).item() == pytest.approx(r.losses[-1], rel=1e-12)
+    assert r.evaluations[0] == 1 and np.all(np.diff(r.evaluations) >= 1)
     cg_steps = next(k for k, L in enumerate(r.losses) if L <= 0.01)
-    gd = MLP([2, 8, 2], hidden="tanh", output="sigmoid", init="glorot", seed=0)
-    opt, gd_steps = SGD(gd.parameters(), lr=8.0), 0
-    while gd_steps < 1000:
-        opt.zero_grad()
-        L = half_sse(gd(X), Y)
-        if L.item() <= 0.01:
-            break
-        L.backward()
-        opt.step()
-        gd_steps += 1
-    assert cg_steps * 5 < gd_steps
-    assert r.evaluations < gd_steps                               # fewer gradients computed too
+    gd = {lr: gd_steps_to(0.01, X, Y, lr) for lr in (8.0, 32.0)}
+    assert 2 * cg_steps < min(gd.values())
+    assert r.evaluations[cg_steps] < gd[8.0]
+    assert r.evaluations[cg_steps] < 2 * gd[32.0]
 
 
 def test_polak_ribiere_takes_tensors():

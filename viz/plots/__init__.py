@@ -12,6 +12,7 @@ plot                               its data
 :func:`plot_decision_boundary`     :func:`decision_grid`, :func:`class_labels`
 :func:`plot_grad_norms`            :func:`grad_norm_curves` (``History.grad_norms``)
 :func:`plot_depth_comparison`      :func:`depth_gradient_norms` (``nn.diagnostics``)
+:func:`plot_runs`                  :func:`run_curves` (several Histories)
 :func:`optimizer_race`             :func:`race_trajectories` on :data:`SURFACES`
 :func:`race_animation`,            the same, frame by frame (GIF or HTML)
 :func:`save_race`
@@ -23,6 +24,7 @@ matplotlib, a core dependency, is imported when a plot is drawn, never by
 
 from .activations import activation_curves, plot_activations, slide_relu_derivative
 from .boundary import class_labels, decision_grid, plot_decision_boundary
+from .compare import plot_runs, run_curves
 from .grad_norms import (
     depth_gradient_norms,
     grad_norm_curves,
@@ -46,5 +48,6 @@ __all__ = [
     "plot_losses", "loss_curves", "LECTURE_EXAMPLE",
     "plot_decision_boundary", "decision_grid", "class_labels",
     "plot_grad_norms", "grad_norm_curves", "plot_depth_comparison", "depth_gradient_norms",
+    "plot_runs", "run_curves",
     "optimizer_race", "race_trajectories", "race_animation", "save_race", "SURFACES", "race_lr",
 ]
