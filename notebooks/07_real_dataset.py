@@ -134,12 +134,12 @@ accuracy_2d = np.mean(model_2d(X_test[:, petals]).data.argmax(axis=1) == y_test)
 print(f"petals only: test accuracy {accuracy_2d:.1%}")
 
 # %% [markdown]
-# The regions, with the training flowers on top (standardised petal length $x_1$ and width $x_2$;
-# class 0 is setosa, 1 versicolor, 2 virginica):
+# The regions, with the training flowers on top (petal length and width, standardised):
 
 # %%
-plot_decision_boundary(model_2d, X_train[:, petals], y_train,
-                       title="iris by petal length and width (standardised)")
+plot_decision_boundary(model_2d, X_train[:, petals], y_train, title="iris by its petals",
+                       class_names=IRIS_CLASSES,
+                       feature_names=("petal length (standardised)", "petal width (standardised)"))
 
 # %% [markdown]
 # Setosa sits far from the others; the boundary between versicolor and virginica runs through the

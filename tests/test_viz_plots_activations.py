@@ -6,6 +6,7 @@ import math
 import matplotlib
 import numpy as np
 import pytest
+from figure_checks import assert_legend_names_what_is_drawn, assert_limits_hold_data
 
 from stepgrad.autograd import Value
 from stepgrad.nn import mae, mse, msle
@@ -92,3 +93,11 @@ def test_the_loss_plot_renders():
     fig = plot_losses()
     assert [ax.get_yscale() for ax in fig.axes] == ["log"] * 3
     assert is_png(fig)
+
+
+def test_every_panel_holds_its_curves_and_names_them():
+    """The identity panel once cut σ(x) = x off below −1.6; every curve is inside now."""
+    fig = plot_activations()
+    for ax in fig.axes:
+        assert_limits_hold_data(ax)
+        assert_legend_names_what_is_drawn(ax)

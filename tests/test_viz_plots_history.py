@@ -6,6 +6,7 @@ import io
 import matplotlib
 import numpy as np
 import pytest
+from figure_checks import assert_legend_names_what_is_drawn, assert_limits_hold_data, legend_texts
 
 from stepgrad.nn import MLP
 from stepgrad.optim import SGD, History, StepDecay, fit
@@ -51,8 +52,25 @@ def test_validation_and_a_schedule_add_their_curves_and_panels():
     fig = plot_history(h)
     assert [ax.get_ylabel() for ax in fig.axes] == ["loss", "accuracy", "μ (lr)"]
     labels = fig.axes[0].get_legend_handles_labels()[1]
-    assert "validation loss" in labels and "Q := λ·L_i + (1 − λ)·Q" in labels
+    assert "held-out (validation) loss" in labels and "Q := λ·L_i + (1 − λ)·Q" in labels
+    assert legend_texts(fig.axes[1]) == ["training accuracy", "held-out (validation) accuracy"]
+    for ax in fig.axes[:2]:
+        assert_limits_hold_data(ax)
+        assert_legend_names_what_is_drawn(ax)
     assert png(fig).startswith(b"\x89PNG")
+
+
+def test_full_batch_draws_no_q_line_under_the_loss_and_its_legend_lists_no_q():
+    """One step per epoch with λ = 1: Q is the epoch's loss, one line, named so."""
+    X, Y = data()
+    h = fit(MLP([6, 9, 2], seed=0), X, Y, batch_size=None, epochs=5, tol=None, seed=0,
+            progress=False, validation=(X[:10], Y[:10]), restore_best=False)
+    ax = plot_history(h).axes[0]
+    labels = [ln.get_label() for ln in ax.get_lines()]
+    assert labels == ["training loss (= Q: one step per epoch, λ = 1)",
+                      "held-out (validation) loss"]
+    assert_legend_names_what_is_drawn(ax)
+    assert_limits_hold_data(ax)
 
 
 def test_regression_without_schedule_is_one_panel():

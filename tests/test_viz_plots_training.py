@@ -6,6 +6,12 @@ import io
 import matplotlib
 import numpy as np
 import pytest
+from figure_checks import (
+    assert_legend_names_what_is_drawn,
+    assert_limits_hold_data,
+    drawn_lines,
+    legend_texts,
+)
 
 from stepgrad.nn import MLP, gradient_norms, half_sse, mse
 from stepgrad.nn.data import moons, one_hot
@@ -106,3 +112,31 @@ def test_the_depth_comparison_renders():
     fig = plot_depth_comparison(depth=4, width=6)
     assert fig.axes[0].get_yscale() == "log" and len(fig.axes[0].lines) == 2
     assert is_png(fig)
+
+
+def test_the_depth_comparisons_title_counts_the_points_it_draws():
+    for depth in (3, 5):
+        ax = plot_depth_comparison(depth=depth, width=4).axes[0]
+        points = {len(line.get_xdata()) for line in drawn_lines(ax)}
+        assert points == {depth + 1}                     # depth hidden layers + the output layer
+        assert f"the {depth + 1} weight matrices ({depth} hidden layers" in ax.get_title()
+        assert_limits_hold_data(ax)
+        assert_legend_names_what_is_drawn(ax)
+
+
+def test_the_decision_boundary_keeps_the_accuracy_with_a_title_and_names_the_classes():
+    X, y = moons(60, seed=0)
+    model = MLP([2, 8, 2], hidden="relu", output="softmax", seed=0)
+    fit(model, X, one_hot(y), loss="cross_entropy", optimizer=Adam(model.parameters(), lr=0.05),
+        batch_size=16, epochs=20, seed=0, progress=False)
+    accuracy = np.mean(model(X).data.argmax(axis=1) == y)
+    ax = plot_decision_boundary(model, X, y, title="two moons", class_names=["upper", "lower"],
+                                feature_names=("a", "b")).axes[0]
+    assert ax.get_title() == f"two moons (accuracy on these points {accuracy:.1%})"
+    assert legend_texts(ax) == ["upper", "lower"]
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("a", "b")
+    x0, x1, y0, y1 = *ax.get_xlim(), *ax.get_ylim()
+    assert x0 <= X[:, 0].min() and X[:, 0].max() <= x1
+    assert y0 <= X[:, 1].min() and X[:, 1].max() <= y1
+    with pytest.raises(ValueError, match="class_names names 1 classes"):
+        plot_decision_boundary(model, X, y, class_names=["only one"])

@@ -58,7 +58,9 @@ def plot_activations(x=None):
                         xytext=(0.25, -1.35), fontsize=8, color="#dc2626",
                         arrowprops={"arrowstyle": "->", "color": "#dc2626"})
         ax.set_title("ReLU" if name == "relu" else name, fontsize=11)
-        ax.set_ylim(-1.6, 3.1 if name in ("identity", "relu") else 1.6)
+        drawn = [f, df] + ([slide_relu_derivative(xs)] if name == "relu" else [])
+        lo, hi = min(np.min(v) for v in drawn), max(np.max(v) for v in drawn)
+        ax.set_ylim(min(lo, -1.0) - 0.6, max(hi, 1.0) + 0.6)   # every curve inside, with room
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7.5, loc="upper left")
     for ax in axes[1]:

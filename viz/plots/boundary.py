@@ -75,8 +75,15 @@ def decision_grid(model, X, y=None, resolution: int = 200, margin: float = 0.15)
     return xx, yy, classes.reshape(xx.shape)
 
 
-def plot_decision_boundary(model, X, y, resolution: int = 200, title: str | None = None):
-    """The class regions of a 2-D classifier, its boundary, and the data (X, y) on top."""
+def plot_decision_boundary(model, X, y, resolution: int = 200, title: str | None = None,
+                           class_names=None, feature_names=None):
+    """The class regions of a 2-D classifier, its boundary, and the data (X, y) on top.
+
+    Args:
+        title: what the plot shows; the accuracy on the drawn points is added to it.
+        class_names: a name per class, for the legend (default "class 0", …).
+        feature_names: the two axes' names (default x₁, x₂).
+    """
     from matplotlib.colors import ListedColormap  # optional: imported when drawing
 
     X = np.asarray(X, dtype=float)
@@ -86,6 +93,10 @@ def plot_decision_boundary(model, X, y, resolution: int = 200, title: str | None
     if k > len(POINT_COLORS):
         raise ValueError(f"plot_decision_boundary colours up to {len(POINT_COLORS)} classes, "
                          f"got {k}")
+    names = [f"class {c}" for c in range(k)] if class_names is None else list(class_names)
+    if len(names) < k:
+        raise ValueError(f"class_names names {len(names)} classes, the data and the model "
+                         f"have {k}: {names}")
     fig, ax = figure(6.4, 5.4)
     levels = np.arange(k + 1) - 0.5
     ax.contourf(xx, yy, classes, levels=levels, cmap=ListedColormap(REGION_COLORS[:k]))
@@ -93,11 +104,12 @@ def plot_decision_boundary(model, X, y, resolution: int = 200, title: str | None
     for c in range(k):
         pts = X[labels == c]
         ax.scatter(pts[:, 0], pts[:, 1], s=18, color=POINT_COLORS[c], edgecolor="white",
-                   linewidth=0.5, label=f"class {c}")
+                   linewidth=0.5, label=names[c])
     signed = set(np.unique(np.asarray(y))) <= {-1.0, 1.0}
     accuracy = float(np.mean(_predict(model, X, signed) == labels))
-    ax.set_title(title or f"Decision boundary (accuracy on these points {accuracy:.1%})")
-    ax.set_xlabel("x₁")
-    ax.set_ylabel("x₂")
+    ax.set_title(f"{title or 'Decision boundary'} (accuracy on these points {accuracy:.1%})")
+    xlabel, ylabel = feature_names or ("x₁", "x₂")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
     ax.legend(fontsize=9, loc="best", framealpha=0.9)
     return fig

@@ -88,10 +88,10 @@ def plot_depth_comparison(depth: int = 10, width: int = 16, activations=("sigmoi
         ax.plot(layers, norms, "o-", lw=1.8, color=colors.get(act), label=f"{act} hidden layers")
     ax.set_yscale("log")
     ax.set_xticks(np.arange(1, depth + 2))
-    ax.set_xlabel("layer l (1 = next to the input)")
+    ax.set_xlabel(f"layer l (1 = next to the input, {depth + 1} = the output layer)")
     ax.set_ylabel("‖∂L/∂wˡ‖₂")
-    ax.set_title(f"{depth} hidden layers of {width} units, at initialisation: "
-                 "sigmoid's gradient vanishes towards the input")
+    ax.set_title(f"‖∂L/∂wˡ‖ of the {depth + 1} weight matrices ({depth} hidden layers of "
+                 f"{width} units, then the output layer), at initialisation")
     ax.grid(alpha=0.3, which="both")
     ax.legend(fontsize=9)
     return fig

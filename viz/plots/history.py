@@ -73,16 +73,21 @@ def plot_history(history, log: bool | None = None):
     if many:
         ax.plot(c["step_x"], c["step_loss"], color=COLORS["L"], lw=0.6, alpha=0.7,
                 label="L_i (each step)")
-    ax.plot(c["Q_x"], c["Q"], color=COLORS["Q"], lw=1.8, label="Q := λ·L_i + (1 − λ)·Q")
+    # one step per epoch with λ = 1: Q after step e is the loss of epoch e, the same line
+    q_is_loss = not many and np.allclose(c["Q"][1:], c["loss"], rtol=1e-12, atol=0)
+    if not q_is_loss:
+        ax.plot(c["Q_x"], c["Q"], color=COLORS["Q"], lw=1.8, label="Q := λ·L_i + (1 − λ)·Q")
     ax.plot(c["epoch"], c["loss"], "o-", color=COLORS["loss"], ms=3.5, lw=1.2,
-            label="loss (mean over the epoch)")
+            label="training loss (= Q: one step per epoch, λ = 1)" if q_is_loss
+            else "training loss (mean over the epoch)")
     if c["val_loss"] is not None:
         ax.plot(c["epoch"], c["val_loss"], "s-", color=COLORS["val"], ms=3.5, lw=1.2,
-                label="validation loss")
+                label="held-out (validation) loss")
     if history.best_epoch:
         ax.axvline(history.best_epoch, color=COLORS["val"], ls=":", lw=1,
                    label=f"best epoch ({history.best_epoch}), weights restored")
-    smooth = np.concatenate([c["Q"], c["loss"]] + ([c["val_loss"]] * (c["val_loss"] is not None)))
+    q_drawn = c["Q"][1:] if q_is_loss else c["Q"]
+    smooth = np.concatenate([q_drawn, c["loss"]] + ([c["val_loss"]] * (c["val_loss"] is not None)))
     smooth = smooth[np.isfinite(smooth) & (smooth > 0)]
     if log is None:
         log = smooth.size > 0 and smooth.max() / smooth.min() > 100
@@ -98,10 +103,11 @@ def plot_history(history, log: bool | None = None):
     ax.grid(alpha=0.3)
     if "accuracy" in axes:
         a = axes["accuracy"]
-        a.plot(c["epoch"], c["accuracy"], "o-", color=COLORS["acc"], ms=3, label="accuracy")
+        a.plot(c["epoch"], c["accuracy"], "o-", color=COLORS["acc"], ms=3,
+               label="training accuracy")
         if c["val_accuracy"] is not None:
             a.plot(c["epoch"], c["val_accuracy"], "s-", color=COLORS["val"], ms=3,
-                   label="validation accuracy")
+                   label="held-out (validation) accuracy")
         a.set_ylim(-0.02, 1.02)
         a.set_ylabel("accuracy")
         a.legend(loc="lower right", fontsize=9)
