@@ -5,6 +5,7 @@ import io
 import matplotlib
 import numpy as np
 import pytest
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 from stepgrad.autograd import Tensor
 from stepgrad.optim import OPTIMIZERS, rules
@@ -107,3 +108,31 @@ def test_saving_the_race_never_replaces_a_file_unasked(tmp_path):
     assert path.read_bytes() == b"the user's own file"
     save_race(path, "bowl", steps=4, frames=2, overwrite=True)
     assert path.read_bytes()[:3] == b"GIF"
+
+
+def test_the_race_tells_the_rules_apart_and_its_legend_covers_no_panel():
+    fig = optimizer_race()
+    for ax in fig.axes:
+        lines = [ln for ln in ax.get_lines() if not ln.get_label().startswith("_")]
+        assert [ln.get_label() for ln in lines] == list(OPTIMIZERS)
+        assert len({(str(ln.get_linestyle()), ln.get_marker()) for ln in lines}) == len(lines)
+    legend = fig.legends[0]
+    assert [t.get_text() for t in legend.get_texts()] == list(OPTIMIZERS)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    box = legend.get_window_extent(canvas.get_renderer())
+    for ax in fig.axes:
+        assert not box.overlaps(ax.get_window_extent(canvas.get_renderer()))
+
+
+def test_the_rosenbrock_start_is_no_scribble():
+    """From the start each rule heads somewhere: over its first 20 steps the path is at most
+    4× the distance covered (from the classic (−1.2, 1) SGD's was 10×), and it stays in view."""
+    s = SURFACES["rosenbrock"]
+    (x0, x1), (y0, y1) = s.window
+    for rule, path in race_trajectories("rosenbrock").items():
+        first = path[:21]
+        length = np.linalg.norm(np.diff(first, axis=0), axis=1).sum()
+        assert length <= 4 * np.linalg.norm(first[-1] - first[0]), rule
+        assert np.all((path[:, 0] >= x0) & (path[:, 0] <= x1)), rule
+        assert np.all((path[:, 1] >= y0) & (path[:, 1] <= y1)), rule

@@ -13,14 +13,9 @@ import numpy as np
 
 from stepgrad.optim import OPTIMIZERS
 
-from .style import figure, rule_color
+from .style import LINE_STYLES, figure, rule_color
 
-__all__ = ["LINE_STYLES", "run_curves", "plot_runs"]
-
-#: (dash, marker) for the 1st, 2nd, … run: no two of the first six alike.
-LINE_STYLES = (("-", "o"), ("--", "s"), (":", "^"), ("-.", "D"), ((0, (5, 1, 1, 1)), "v"),
-               ((0, (1, 1)), "P"), ("-", "X"), ("--", "*"))
-
+__all__ = ["run_curves", "plot_runs"]
 
 def run_curves(runs: dict, key: str = "loss") -> dict:
     """``{name: (epochs 1…E, values)}`` of ``History.<key>`` for each run.

@@ -35,7 +35,7 @@ import numpy as np
 from stepgrad.autograd import Tensor
 from stepgrad.optim import OPTIMIZERS
 
-from .style import figure, rule_color
+from .style import LINE_STYLES, figure, rule_color
 
 __all__ = ["Surface", "SURFACES", "race_lr", "race_trajectories", "optimizer_race",
            "race_animation", "save_race"]
@@ -97,7 +97,7 @@ SURFACES = {
     "rosenbrock": Surface(
         "Rosenbrock", "(1 − x)² + 100·(y − x²)²", _rosenbrock,
         lambda x, y: (1 - x) ** 2 + 100 * (y - x * x) ** 2,
-        start=(-1.2, 1.0), steps=500,
+        start=(-1.0, 0.5), steps=500,
         window=((-1.8, 1.6), (-0.6, 2.0)), minimum=(1.0, 1.0), log_levels=True,
         key="rosenbrock"),
     "saddle": Surface(
@@ -180,9 +180,11 @@ def optimizer_race(surfaces=("bowl", "rosenbrock", "saddle"), steps: int | None 
     fig, axes = figure(9.0, 3.9, ncols=len(surfaces), squeeze=False)
     for ax, s in zip(axes[0], surfaces):
         _contours(ax, s)
-        for rule, path in race_trajectories(s, steps).items():
-            ax.plot(path[:, 0], path[:, 1], "-", color=rule_color(rule), lw=1.5, label=rule,
-                    marker=".", ms=2.5)
+        for k, (rule, path) in enumerate(race_trajectories(s, steps).items()):
+            dash, marker = LINE_STYLES[k % len(LINE_STYLES)]
+            ax.plot(path[:, 0], path[:, 1], ls=dash, color=rule_color(rule), label=rule,
+                    lw=max(2.6 - 0.3 * k, 1.0), marker=marker, ms=max(7.0 - k, 3.0), mfc="none",
+                    markevery=max(len(path) // 12, 1), zorder=2 + k)
     axes[0, 0].set_ylabel("y")
     fig.legend(*axes[0, 0].get_legend_handles_labels(), loc="outside lower center",
                ncol=len(OPTIMIZERS), fontsize=9)

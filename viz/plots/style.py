@@ -12,11 +12,16 @@ from typing import Literal
 
 from stepgrad.optim import OPTIMIZERS
 
-__all__ = ["figure", "COLORS", "rule_color"]
+__all__ = ["figure", "COLORS", "LINE_STYLES", "rule_color"]
 
 #: The train, validation, Q and learning-rate lines.
 COLORS = {"L": "#93c5fd", "Q": "#1d4ed8", "loss": "#111827", "val": "#ea580c",
           "lr": "#059669", "acc": "#7c3aed"}
+
+#: (dash, marker) for the 1st, 2nd, … line of a comparison: no two of the first eight
+#: alike, so lines that coincide (Momentum and Nesterov often do) stay apart.
+LINE_STYLES = (("-", "o"), ("--", "s"), (":", "^"), ("-.", "D"), ((0, (5, 1, 1, 1)), "v"),
+               ((0, (1, 1)), "P"), ("-", "X"), ("--", "*"))
 
 #: Colours for rules registered without one, in turn.
 SPARE_COLORS = ("#7c3aed", "#db2777", "#65a30d", "#0d9488", "#b45309")
