@@ -49,11 +49,21 @@ def rows(n=40, seed=0):
     return [f"{a:.4f},{b:.4f},{'cat' if a + b > 0 else 'dog'}" for a, b in X]
 
 
-def child(*argv, env=None, encoding="utf-8", **kw):
-    """``python -m stepgrad argv…`` as its own process, with the tests' PYTHONPATH."""
+def child(*argv, env=None, encoding="utf-8", preexec_fn=None, **kw):
+    """``python -m stepgrad argv…`` as its own process, with the tests' PYTHONPATH.
+
+    Its Ctrl-C (SIGINT) is the default one even where the suite itself was started with
+    SIGINT ignored (a background job of a shell, as a CI script may be): Python then
+    installs no KeyboardInterrupt handler, and the tests' Ctrl-C would do nothing.
+    """
+    def start():
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        if preexec_fn is not None:
+            preexec_fn()
+
     return subprocess.Popen([sys.executable, "-m", "stepgrad", *argv], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, encoding=encoding,
-                            env={**os.environ, **(env or {})}, **kw)
+                            env={**os.environ, **(env or {})}, preexec_fn=start, **kw)
 
 
 # ------------------------------------------------------------------ the CSV reader
