@@ -121,7 +121,7 @@ def run_demo(out: str = "stepgrad-demo", force: bool = False, epochs: int = 20,
         write_graph_svg(L, to["backward"], "backward")
         write_stepper_html(L, to["stepper"])
         write_curves_png(history, to["curves"])
-        save(model, to["model"], optimizer=optimizer)
+        save(model, to["model"], optimizer=optimizer, loss="half_sse", classes=GENDERS)
         (staged / MARK).write_text("Written by `stepgrad demo`: running it again rewrites the "
                                    "files it wrote here (and no others).\n", encoding="utf-8")
 

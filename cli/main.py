@@ -162,10 +162,12 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--sample", required=True, metavar="x1,…,xF", help="the input")
     graph.add_argument("--target", metavar="y1,…,yM",
                        help="the target: adds the loss L and runs the backward phase")
-    graph.add_argument("--loss", choices=losses, default="half_sse",
-                       help="L with --target (default: half_sse, ½Σ_m (a_m − y_m)²)")
-    graph.add_argument("--view", choices=("forward", "backward"),
-                       help="default: backward with --target, else forward")
+    graph.add_argument("--loss", choices=losses,
+                       help="L with --target (default: the loss the model was trained with, "
+                            "else half_sse, ½Σ_m (a_m − y_m)²)")
+    graph.add_argument("--view", choices=("forward", "backward", "network"),
+                       help="default: backward with --target, else forward; network (with an "
+                            ".html --out): backprop on the network's picture")
     graph.add_argument("--out", metavar="FILE", default="graph.svg",
                        help="FILE.svg or FILE.html (default: graph.svg)")
 

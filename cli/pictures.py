@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from stepgrad.nn import LOSSES
+from stepgrad.nn.labels import sub
 from stepgrad.viz import (
     GraphvizMissing,
     RenderError,
@@ -24,8 +25,8 @@ from stepgrad.viz.plots import plot_history
 from .errors import CLIError
 from .paths import write_output
 
-__all__ = ["sample_graph", "write_graph_svg", "write_network_svg", "write_stepper_html",
-           "write_network_stepper_html", "write_curves_png"]
+__all__ = ["sample_graph", "class_key", "write_graph_svg", "write_network_svg",
+           "write_stepper_html", "write_network_stepper_html", "write_curves_png"]
 
 
 def sample_graph(model, x, y=None, loss: str = "half_sse"):
@@ -58,9 +59,19 @@ def _write_svg(digraph, path: Path) -> None:
     write_output(path, svg)
 
 
-def write_graph_svg(root, path: Path, view: str) -> None:
-    """The graph of ``root`` (a node or a list of nodes) as SVG: view "forward" or "backward"."""
-    _write_svg(_draw(root, view), path)
+def class_key(classes) -> str:
+    """``a₁: setosa · a₂: versicolor · a₃: virginica``: which output is which class."""
+    return " · ".join(f"a{sub(m)}: {name}" for m, name in enumerate(classes, 1))
+
+
+def write_graph_svg(root, path: Path, view: str, classes=None) -> None:
+    """The graph of ``root`` (a node or a list of nodes) as SVG: view "forward" or "backward";
+    with ``classes``, a line under the picture names each output's class."""
+    g = _draw(root, view)
+    if classes:
+        g.node("classes", "outputs: " + class_key(classes), shape="plaintext", fontsize="14",
+               style="filled", fillcolor="white", color="white")
+    _write_svg(g, path)
 
 
 def write_network_svg(model, path: Path) -> None:

@@ -21,6 +21,8 @@ from stepgrad.autograd import no_grad
 from stepgrad.nn import LOSSES, MLP
 from stepgrad.nn.data import (
     DATASETS,
+    GENDERS,
+    IRIS_CLASSES,
     CSVError,
     Standardizer,
     load_csv,
@@ -36,6 +38,9 @@ from .memory import available_bytes, readable_bytes, training_bytes, weight_coun
 from .paths import input_file, output_folder, refuse_overwrite
 from .staging import all_or_none
 
+CLASS_NAMES = {"iris": IRIS_CLASSES, "lecture": GENDERS}
+"""The class names of the bundled data sets that have them (the others are numbered)."""
+
 __all__ = ["load_table", "fold_standardizer", "run_train"]
 
 
@@ -46,9 +51,9 @@ def load_table(data: str, target: str | None):
     """
     if data in DATASETS and not Path(data).exists():
         X, y = DATASETS[data]()
-        if y.ndim == 2:
-            return X, y, tuple(str(k) for k in range(y.shape[1]))
-        return X, one_hot(y), tuple(str(k) for k in range(int(y.max()) + 1))
+        Y = y if y.ndim == 2 else one_hot(y)
+        names = CLASS_NAMES.get(data, tuple(str(k) for k in range(Y.shape[1])))
+        return X, Y, names
     if not data.endswith(".csv") and not Path(data).exists():
         raise CLIError(f"--data {data}: no such file, and not a bundled data set "
                        f"({', '.join(DATASETS)})")
@@ -156,7 +161,8 @@ def run_train(args) -> int:
               "batch_size": args.batch_size, "classes": classes, "metrics": metrics,
               "data": args.data, "target": args.target}
     with all_or_none(folder) as staged:  # both files, or neither
-        save(model, staged / paths["model"].name)  # no optimizer state: the fold moved w¹
+        save(model, staged / paths["model"].name,  # no optimizer state: the fold moved w¹
+             loss=loss, classes=classes)
         (staged / paths["metrics"].name).write_text(json.dumps(record, indent=2) + "\n")
     say(f"Saved the model to {paths['model']} (it reads rows in the data's own units) "
         f"and the metrics to {paths['metrics']}")

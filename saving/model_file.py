@@ -9,7 +9,9 @@ The file is a numpy ``.npz`` archive (a zip of ``.npy`` arrays) holding
   (float64, so a load gives bit-identical weights and predictions);
 * ``meta.json``: the metadata as UTF-8 JSON bytes (a uint8 array): the
   architecture (``sizes``), the activations (σ_h of each hidden layer, σ_m),
-  the format version and the stepgrad version that wrote it;
+  the format version and the stepgrad version that wrote it, and, when given,
+  the loss the model was trained with and the class name of each output a_m
+  (read back by :func:`trained_with`);
 * optionally ``optimizer.<i>.<field>``: each state array of the optimizer (Adam's
   m and v of parameter i, …), its name, hyperparameters and step counts in the
   metadata.
@@ -27,18 +29,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import NamedTuple
 
 import numpy as np
 
 import stepgrad
-from stepgrad.nn import ACTIVATIONS, MLP
+from stepgrad.nn import ACTIVATIONS, LOSSES, MLP
 
 from .archive import Archive
 from .atomic import write_atomically
 from .errors import ModelFileError
 from .optimizer_state import rebuild_optimizer, state_entries
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "save", "load"]
+__all__ = ["FORMAT", "FORMAT_VERSION", "save", "load", "TrainedWith", "trained_with"]
 
 FORMAT = "stepgrad-mlp"
 FORMAT_VERSION = 1
@@ -64,7 +67,19 @@ def _architecture(model) -> dict:
     return {"class": "MLP", "sizes": list(model.sizes), "hidden": acts[:-1], "output": acts[-1]}
 
 
-def save(model, path, optimizer=None) -> Path:
+def _training(model, loss, classes) -> dict:
+    """The loss's name and the class names, checked: what :func:`trained_with` reads back."""
+    if loss is not None and loss not in LOSSES:
+        raise ValueError(f"save: loss must be one of the names {', '.join(LOSSES)}, got {loss!r}")
+    if classes is not None:
+        classes = [str(c) for c in classes]
+        if len(classes) != model.sizes[-1]:
+            raise ValueError(f"save: {len(classes)} class names for {model.sizes[-1]} "
+                             f"outputs a_m")
+    return {"loss": loss, "classes": classes}
+
+
+def save(model, path, optimizer=None, *, loss: str | None = None, classes=None) -> Path:
     """Write ``model`` (an MLP), and optionally ``optimizer``'s state, to ``path``.
 
     Args:
@@ -72,6 +87,8 @@ def save(model, path, optimizer=None) -> Path:
         path: the file to write (the name is used as given; ``.npz`` is the convention).
         optimizer: an optimizer of :mod:`stepgrad.optim` on ``model.parameters()``,
             whose state (Adam's moments, step counts, …) is saved too.
+        loss: the name of the loss it was trained with (``"cross_entropy"``).
+        classes: the class name of each output a_m (``("setosa", …)``).
 
     Returns:
         The path written.
@@ -92,7 +109,8 @@ def save(model, path, optimizer=None) -> Path:
     """
     path = Path(path)
     meta = {"format": FORMAT, "format_version": FORMAT_VERSION,
-            "stepgrad_version": _library_version(), **_architecture(model), "optimizer": None}
+            "stepgrad_version": _library_version(), **_architecture(model), "optimizer": None,
+            **_training(model, loss, classes)}
     arrays = dict(model.state_dict())
     if optimizer is not None:
         meta["optimizer"], opt_arrays = state_entries(optimizer, model)
@@ -193,3 +211,27 @@ def load(path, *, into=None, optimizer: bool = False):
             else None
     model.load_state_dict(weights)  # only now: a refused file leaves ``into`` unchanged
     return (model, opt) if optimizer else model
+
+
+class TrainedWith(NamedTuple):
+    """What a model file says about its training: the loss's name and the class names
+    of the outputs a_1 … a_M (each None when the file does not say)."""
+
+    loss: str | None
+    classes: tuple | None
+
+
+def trained_with(path) -> TrainedWith:
+    """The loss and class names :func:`save` kept in ``path`` (checked like the rest)."""
+    path = Path(path)
+    with Archive(path) as archive:
+        meta = _meta(archive)
+    loss, classes = meta.get("loss"), meta.get("classes")
+    if loss is not None and loss not in LOSSES:
+        raise ModelFileError(f"{path}: its loss {loss!r} is not one of {', '.join(LOSSES)}")
+    sizes = meta.get("sizes")
+    if classes is not None and (not isinstance(classes, list) or not all(
+            isinstance(c, str) for c in classes) or not isinstance(sizes, list)
+            or len(classes) != sizes[-1]):
+        raise ModelFileError(f"{path}: its class names {classes!r} are not one name per output")
+    return TrainedWith(loss, None if classes is None else tuple(classes))

@@ -17,7 +17,8 @@ __all__ = ["num", "factor", "plus", "eps_name", "unit_name", "sum_name", "loss_f
 LOSS_TEXT = {
     "half_sse": ("½ Σₘ (aₘ − yₘ)²", "a_m − y_m", lambda a, y: f"{num(a)} − {num(y)}"),
     "mse": ("Σₘ (aₘ − yₘ)²", "2 (a_m − y_m)", lambda a, y: f"2·({num(a)} − {num(y)})"),
-    "cross_entropy": ("−Σₘ yₘ ln aₘ", "−y_m / a_m", lambda a, y: f"−{num(y)} / {num(a)}"),
+    "cross_entropy": ("−Σₘ yₘ ln aₘ", "−y_m / a_m",
+                      lambda a, y: f"−{num(y)} / {num(a)}" if y else f"0 / {num(a)}"),
     "binary_cross_entropy": ("−Σₘ [yₘ ln aₘ + (1 − yₘ) ln(1 − aₘ)]",
                              "(a_m − y_m) / (a_m (1 − a_m))",
                              lambda a, y: f"({num(a)} − {num(y)}) / ({num(a)}·(1 − {num(a)}))"),
