@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .backward import toposort
 from .backward_graph import gradient_nodes
 from .functional import nsum
 from .grad_mode import enable_grad, no_grad
@@ -93,12 +94,26 @@ def grad(outputs, inputs, grad_outputs=None, create_graph: bool = False,
     result = []
     for x in inputs:
         g = grads.get(x)
+        if g is None and _through_scalar_view(x, outputs):
+            raise ValueError(
+                "grad: this Tensor reaches the outputs only through its scalar view "
+                "(t.scalars(): leaf Values of its entries, not the Tensor itself); pass those "
+                "Values as the inputs, grad(L, list(t.scalars().ravel()))")
         if g is None:  # the outputs do not depend on x
             g = x._lift(x.data * 0.0)
         elif not create_graph and g._op is not None:  # a seed node passed straight through
             g = g.detach()
         result.append(g)
     return tuple(result)
+
+
+def _through_scalar_view(x, outputs) -> bool:
+    """True when a leaf Value of x's scalar view is in the outputs' graph."""
+    view = getattr(x, "_view", None)
+    if view is None:
+        return False
+    leaves = set(map(id, view.values))
+    return any(id(n) in leaves for o in outputs for n in toposort(o))
 
 
 def hvp(f, params, v) -> list:

@@ -72,6 +72,17 @@ def test_grad_touches_no_grad_and_returns_zeros_for_an_unused_input():
         ag.grad([L, L], [x], grad_outputs=[1.0])
 
 
+def test_grad_names_the_scalar_view_instead_of_a_silent_zero():
+    W = Tensor([[0.5, -1.0]])
+    w = W.scalars()
+    L = (w[0, 0] * w[0, 1]).tanh()
+    with pytest.raises(ValueError, match="scalar view"):
+        ag.grad(L, W)
+    g = ag.grad(L, list(w.ravel()))
+    assert [gi.data for gi in g] == pytest.approx([-1.0 * (1 - math.tanh(-0.5) ** 2),
+                                                  0.5 * (1 - math.tanh(-0.5) ** 2)])
+
+
 def test_grad_outputs_weight_several_outputs():
     x = Tensor([0.5, 1.5])
     y = x * x
