@@ -190,7 +190,7 @@ def test_every_picture_goes_through_one_place():
 
 def test_the_renderer_is_settable_by_function_and_by_environment(monkeypatch):
     if find_renderer("dot") is None or find_renderer("pure") is None:
-        pytest.skip("needs both renderers (make test installs both)")
+        pytest.skip("needs both renderers (make test as root and CI install both)")
     monkeypatch.delenv(ENV, raising=False)
     assert which_renderer().name == "dot"  # the system Graphviz first
     monkeypatch.setenv(ENV, "pure")
