@@ -8,7 +8,8 @@ node. ``plain`` is True in the common case (recording, no anomaly checks), so
 
 from __future__ import annotations
 
-from contextlib import contextmanager
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
 
 __all__ = ["GradMode", "NO_GRAD_RESULT", "no_grad", "enable_grad", "is_grad_enabled"]
 
@@ -42,7 +43,7 @@ def is_grad_enabled() -> bool:
 
 
 @contextmanager
-def _switched(enabled: bool):
+def _switched(enabled: bool) -> Iterator[None]:
     before = GradMode.enabled
     GradMode.set(enabled, GradMode.anomaly)
     try:
@@ -51,7 +52,7 @@ def _switched(enabled: bool):
         GradMode.set(before, GradMode.anomaly)
 
 
-def no_grad():
+def no_grad() -> AbstractContextManager[None]:
     """Within this block ops record no graph: results are leaves.
 
     Use it for evaluation and for parameter updates::
@@ -62,6 +63,6 @@ def no_grad():
     return _switched(False)
 
 
-def enable_grad():
+def enable_grad() -> AbstractContextManager[None]:
     """Record graphs again inside a :func:`no_grad` block."""
     return _switched(True)

@@ -15,8 +15,10 @@ the Values of a Tensor's entries: leaf Values, see :mod:`.scalar_view`).
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 from .arrays import Scatter, as_array, axes_of, axis_of, permutation_of, unbroadcast
 from .backend import ArrayMath
@@ -64,7 +66,8 @@ class Tensor(Operators):
     _grad: np.ndarray | None
     _view: ScalarView | None
 
-    def __init__(self, data, label: str = "", dtype=None, requires_grad: bool = True):
+    def __init__(self, data: ArrayLike, label: str = "", dtype: DTypeLike | None = None,
+                 requires_grad: bool = True):
         self.data = as_array(data, dtype)
         self.requires_grad = bool(requires_grad)
         self._grad = np.zeros_like(self.data) if requires_grad else None
@@ -157,7 +160,7 @@ class Tensor(Operators):
         return self.data.shape
 
     @property
-    def dtype(self):
+    def dtype(self) -> np.dtype:
         return self.data.dtype
 
     @property
@@ -172,7 +175,7 @@ class Tensor(Operators):
         return len(self.data)
 
     @property
-    def grad(self):
+    def grad(self) -> Any:  # an ndarray, or None (kept Any: most readers hold a leaf)
         """∂L/∂self (an array of self's shape), or None for a constant or an unreached node.
 
         Gradients that the leaf Values of :meth:`scalars` gather are added here
@@ -181,7 +184,7 @@ class Tensor(Operators):
         return self._grad
 
     @grad.setter
-    def grad(self, value) -> None:
+    def grad(self, value: np.ndarray | None) -> None:
         if self._view is not None:
             self._view.settle()
         self._grad = value
@@ -246,11 +249,11 @@ class Tensor(Operators):
         other = self._lift(other)
         return apply(MatMul, (other, self), (other.requires_grad, self.requires_grad))
 
-    def sum(self, axis=None, keepdims: bool = False):
+    def sum(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """Σ over ``axis`` (an int, a tuple, negative counts from the end; None: all)."""
         return apply(SumAxes, (self,), (axes_of(axis, self.data.shape, "sum"), bool(keepdims)))
 
-    def mean(self, axis=None, keepdims: bool = False):
+    def mean(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """(1/n)·Σ over ``axis``: a composite, sum times 1/n."""
         axes = axes_of(axis, self.data.shape, "mean")
         shape = self.data.shape
@@ -259,11 +262,11 @@ class Tensor(Operators):
             raise ValueError(f"mean: no entries to average (shape {shape}, axis {axis})")
         return self.sum(axes, keepdims) * (1.0 / n)
 
-    def max(self, axis=None, keepdims: bool = False):
+    def max(self, axis: int | tuple[int, ...] | None = None, keepdims: bool = False) -> Tensor:
         """max over ``axis``; tied maxima share the gradient evenly."""
         return apply(MaxAxes, (self,), (axes_of(axis, self.data.shape, "max"), bool(keepdims)))
 
-    def reshape(self, *shape):
+    def reshape(self, *shape: Any) -> Tensor:  # ints, or one tuple or list of ints
         """The same entries in a new shape (one entry may be −1)."""
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
@@ -271,7 +274,7 @@ class Tensor(Operators):
             raise TypeError(f"reshape: the shape must be integers, got {shape!r}")
         return apply(Reshape, (self,), tuple(int(n) for n in shape))
 
-    def transpose(self, *axes):
+    def transpose(self, *axes: Any) -> Tensor:  # ints, or one tuple or list of ints
         """Axes permuted (reversed when none are given)."""
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = tuple(axes[0])
@@ -280,14 +283,14 @@ class Tensor(Operators):
         return apply(Transpose, (self,), permutation_of(axes, self.data.shape, "transpose"))
 
     @property
-    def T(self):
+    def T(self) -> Tensor:
         """The transpose (axes reversed); Xᵀ for a matrix."""
         return self.transpose()
 
     def __getitem__(self, idx):
         return apply(Index, (self,), index_key(idx))
 
-    def clip(self, lo=None, hi=None):
+    def clip(self, lo: float | None = None, hi: float | None = None) -> Tensor:
         """min{max{x, lo}, hi}; gradient 1 inside [lo, hi], 0 outside."""
         lo = -math.inf if lo is None else float(lo)
         hi = math.inf if hi is None else float(hi)
@@ -295,10 +298,10 @@ class Tensor(Operators):
             raise ValueError(f"clip: needs lo <= hi, got lo = {lo!r}, hi = {hi!r}")
         return apply(Clip, (self,), (lo, hi))
 
-    def softmax(self, axis: int = -1):
+    def softmax(self, axis: int = -1) -> Tensor:
         """e^{x−m}/Σe^{x−m} along ``axis`` (stable)."""
         return apply(Softmax, (self,), axis_of(axis, self.data.shape, "softmax"))
 
-    def log_softmax(self, axis: int = -1):
+    def log_softmax(self, axis: int = -1) -> Tensor:
         """x − m − ln Σe^{x−m} along ``axis`` (stable)."""
         return apply(LogSoftmax, (self,), axis_of(axis, self.data.shape, "log_softmax"))

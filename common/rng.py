@@ -12,7 +12,7 @@ import numpy as np
 __all__ = ["make_rng"]
 
 
-def make_rng(seed=None) -> np.random.Generator:
+def make_rng(seed: int | np.random.Generator | None = None) -> np.random.Generator:
     """A ``numpy.random.Generator`` from a seed (int), a Generator, or None (fresh entropy)."""
     if isinstance(seed, np.random.Generator):
         return seed

@@ -26,6 +26,8 @@ from __future__ import annotations
 
 from importlib.resources import as_file, files
 
+import numpy as np
+
 from .csv_loader import load_csv
 from .registry import DATASETS
 
@@ -39,7 +41,7 @@ IRIS_CLASSES = ("setosa", "versicolor", "virginica")
 
 
 @DATASETS.register()
-def iris():
+def iris() -> tuple[np.ndarray, np.ndarray]:
     """The 150 iris flowers, as in the file: ``(X, y)``.
 
     Returns:
@@ -50,4 +52,5 @@ def iris():
     with as_file(files(__package__) / "iris.csv") as path:
         data = load_csv(path, target="species")
     assert data.features == IRIS_FEATURES and data.classes == IRIS_CLASSES, data[2:]
+    assert data.y is not None
     return data.X, data.y

@@ -51,7 +51,8 @@ _SPREAD = np.array([8, 8, 0.3, 3, 0.4, 1.0])
 
 
 @DATASETS.register("lecture")
-def lecture_data(n: int = 60, seed=0, standardize: bool = True):
+def lecture_data(n: int = 60, seed: int | np.random.Generator | None = 0,
+                 standardize: bool = True) -> tuple[np.ndarray, np.ndarray]:
     """``n`` made-up people with the slide's columns :data:`COLUMNS`, and one-hot gender.
 
     Args:

@@ -27,6 +27,8 @@ from stepgrad.common.rng import make_rng
 
 from .registry import DATASETS
 
+Seed = int | np.random.Generator | None   # what stepgrad.common.rng.make_rng takes
+
 __all__ = ["linear", "xor", "circles", "moons", "spirals"]
 
 
@@ -50,7 +52,7 @@ def _finish(X, y, noise, rng):
 
 
 @DATASETS.register()
-def linear(n: int = 200, noise: float = 0.1, seed=0):
+def linear(n: int = 200, noise: float = 0.1, seed: Seed = 0) -> tuple[np.ndarray, np.ndarray]:
     """Points in [−1, 1]²; class 1 above the line x_2 = 0.5·x_1, class 0 below."""
     _check("linear", n, noise)
     rng = make_rng(seed)
@@ -65,7 +67,7 @@ def linear(n: int = 200, noise: float = 0.1, seed=0):
 
 
 @DATASETS.register()
-def xor(n: int = 200, noise: float = 0.2, seed=0):
+def xor(n: int = 200, noise: float = 0.2, seed: Seed = 0) -> tuple[np.ndarray, np.ndarray]:
     """The four corners (±1, ±1), ``noise`` around each; class 1 where the signs differ."""
     _check("xor", n, noise)
     rng = make_rng(seed)
@@ -76,7 +78,8 @@ def xor(n: int = 200, noise: float = 0.2, seed=0):
 
 
 @DATASETS.register()
-def circles(n: int = 200, noise: float = 0.05, factor: float = 0.5, seed=0):
+def circles(n: int = 200, noise: float = 0.05, factor: float = 0.5,
+            seed: Seed = 0) -> tuple[np.ndarray, np.ndarray]:
     """Class 0 on the circle of radius 1, class 1 on the circle of radius ``factor`` inside it."""
     _check("circles", n, noise)
     if not 0 < factor < 1:
@@ -89,7 +92,7 @@ def circles(n: int = 200, noise: float = 0.05, factor: float = 0.5, seed=0):
 
 
 @DATASETS.register()
-def moons(n: int = 200, noise: float = 0.1, seed=0):
+def moons(n: int = 200, noise: float = 0.1, seed: Seed = 0) -> tuple[np.ndarray, np.ndarray]:
     """Two interleaved half circles of radius 1.
 
     Class 0: (cos t, sin t), centre (0, 0); class 1: (1 − cos t, ½ − sin t),
@@ -106,7 +109,8 @@ def moons(n: int = 200, noise: float = 0.1, seed=0):
 
 
 @DATASETS.register()
-def spirals(n: int = 300, noise: float = 0.05, classes: int = 2, turns: float = 1.0, seed=0):
+def spirals(n: int = 300, noise: float = 0.05, classes: int = 2, turns: float = 1.0,
+            seed: Seed = 0) -> tuple[np.ndarray, np.ndarray]:
     """``classes`` spiral arms from the centre out to radius 1, each turning ``turns`` times.
 
     Arm k: radius r ∈ [0.1, 1] evenly spaced, angle 2π·(turns·r + k/classes).
