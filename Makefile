@@ -91,8 +91,9 @@ $(VENV)/.installed-notebooks: $(VENV)/.installed-dev
 	$(PY) -m pip install -q -e '.[dev,notebooks]'
 	@touch $@
 
+# Jupyter refuses to run as root without --allow-root (a container, a VM as root).
 notebooks: graphviz $(VENV)/.installed-notebooks
-	$(VENV)/bin/jupyter lab notebooks/
+	$(VENV)/bin/jupyter lab notebooks/ $$( [ "$$(id -u)" = "0" ] && echo --allow-root )
 
 lint: $(VENV)/.installed-dev
 	$(VENV)/bin/ruff check .

@@ -32,7 +32,8 @@ def neuron_loss():
 def main() -> None:
     L, a = neuron_loss()
     L.backward()
-    (DOCS / "neuron-graph.svg").write_bytes(draw(L).pipe(format="svg"))
+    # top to bottom: narrow enough for its text to stay ≥ 10 px in a 900 px column
+    (DOCS / "neuron-graph.svg").write_bytes(draw(L, rankdir="TB").pipe(format="svg"))
     model = MLP([6, 9, 2], hidden="tanh", output="sigmoid", seed=0)
     big = half_sse(model([0.1, 0.2, -0.3, 0.4, 0.5, -0.6]), [1.0, 0.0], reduction="sum")
     big.backward()
@@ -53,7 +54,8 @@ def main() -> None:
         page.goto(page_path.as_uri())
         for _ in range(k):
             page.keyboard.press("ArrowRight")
-        page.click(f"#{stepper.scene.owner[id(a.parents[0].parents[0])]}")
+        node = stepper.scene.owner[id(a.parents[0].parents[0])]  # its chain rule, beside
+        page.evaluate(f"document.getElementById('{node}').dispatchEvent(new MouseEvent('click'))")
         page.screenshot(path=str(DOCS / "stepper.png"), full_page=True)
         chrome.close()
 

@@ -136,8 +136,10 @@ def to_digraph(scene, view, record, *, title, note="", fmt=".4g", rankdir="LR",
                 with target.subgraph(name=f"order_{k}") as o:
                     o.attr(rank="same")
                     # with rankdir LR, dot and graphviz-pure draw a flat edge's head above
-                    # its tail inside a cluster, and below it outside any cluster
-                    pairs = zip(order[1:], order) if inside else zip(order, order[1:])
+                    # its tail inside a cluster, and below it outside any cluster; with TB,
+                    # the tail left of its head in both
+                    up = inside and rankdir != "TB"
+                    pairs = zip(order[1:], order) if up else zip(order, order[1:])
                     for a, b in pairs:
                         o.edge(a, b, style="invis")
 

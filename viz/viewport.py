@@ -1,7 +1,8 @@
 """Where the stepper looks: a view box that keeps the current node and its parents on screen.
 
 The picture is laid out once and is often far larger than the window (the
-6-9-2 graph is about 1,400 × 4,000 points). At each frame the view is centred
+6-9-2 graph is about 1,400 × 4,000 points). A picture that fits the frame with
+its text still ≥ 10 px is shown whole. Otherwise, at each frame the view is centred
 on the current box and its parents, at natural size (1 pt = 4/3 px) when they
 fit the frame, zoomed out only as far as they need; "fit" shows the whole
 graph. The HTML page's script (``assets/stepper.html``) does the same
@@ -18,6 +19,7 @@ __all__ = ["focus", "view_box", "with_view", "minimap", "PX_PER_PT", "MARGIN"]
 
 PX_PER_PT = 4 / 3  # the natural size of an SVG point in CSS pixels
 MARGIN = 24.0  # points around the current box and its parents
+READABLE = 0.75 * PX_PER_PT  # a whole picture this large or larger is shown whole (10 pt ≥ 10 px)
 
 
 def focus(boxes: dict, ids) -> tuple:
@@ -36,9 +38,15 @@ def view_box(region, size, frame_px) -> tuple:
     the region (so the overview in a corner never hides it); ``size`` is the picture's.
     """
     fw, fh = frame_px
+    if min(fw / max(size[0], 1.0), fh / max(size[1], 1.0)) >= READABLE:
+        return _centred((0.0, 0.0, *size), min(PX_PER_PT, fw / size[0], fh / size[1]), frame_px)
     rw, rh = max(region[2] - region[0], 1.0), max(region[3] - region[1], 1.0)
-    scale = min(PX_PER_PT, fw / rw, fh / rh)  # px per point
-    vw, vh = fw / scale, fh / scale
+    return _centred(region, min(PX_PER_PT, fw / rw, fh / rh), frame_px)
+
+
+def _centred(region, scale, frame_px) -> tuple:
+    """The view of ``scale`` px per point centred on ``region``."""
+    vw, vh = frame_px[0] / scale, frame_px[1] / scale
     cx, cy = (region[0] + region[2]) / 2, (region[1] + region[3]) / 2
     return (cx - vw / 2, cy - vh / 2, vw, vh)
 
