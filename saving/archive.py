@@ -98,7 +98,8 @@ class Archive:
             npy.read_magic(f)
             read = npy.read_array_header_1_0 if version == (1, 0) else \
                 npy.read_array_header_2_0
-            shape, fortran, dtype = read(f, max_header_size=MAX_HEADER_BYTES)
+            # numpy 1.24 takes max_header_size too, but its type stubs do not list it
+            shape, fortran, dtype = read(f, max_header_size=MAX_HEADER_BYTES)  # type: ignore[call-arg, unused-ignore]
         except (ValueError, zipfile.BadZipFile, EOFError, OSError) as e:
             raise self._fail(name, f"is not a valid .npy array ({e})") from None
         if dtype.hasobject:
