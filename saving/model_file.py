@@ -27,6 +27,7 @@ symlink and never replaces a read-only file (:mod:`.atomic`).
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 from typing import NamedTuple
@@ -116,7 +117,20 @@ def save(model, path, optimizer=None, *, loss: str | None = None, classes=None) 
         meta["optimizer"], opt_arrays = state_entries(optimizer, model)
         arrays.update(opt_arrays)
     arrays[META] = np.frombuffer(json.dumps(meta).encode("utf-8"), dtype=np.uint8)
-    return write_atomically(path, lambda f: np.savez(f, **arrays))
+    return write_atomically(path, lambda f: f.write(_npz(arrays)))
+
+
+def _npz(arrays: dict[str, np.ndarray]) -> bytes:
+    """The ``.npz`` archive of ``arrays``, built in memory.
+
+    The file is then written in one call, so a full disk fails that write alone. Given the
+    file itself, numpy 1.24 (the floor; numpy 2.4 closes it in a ``finally``) leaves its
+    ``ZipFile`` open when a write fails: the file is closed under it, and the ``ZipFile``'s
+    ``__del__`` later prints "ValueError: seek of closed file" below stepgrad's one-line error.
+    """
+    buffer = io.BytesIO()
+    np.savez(buffer, **arrays)
+    return buffer.getvalue()
 
 
 # --------------------------------------------------------------------- load
