@@ -30,7 +30,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -120,13 +120,14 @@ def save(model, path, optimizer=None, *, loss: str | None = None, classes=None) 
     return write_atomically(path, lambda f: f.write(_npz(arrays)))
 
 
-def _npz(arrays: dict[str, np.ndarray]) -> bytes:
+def _npz(arrays: dict[str, Any]) -> bytes:
     """The ``.npz`` archive of ``arrays``, built in memory.
 
     The file is then written in one call, so a full disk fails that write alone. Given the
     file itself, numpy 1.24 (the floor; numpy 2.4 closes it in a ``finally``) leaves its
     ``ZipFile`` open when a write fails: the file is closed under it, and the ``ZipFile``'s
     ``__del__`` later prints "ValueError: seek of closed file" below stepgrad's one-line error.
+    (``Any``: numpy 2's stub of ``savez`` has an ``allow_pickle: bool`` beside ``**arrays``.)
     """
     buffer = io.BytesIO()
     np.savez(buffer, **arrays)
