@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from .quiz import QUIZ_CSS, QUIZ_JS, quiz_json, ready_step
 from .render import ACTIVE, CURRENT, DONE, PARENT
 from .svgframe import text_id
 from .viewport import focus, minimap, with_view
@@ -45,7 +46,16 @@ def frames_json(stepper) -> dict:
                if b.node is not None and b.kind != "constant"}
     return {"frames": frames, "init": texts, "fills": fills, "strokes": strokes,
             "explain": explain, "size": list(lay.size),
-            "colors": {"current": CURRENT, "parent": PARENT, "done": DONE, "active": ACTIVE}}
+            "colors": {"current": CURRENT, "parent": PARENT, "done": DONE, "active": ACTIVE},
+            "quiz": _quiz(stepper) if stepper.quiz else None}
+
+
+def _quiz(stepper) -> dict:
+    """Quiz mode's questions, and for each box the last step adding to its gradient
+    (its chain rule is shown on a click only once that step is answered)."""
+    data = quiz_json(stepper.questions, ids=text_id)
+    ready = {b.id: ready_step(stepper, b.node) for b in stepper.scene.boxes.values()}
+    return {**data, "ready": ready}
 
 
 def html_text(stepper, title: str = "stepgrad: backprop step by step") -> str:
@@ -55,6 +65,9 @@ def html_text(stepper, title: str = "stepgrad: backprop step by step") -> str:
     lay = stepper.layout
     svg = with_view(lay.tagged[lay.tagged.index("<svg"):], (0, 0, *lay.size))
     overview = minimap(lay.size, lay.boxes, (0, 0, *lay.size))
+    quiz = stepper.quiz
+    page = (page.replace("{{QUIZ_CSS}}", QUIZ_CSS if quiz else "")
+            .replace("{{QUIZ_JS}}", QUIZ_JS if quiz else ""))
     return (page.replace("{{TITLE}}", title).replace("{{SVG}}", svg)
             .replace("{{OVERVIEW}}", overview)
             .replace("{{DATA}}", data).replace("{{N}}", str(len(stepper))))

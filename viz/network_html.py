@@ -20,6 +20,8 @@ from pathlib import Path
 from stepgrad.nn.labels import sup
 
 from .network_picture import ACTIVE, CURRENT, DONE, DONE_EDGE, PARENT
+from .quiz import QUIZ_CSS, QUIZ_JS, quiz_json
+from .quiz_widget import WAIT, QuizControls
 
 __all__ = ["legend", "network_page", "save_network_html", "network_widget"]
 
@@ -56,7 +58,8 @@ def frames_json(stepper) -> dict:
                        "set": stepper.deltas[k], "css": stepper.css(f), "panel": f.panel,
                        "phase": f.step.phase})
     backward = next((k for k, f in enumerate(stepper.frames) if f.phase == "backward"), 0)
-    return {"frames": frames, "init": stepper.initial, "backward": backward}
+    return {"frames": frames, "init": stepper.initial, "backward": backward,
+            "quiz": quiz_json(stepper.questions) if stepper.quiz else None}
 
 
 def network_page(stepper, title: str = TITLE, links=()) -> str:
@@ -65,6 +68,8 @@ def network_page(stepper, title: str = TITLE, links=()) -> str:
     data = json.dumps(frames_json(stepper), ensure_ascii=False).replace("</", "<\\/")
     bar = " ".join(f'<a href="{html.escape(h)}">{html.escape(t)}</a>' for t, h in links)
     page = _ASSET.read_text(encoding="utf-8")
+    page = (page.replace("{{QUIZ_CSS}}", QUIZ_CSS if stepper.quiz else "")
+            .replace("{{QUIZ_JS}}", QUIZ_JS if stepper.quiz else ""))
     return (page.replace("{{TITLE}}", html.escape(title)).replace("{{LINKS}}", bar)
             .replace("{{WIDTH}}", f"{lay.width_pt * 4 / 3:.0f}")
             .replace("{{LEGEND}}", legend(stepper)).replace("{{SVG}}", lay.tagged)
@@ -96,24 +101,38 @@ def network_widget(stepper, height: int = 470):
                for d in ("◀ previous", "next ▶", "backward phase")]
     phase = w.Label()
     width = stepper.layout.width_pt * 4 / 3
+    quiz = (QuizControls(w, stepper.questions, lambda: slider.value - 1, lambda: show())
+            if stepper.quiz else None)
 
     def show(change=None):
         k = slider.value - 1
+        if quiz is not None and change is not None:
+            shown = quiz.moved(change["old"] - 1, k)  # next on a question: shown, skipped
+            if shown != k:
+                slider.value = shown + 1
+                return
+        asking = quiz is not None and quiz.asking(k)
         picture.value = (f'<div style="max-width:{width:.0f}px">'
-                         + stepper.svg(k).replace(
+                         + stepper.svg(k, asking=asking).replace(
                              "<svg ", f'<svg style="width:100%;height:auto;max-height:{height}px"'
                                      " ", 1) + "</div>")
         panel.value = (f'<pre style="height:210px;overflow:auto;margin:0;font-size:14px;'
                        f'font-family:Helvetica,Arial,sans-serif;'
                        f'white-space:pre-wrap;background:#f9fafb;border:1px solid #e5e7eb;'
-                       f'padding:6px">{html.escape(stepper.text(k))}</pre>')
+                       f'padding:6px">{html.escape(WAIT if asking else stepper.text(k))}</pre>')
         phase.value = f"frame {k + 1} / {n} · {stepper.frames[k].phase} phase"
+        if quiz is not None:
+            quiz.update(k)
 
     back = next((k for k, f in enumerate(stepper.frames) if f.phase == "backward"), 0)
     slider.observe(show, names="value")
     buttons[0].on_click(lambda _: setattr(slider, "value", max(1, slider.value - 1)))
-    buttons[1].on_click(lambda _: setattr(slider, "value", min(n, slider.value + 1)))
+    buttons[1].on_click(lambda _: quiz.reveal() if quiz is not None and slider.value == n
+                        else setattr(slider, "value", min(n, slider.value + 1)))
     buttons[2].on_click(lambda _: setattr(slider, "value", back + 1))
     show()
-    return w.VBox([w.HBox(buttons + [slider, phase]), picture, panel,
+    box = w.VBox([w.HBox(buttons + [slider, phase]), picture]
+                 + ([] if quiz is None else [quiz.box]) + [panel,
                    w.HTML(f'<div style="font-size:12px">{legend(stepper)}</div>')])
+    box.quiz = quiz  # quiz mode's state and answer box (None without quiz=True)
+    return box

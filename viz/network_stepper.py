@@ -41,6 +41,7 @@ from .network_picture import (
     picture,
 )
 from .network_text import eps_name, loss_formula, num, panel, unit_name
+from .quiz import network_questions
 
 __all__ = ["step_network", "NetworkStepper", "NetworkFrame"]
 
@@ -71,7 +72,7 @@ class NetworkFrame:
 
 
 def step_network(model, x, y, loss="half_sse", *, forward: bool = True,
-                 classes=None) -> NetworkStepper:
+                 classes=None, quiz: bool = False) -> NetworkStepper:
     """Backprop of one sample on the lecture's picture of ``model``.
 
     Args:
@@ -81,13 +82,16 @@ def step_network(model, x, y, loss="half_sse", *, forward: bool = True,
         loss: the loss's name (``"half_sse"``, the lecture's ½Σ(a_m − y_m)²) or function.
         forward: start with the forward phase (α_h and a_m fill in); False: backward only.
         classes: the class name of each output a_m (``("setosa", …)``), drawn in its unit.
+        quiz: ask each step's result before showing it, in the page and the widget
+            (:mod:`.quiz`: the questions are ``stepper.questions``).
 
     Returns:
         A :class:`NetworkStepper`: ``.widget()`` in Jupyter, ``.save_html(path)``
         for one offline page, ``.text(k)`` / ``.svg(k)`` for frame k. The model's
         gradients are left as they were.
     """
-    return NetworkStepper(NetworkPass(model, x, y, loss, forward=forward, classes=classes))
+    return NetworkStepper(NetworkPass(model, x, y, loss, forward=forward, classes=classes),
+                          quiz=quiz)
 
 
 class NetworkStepper:
@@ -95,8 +99,8 @@ class NetworkStepper:
 
     _count = 0
 
-    def __init__(self, p: NetworkPass):
-        self.p = p
+    def __init__(self, p: NetworkPass, quiz: bool = False):
+        self.p, self.quiz = p, bool(quiz)
         self.frames = p.frames
         self.geo = geometry(p.model.sizes, p.classes)
         self._names = self._lines()
@@ -105,6 +109,7 @@ class NetworkStepper:
         self.initial = self._initial()
         self.deltas = [self._delta(f) for f in self.frames]
         self._template: Template | None = None
+        self._questions: list | None = None
 
     def __len__(self) -> int:
         return len(self.frames)
@@ -272,11 +277,20 @@ class NetworkStepper:
             texts.update(d)
         return texts
 
-    def svg(self, k: int) -> str:
-        """Frame k as SVG text: the one layout with the frame's CSS and texts."""
+    def svg(self, k: int, asking: bool = False) -> str:
+        """Frame k as SVG text: the one layout with the frame's CSS and texts;
+        ``asking``: with its result hidden while quiz mode asks for it."""
         lay = self.layout
         f = self.frame(k)
-        return lay.render(self.css(f), f.texts)
+        q = self.questions[k] if asking else None
+        return lay.render(self.css(f), {**f.texts, **q.hide} if q else f.texts)
+
+    @property
+    def questions(self) -> list:
+        """Quiz mode's question of each frame (a :class:`~.quiz.Question` or None)."""
+        if self._questions is None:
+            self._questions = network_questions(self)
+        return self._questions
 
     def text(self, k: int) -> str:
         """The text panel of frame k."""

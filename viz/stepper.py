@@ -10,6 +10,8 @@ k is the engine's k-th :class:`~stepgrad.autograd.BackwardStep`:
 * the text panel (:mod:`.explain`) writes the step's arithmetic with numbers.
 
 ``mode="forward"`` steps the forward pass node by node in topological order.
+``quiz=True`` asks the student each step's result before showing it
+(:mod:`.quiz`: the question, the tolerance, the keys, the score).
 The layout is computed once (one ``dot`` call); a frame only restyles it
 (:mod:`.svgframe`). The frame logic (:meth:`Stepper.frame`) is a pure function
 of k; the Jupyter player (:mod:`.widget`) and the HTML export (:mod:`.html`) only
@@ -23,6 +25,7 @@ from dataclasses import dataclass
 from . import explain
 from .graph import EDGE_LABELS_MAX, MAX_NODES
 from .html import save_frames, save_html
+from .quiz import node_questions
 from .record import as_roots, graph_nodes, replay
 from .render import ACTIVE, CURRENT, DONE, PARENT, edge_label, to_digraph
 from .rows import box_rows, grad_text, text_width
@@ -49,14 +52,17 @@ class Frame:
 
 
 def step_through(root, mode: str = "backward", *, collapse=None, expand=(), groups=None,
-                 rankdir: str = "LR", fmt: str = ".4g", expand_fused: bool = False) -> Stepper:
+                 rankdir: str = "LR", fmt: str = ".4g", expand_fused: bool = False,
+                 quiz: bool = False) -> Stepper:
     """A :class:`Stepper` over the backward (or forward) pass of ``root``.
 
     When ``root.backward()`` has not run yet this runs it (with the engine's
     observer) and the gradients stay, as after ``L.backward()``; leaves start
     from zero, as after ``zero_grad()``. When it has run, it is replayed and
     every gradient is restored afterwards. ``collapse``, ``expand``,
-    ``groups`` and ``expand_fused`` are those of :func:`~.graph.draw`.
+    ``groups`` and ``expand_fused`` are those of :func:`~.graph.draw`. With
+    ``quiz=True`` the page and the widget ask each step's result before showing it
+    (:mod:`.quiz`); the questions are ``stepper.questions``.
     """
     if mode not in ("backward", "forward"):
         raise ValueError(f"step_through: mode must be 'backward' or 'forward', got {mode!r}")
@@ -67,15 +73,15 @@ def step_through(root, mode: str = "backward", *, collapse=None, expand=(), grou
             f"step_through: the graph has {size} nodes; laying it out would take many seconds. "
             f"Pass collapse='neuron' or collapse='layer', or step a smaller graph (one sample)")
     return Stepper(roots, mode, collapse=collapse, expand=expand, groups=groups,
-                   rankdir=rankdir, fmt=fmt, expand_fused=expand_fused)
+                   rankdir=rankdir, fmt=fmt, expand_fused=expand_fused, quiz=quiz)
 
 
 class Stepper:
     """Frames of one pass over a graph laid out once. ``len(stepper)`` frames."""
 
     def __init__(self, roots, mode, *, collapse=None, expand=(), groups=None, rankdir="LR",
-                 fmt=".4g", expand_fused=False):
-        self.roots, self.mode, self.fmt = roots, mode, fmt
+                 fmt=".4g", expand_fused=False, quiz=False):
+        self.roots, self.mode, self.fmt, self.quiz = roots, mode, fmt, bool(quiz)
         self.record = replay(roots, run=True) if mode == "backward" else replay(roots)
         self.scene = build_scene(roots, collapse=collapse, expand=expand, groups=groups,
                                  expand_fused=expand_fused)
@@ -101,6 +107,7 @@ class Stepper:
         self.initial = self._initial()
         self.deltas = [self._delta(k) for k in range(len(self.nodes))]
         self._layout = None
+        self._questions = None
 
     # ------------------------------------------------------------ frames
 
@@ -172,6 +179,13 @@ class Stepper:
         return explain.explain_step(self.record.steps[k], self.record, len(self),
                                     self._roles.get(id(node)), self._names)
 
+    @property
+    def questions(self) -> list:
+        """Quiz mode's question of each frame (a :class:`~.quiz.Question` or None)."""
+        if self._questions is None:
+            self._questions = node_questions(self)
+        return self._questions
+
     def text(self, k: int) -> str:
         """The text panel of frame k: the step's arithmetic with its numbers."""
         return self.frame(k).panel
@@ -229,9 +243,12 @@ class Stepper:
             values[("ewidth", e)] = "2.5"
         return values
 
-    def svg(self, k: int) -> str:
-        """Frame k as SVG text: the one layout, restyled."""
-        return self.layout.render(self.styles(self.frame(k)))
+    def svg(self, k: int, asking: bool = False) -> str:
+        """Frame k as SVG text: the one layout, restyled; ``asking``: with its result
+        hidden while quiz mode asks for it."""
+        values = self.styles(self.frame(k))
+        q = self.questions[k] if asking else None
+        return self.layout.render({**values, **q.hide} if q else values)
 
     def widget(self):
         """The Jupyter player: previous, next, play, a slider, the panel."""

@@ -9,13 +9,16 @@ and its parents (with an overview of the whole graph in its corner; "fit" shows
 everything), the step's text in a box of fixed height below it, then a node
 menu and that node's chain-rule expansion. Nothing changes size from frame to
 frame, and only the graph moves inside its frame: the buttons stay put. Frames
-count from 1, on the slider as in the text.
+count from 1, on the slider as in the text. In quiz mode (``step_through(L,
+quiz=True)``) the question sits above the step's text (:mod:`.quiz_widget`) and
+there is no play button.
 """
 
 from __future__ import annotations
 
 import html
 
+from .quiz_widget import QUIZ_CHAIN, WAIT, QuizControls
 from .viewport import focus, minimap, view_box, with_view
 
 __all__ = ["player", "FRAME_PX", "node_menu"]
@@ -40,8 +43,10 @@ def node_menu(stepper) -> list:
     return out
 
 
-def picture_html(stepper, k: int, fit: bool = False, frame_px=FRAME_PX) -> str:
-    """Frame k's graph in its fixed frame, viewed around the current node (or all of it)."""
+def picture_html(stepper, k: int, fit: bool = False, frame_px=FRAME_PX,
+                 asking: bool = False) -> str:
+    """Frame k's graph in its fixed frame, viewed around the current node (or all of it);
+    ``asking``: its result hidden (quiz mode)."""
     lay = stepper.layout
     f = stepper.frame(k)
     whole = (0.0, 0.0, *lay.size)
@@ -50,7 +55,7 @@ def picture_html(stepper, k: int, fit: bool = False, frame_px=FRAME_PX) -> str:
     fills = {b: "#bbf7d0" for b in f.done}
     fills.update({b: "#fde68a" for b in f.parents})
     fills[f.box] = "#dc2626"
-    svg = with_view(stepper.svg(k), view)
+    svg = with_view(stepper.svg(k, asking=asking), view)
     overview = minimap(lay.size, lay.boxes, _shown(view, frame_px), fills, width_px=130)
     return (f'<div class="stepgrad-frame" style="position:relative;width:100%;'
             f'height:{frame_px[1]}px;overflow:hidden;border:1px solid #e5e7eb;'
@@ -92,27 +97,43 @@ def player(stepper):
     menu = w.Dropdown(options=[("chain rule of …", None)] + node_menu(stepper),
                       description="node", layout=w.Layout(width="420px"))
     chain = w.HTML(layout=w.Layout(width="100%", height="110px"))
+    quiz = (QuizControls(w, stepper.questions, lambda: slider.value - 1, lambda: show())
+            if stepper.quiz else None)
 
     def show(change=None):
         k = slider.value - 1
-        picture.value = picture_html(stepper, k, fit=fit.value)
+        if quiz is not None and change is not None and change.get("owner") is slider:
+            shown = quiz.moved(change["old"] - 1, k)  # next on a question: shown, skipped
+            if shown != k:
+                slider.value = shown + 1
+                return
+        asking = quiz is not None and quiz.asking(k)
+        picture.value = picture_html(stepper, k, fit=fit.value, asking=asking)
         panel.value = (f'<pre class="stepgrad-step" style="{_PRE}height:150px">'
-                       f"{html.escape(stepper.text(k))}</pre>")
+                       f"{html.escape(WAIT if asking else stepper.text(k))}</pre>")
         counter.value = f"<b>frame {k + 1} / {n}</b>"
+        if quiz is not None:
+            quiz.update(k)
+            explain()
 
     def explain(change=None):
         box = stepper.scene.boxes.get(menu.value)
         text = "" if box is None else html.escape(stepper.explain(box.node))
+        if box is not None and quiz is not None and quiz.hides(stepper, box.node):
+            text = QUIZ_CHAIN
         chain.value = f'<pre style="{_PRE}height:110px">{text}</pre>'
 
     slider.observe(show, names="value")
     fit.observe(show, names="value")
     menu.observe(explain, names="value")
     prev.on_click(lambda _: setattr(slider, "value", max(1, slider.value - 1)))
-    nxt.on_click(lambda _: setattr(slider, "value", min(n, slider.value + 1)))
+    nxt.on_click(lambda _: quiz.reveal() if quiz is not None and slider.value == n
+                 else setattr(slider, "value", min(n, slider.value + 1)))
     show()
     explain()
-    controls = w.HBox([prev, play, nxt, slider, fit, counter],
+    controls = w.HBox([prev] + ([play] if quiz is None else []) + [nxt, slider, fit, counter],
                       layout=w.Layout(flex_flow="row wrap", align_items="center"))
-    return w.VBox([controls, picture, panel, menu, chain],
-                  layout=w.Layout(width="100%", max_width="940px"))
+    box = w.VBox([controls, picture] + ([] if quiz is None else [quiz.box])
+                 + [panel, menu, chain], layout=w.Layout(width="100%", max_width="940px"))
+    box.quiz = quiz  # quiz mode's state and answer box (None without quiz=True)
+    return box
