@@ -157,7 +157,8 @@ print(f"the optimum:     x* = {x_star.round(6)}")
 # One step, against the 150 of gradient descent above. The price is $H$ itself: $n^2$ numbers and
 # a linear solve, fine for two unknowns, out of reach for a network's thousands of weights. There,
 # conjugate gradient makes do with Hessian-vector products $Hv = \nabla(\nabla f\cdot v)$, which
-# `stepgrad.autograd.hvp` computes with two backward passes, never forming $H$.
+# `stepgrad.autograd.hvp` computes with two backward passes, never forming $H$ (notebook 06 runs
+# it on a network's loss: `hessian_free`, Newton's step solved by conjugate gradient).
 #
 # ### Conjugate gradient on the same bowl
 #

@@ -10,7 +10,8 @@ Tensor parameters::
 
 and :func:`fit` runs the lecture's training loop with any of them. Two more
 remedies the lecture names: conjugate gradient (:func:`linear_cg`,
-:func:`polak_ribiere`) and greedy layer-wise pretraining (:func:`pretrain_layers`).
+:func:`polak_ribiere`, and :func:`hessian_free`, CG on the network's own
+Hessian-vector products) and greedy layer-wise pretraining (:func:`pretrain_layers`).
 """
 
 from . import rules
@@ -30,10 +31,12 @@ from .optimizer import (
 from .pretraining import pretrain_layers
 from .schedules import SCHEDULES, ExponentialDecay, StepDecay, exponential_decay, step_decay
 from .training import fit
+from .truncated_newton import HFResult, hessian_free
 
 __all__ = [
     "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "Optimizer", "rules",
     "OPTIMIZERS", "get_optimizer",
     "StepDecay", "ExponentialDecay", "SCHEDULES", "step_decay", "exponential_decay",
     "fit", "History", "linear_cg", "polak_ribiere", "CGResult", "pretrain_layers",
+    "hessian_free", "HFResult",
 ]

@@ -12,7 +12,7 @@ from stepgrad.autograd import Tensor, hvp
 from stepgrad.nn import MLP, half_sse
 from stepgrad.nn.data import moons, one_hot
 from stepgrad.optim import SGD, linear_cg
-from stepgrad.optim.hessian_free import cg_solve, curvature, hessian_free
+from stepgrad.optim.truncated_newton import cg_solve, curvature, hessian_free
 
 
 def quadratic(seed, m, n):
@@ -52,8 +52,7 @@ def test_hvp_cg_reaches_1e_8_on_a_50_dimensional_quadratic_in_at_most_50_steps(s
     assert s.steps <= 50 and not s.negative_curvature
     assert np.linalg.norm(A.T @ (A @ s.p - b)) <= 1e-8 * np.linalg.norm(g) * (1 + 1e-6)
     assert np.linalg.norm(s.p - x_star) <= 1e-7 * np.linalg.norm(x_star)
-    assert s.steps == linear_cg(A, b, tol=1e-8).steps or abs(
-        s.steps - linear_cg(A, b, tol=1e-8).steps) <= 2          # rounding may move it by a step
+    assert abs(s.steps - linear_cg(A, b, tol=1e-8).steps) <= 2   # rounding may move it a step
     np.testing.assert_allclose(s.Hp, A.T @ A @ s.p, rtol=0, atol=1e-9 * np.linalg.norm(g))
 
 

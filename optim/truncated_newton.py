@@ -226,7 +226,9 @@ def hessian_free(loss, params, steps: int = 50, tol: float = 1e-8, damping: floa
 
     theta = np.concatenate([p.data.ravel() for p in params]).astype(np.float64)
     zeta, counts = float(damping), {"gradients": 0, "hvps": 0, "losses_only": 0}
-    losses, norms, kept = [], [], {k: [] for k in (*counts, "damping")}
+    losses: list[float] = []
+    norms: list[float] = []
+    kept: dict[str, list] = {k: [] for k in (*counts, "damping")}
     taken = refused = tries = 0
     assign(theta)
     f, g, matvec = curvature(loss, params)
