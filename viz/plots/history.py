@@ -49,6 +49,26 @@ def history_curves(history) -> dict:
     }
 
 
+def _best_epoch_mark(history, c) -> tuple | None:
+    """(epoch, legend text) of the best epoch's line, saying only what fit did; None for no line.
+
+    fit sets ``history.best_epoch`` only when it put those weights back (with
+    ``restore_best`` and validation, or on Ctrl-C or divergence, by validation
+    loss, else by training loss); epoch 0 is the initial weights. Without a
+    restore, the lowest validation loss is marked and the last weights are
+    said to be kept.
+    """
+    measure = "training" if c["val_loss"] is None else "validation"
+    if history.best_epoch is not None:
+        which = "the initial weights" if history.best_epoch == 0 else "its weights"
+        return history.best_epoch, (f"lowest {measure} loss: epoch {history.best_epoch}, "
+                                    f"{which} restored")
+    if c["val_loss"] is None or not np.isfinite(c["val_loss"]).any():
+        return None
+    k = int(np.nanargmin(c["val_loss"])) + 1
+    return k, f"lowest validation loss: epoch {k} (the last epoch's weights kept)"
+
+
 def plot_history(history, log: bool | None = None):
     """The loss curves of a :class:`~stepgrad.optim.History` as a matplotlib Figure.
 
@@ -83,9 +103,9 @@ def plot_history(history, log: bool | None = None):
     if c["val_loss"] is not None:
         ax.plot(c["epoch"], c["val_loss"], "s-", color=COLORS["val"], ms=3.5, lw=1.2,
                 label="held-out (validation) loss")
-    if history.best_epoch:
-        ax.axvline(history.best_epoch, color=COLORS["val"], ls=":", lw=1,
-                   label=f"best epoch ({history.best_epoch}), weights restored")
+    best = _best_epoch_mark(history, c)
+    if best is not None:
+        ax.axvline(best[0], color=COLORS["val"], ls=":", lw=1, label=best[1])
     q_drawn = c["Q"][1:] if q_is_loss else c["Q"]
     smooth = np.concatenate([q_drawn, c["loss"]] + ([c["val_loss"]] * (c["val_loss"] is not None)))
     smooth = smooth[np.isfinite(smooth) & (smooth > 0)]
