@@ -89,17 +89,21 @@ def test_while_a_question_is_asked_the_picture_does_not_show_its_answer():
 
 # ------------------------------------------------------------ the marking rule
 
-def test_the_tolerance_is_one_percent_or_half_a_thousandth_near_zero():
-    assert (RTOL, ATOL) == (0.01, 0.0005)
+def test_the_tolerance_is_one_percent_and_a_hundred_thousandth_near_zero():
+    assert (RTOL, ATOL) == (0.01, 0.00001)
     assert is_right(-0.6486, -0.6486379307932473)          # four digits copied
     assert is_right(-0.649, -0.6486379307932473)           # three digits, rounded
     assert not is_right(-0.66, -0.6486379307932473)        # a slip in the second digit
     assert not is_right(0.6486, -0.6486379307932473)       # the sign
     assert is_right(120.0, 121.0) and not is_right(118.0, 121.0)  # relative for large values
-    assert is_right(0.0, 0.00012) and is_right(0.0001, 0.0)  # near 0: three decimals will do
-    assert not is_right(0.002, 0.0)
+    assert is_right(0.0, 1.3e-17) and is_right(0.0, 0.0)   # 0 up to float arithmetic
+    assert is_right(0.000109, 0.0001)                        # a near cancellation, 4-digit terms
+    assert not is_right(0.0, -0.0004466)                    # a small gradient: its digits count
+    assert is_right(-0.0004466, -0.00044663) and is_right(-0.00045, -0.0004466)
+    assert not is_right(-0.0004, -0.0004466)                # 10 % off
+    assert not is_right(0.0001, 0.0)
     for answer in (1e-6, 0.003, 0.5, -2.0, 300.0):          # numpy.isclose's rule
-        for given in (answer * 0.985, answer * 1.005, answer + 0.0004, answer - 0.002):
+        for given in (answer * 0.985, answer * 1.005, answer + 0.000004, answer - 0.00002):
             assert is_right(given, answer) == np.isclose(given, answer, rtol=RTOL, atol=ATOL)
 
 

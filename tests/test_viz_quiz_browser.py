@@ -178,6 +178,7 @@ def test_at_900_px_the_question_and_the_step_show_together_in_readable_text(tmp_
                     page.keyboard.press("ArrowRight")  # shown, skipped; the next → goes on
                 page.keyboard.press("ArrowRight")
             assert page.evaluate("document.body.dataset.quiz") == "asking"
+            on_screen(page, current_ids(stepper, k) + ["quiz-q", "quiz-answer"], 900, 800)
             assert min(page.evaluate(FONTS)) >= 10
             assert page.evaluate("document.documentElement.scrollWidth") <= 900
             page.screenshot(path=str(ARTIFACTS / f"quiz-{view}-question-900.png"),

@@ -17,10 +17,13 @@ derived a second time:
 **Right** means, as ``numpy.isclose(given, answer, rtol=RTOL, atol=ATOL)``:
 ``|given − answer| ≤ ATOL + RTOL·|answer|``, with RTOL = 1 % (four significant
 digits copied or rounded are right, a slip in the second digit is not) and
-ATOL = 0.0005, so a value near 0 rounded to three decimals (``0.000`` for
-0.00012) is right too. A typed number may use a true minus (−), a decimal
-comma (``0,25``) or an exponent (``1.5e-3``); anything else is not a number
-and is asked again, not counted.
+ATOL = 0.00001 for values near 0: ``0`` is right for a gradient that is 0 up
+to the float arithmetic (a dead ReLU's, 1e-17), and a sum whose terms nearly
+cancel is not marked wrong for the rounding of its 4-digit terms; a small
+gradient is still asked for its digits (the 6-9-2 network's ∂L/∂w¹ are about
+0.0005: ``0`` is wrong there, as the panel writes −0.0004466). A typed
+number may use a true minus (−), a decimal comma (``0,25``) or an exponent
+(``1.5e-3``); anything else is not a number and is asked again, not counted.
 
 Moving on: the **next** step (→, "next") on an unanswered question shows the
 answer and counts it as *skipped*; a jump further on (End, the slider, the
@@ -49,7 +52,7 @@ __all__ = ["RTOL", "ATOL", "Question", "Quiz", "parse_answer", "is_right",
            "node_questions", "network_questions", "ready_step", "quiz_json", "QUIZ_JS", "QUIZ_CSS"]
 
 RTOL = 0.01
-ATOL = 0.0005
+ATOL = 0.00001
 _ASSETS = Path(__file__).with_name("assets")
 QUIZ_JS = (_ASSETS / "quiz.js").read_text(encoding="utf-8")
 QUIZ_CSS = (_ASSETS / "quiz.css").read_text(encoding="utf-8")

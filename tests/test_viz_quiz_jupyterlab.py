@@ -1,0 +1,123 @@
+"""Quiz mode's widgets in a real JupyterLab, driven by headless chromium at 1280×800.
+
+A notebook made here steps the demo's 6-9-2 network in quiz mode, node by node
+(``step_through(L, quiz=True).widget()``) and on the network's picture
+(``step_network(..., quiz=True).widget()``). In the browser a student types a
+wrong value and Enter (marked wrong, the step's text appears), goes on, types the
+right value (marked right) and the score counts both; while each question is asked,
+the current node (or unit) and the question are inside the window together.
+Screenshots go to ``test-artifacts/``. Skips, saying why, without JupyterLab,
+playwright or chromium (the ``lab`` fixture of ``test_notebook_jupyterlab``).
+"""
+
+from __future__ import annotations
+
+import json
+
+from test_notebook_jupyterlab import (
+    ARGS,
+    ARTIFACTS,
+    CHROMIUM,
+    RECT,
+    TOKEN,
+    lab,  # noqa: F401  (the fixture: a JupyterLab server)
+)
+
+from stepgrad.nn import MLP, half_sse
+from stepgrad.nn.data import lecture_data
+from stepgrad.viz import step_network, step_through
+from stepgrad.viz.render import CURRENT
+
+WINDOW = {"width": 1280, "height": 800}
+SAMPLE = [0.3, -0.6, 0.9, -1.2, 1.5, -1.8]
+SETUP = f"""from stepgrad.nn import MLP, half_sse
+from stepgrad.nn.data import lecture_data
+from stepgrad.viz import step_network, step_through
+model = MLP([6, 9, 2], hidden="tanh", output="sigmoid", seed=0)
+L = half_sse(model({SAMPLE}), [1.0, 0.0], reduction="sum")"""
+NODE = "step_through(L, quiz=True).widget()"
+NETWORK = """X, Y = lecture_data(n=8, seed=0)
+step_network(model, X[0], Y[0], quiz=True).widget()"""
+
+
+def notebook(path):
+    cells = [{"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+              "source": src} for src in (SETUP, NODE, NETWORK)]
+    path.write_text(json.dumps({"cells": cells, "metadata": {"kernelspec": {
+        "name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}},
+        "nbformat": 4, "nbformat_minor": 5}))
+
+
+def steppers():
+    model = MLP([6, 9, 2], hidden="tanh", output="sigmoid", seed=0)
+    X, Y = lecture_data(n=8, seed=0)
+    return (step_through(half_sse(model(SAMPLE), [1.0, 0.0], reduction="sum"), quiz=True),
+            step_network(model, X[0], Y[0], quiz=True))
+
+
+def inside(rect):
+    return (rect["left"] >= -1 and rect["top"] >= -1 and rect["right"] <= WINDOW["width"] + 1
+            and rect["bottom"] <= WINDOW["height"] + 1)
+
+
+def test_the_quiz_widgets_mark_answers_in_jupyterlab_with_the_step_on_screen(
+        lab, tmp_path):  # noqa: F811
+    from playwright.sync_api import sync_playwright  # optional: the fixture skips without it
+
+    notebook(tmp_path / "notebooks" / "quiz.ipynb")
+    node, network = steppers()
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as p:
+        chrome = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            page = chrome.new_page(viewport=WINDOW)
+            page.goto(f"{lab}/lab/tree/quiz.ipynb?token={TOKEN}")
+            page.wait_for_selector(".jp-Notebook", timeout=60_000)
+            try:  # JupyterLab may ask which kernel to start
+                page.click(".jp-Dialog button:has-text('Select')", timeout=5_000)
+            except Exception:
+                pass
+            page.wait_for_selector("text=Python 3 (ipykernel) | Idle", timeout=60_000)
+            page.click("li.lm-MenuBar-item:has-text('Run')")
+            page.click("li.lm-Menu-item:has-text('Run All Cells')")
+            answers = page.locator("input[placeholder='your value']")
+            try:
+                answers.nth(1).wait_for(state="attached", timeout=120_000)
+            except Exception:
+                page.screenshot(path=str(ARTIFACTS / "jupyterlab-quiz-no-widget.png"))
+                raise
+            for view, stepper, n in (("node", node, 0), ("network", network, 1)):
+                widget = page.locator(".widget-vbox:has(input[placeholder='your value'])")
+                widget = widget.filter(has=page.locator("button:has-text('next ▶')")).nth(n)
+                nxt = widget.locator("button:has-text('next ▶')").first
+                box = answers.nth(n)
+                asked = [k for k, q in enumerate(stepper.questions) if q is not None]
+                for _ in range(asked[0]):
+                    nxt.click()
+                for _ in range(3):  # the notebook's windowed scrolling may settle in steps
+                    widget.evaluate("(el) => el.scrollIntoView({block: 'start'})")
+                    page.wait_for_timeout(300)
+                q = stepper.questions[asked[0]]
+                question = widget.locator(f"text=Step {asked[0] + 1}:").first
+                current = (widget.locator(f".stepgrad-frame svg g.node polygon[fill='{CURRENT}']")
+                           if view == "node" else
+                           widget.locator(f"svg g#{stepper.frame(asked[0]).current[0]}")).first
+                for what, loc in (("question", question), ("current step", current),
+                                  ("answer box", box)):
+                    assert inside(loc.evaluate(RECT)), (view, what, loc.evaluate(RECT))
+                page.screenshot(path=str(ARTIFACTS / f"jupyterlab-quiz-{view}-question.png"))
+                box.fill(format(q.answer + 0.5 + abs(q.answer), ".6g"))
+                box.press("Enter")
+                widget.locator("text=✗ wrong").first.wait_for(timeout=10_000)
+                first_line = stepper.text(asked[0]).splitlines()[0]
+                assert first_line[:25] in widget.inner_text()
+                page.screenshot(path=str(ARTIFACTS / f"jupyterlab-quiz-{view}-wrong.png"))
+                for _ in range(asked[1] - asked[0]):
+                    nxt.click()
+                widget.locator(f"text=Step {asked[1] + 1}:").first.wait_for(timeout=10_000)
+                box.fill(format(stepper.questions[asked[1]].answer, ".4g").replace("-", "−"))
+                box.press("Enter")
+                widget.locator("text=✓ right").first.wait_for(timeout=10_000)
+                assert "score: 1 right · 1 wrong · 0 skipped" in widget.inner_text()
+        finally:
+            chrome.close()
