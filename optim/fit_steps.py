@@ -12,10 +12,10 @@ import math
 
 import numpy as np
 
-from stepgrad.autograd import Node, no_grad, nsum
+from stepgrad.autograd import Node, Tensor, no_grad, nsum
 
 __all__ = ["tensor_step", "scalar_step", "evaluate", "match_outputs", "Diverged",
-           "checked_loss"]
+           "checked_loss", "guess_loss"]
 
 
 class Diverged(Exception):
@@ -73,6 +73,33 @@ def evaluate(model, loss_fn, X, Y, view, correct=None):
     finally:
         model.train()
     return value, (None if correct is None else correct(a, slice(None)))
+
+
+def guess_loss(model, loss_fn, X, Y) -> float:
+    """Q_ȳ: the mean loss of the constant guess ȳ, what a network that learnt nothing of x scores.
+
+    Every sample is answered with the targets' mean over the samples (for class
+    indices, the class frequencies). NaN when that guess is not a prediction
+    the loss takes (a loss of the scalar view only, targets of another width),
+    or its loss is not finite: :class:`~.fit_watch.EpochWatch` then uses Q₀ alone.
+    """
+    model.eval()
+    try:
+        with no_grad():
+            width = model(X[:1]).data.shape[-1]
+            if Y.ndim == 1 and Y.dtype.kind in "iu":
+                mean = np.bincount(Y, minlength=width) / len(Y)
+            else:
+                mean = np.mean(Y.reshape(len(Y), -1), axis=0)
+            if mean.shape != (width,):
+                return math.nan
+            guess = Tensor(np.tile(mean, (len(Y), 1)), requires_grad=False)
+            value = float(checked_loss(loss_fn, guess, Y).item())
+    except Exception:  # noqa: BLE001 - any loss that cannot score the guess: use Q₀ alone
+        return math.nan
+    finally:
+        model.train()
+    return value if math.isfinite(value) else math.nan
 
 
 def match_outputs(model, X, Y):

@@ -13,7 +13,8 @@ STOP_REASONS = {
     "w_converged": "w converged: no weight moved by w_tol or more over the last epoch",
     "callback": "a callback returned True",
     "interrupted": "KeyboardInterrupt (Ctrl-C)",
-    "diverged": "the loss became NaN or infinite, or grew to 10 times Q₀ (μ too large)",
+    "diverged": "the loss became NaN or infinite, or stayed an order of magnitude above Q₀ "
+                "and above the constant guess's loss (μ too large)",
 }
 
 

@@ -35,7 +35,7 @@ from stepgrad.nn.diagnostics import gradient_norms
 
 from .fit_checks import check_lam
 from .fit_settings import Reporting, Stepping, Stopping, TrainingData
-from .fit_steps import Diverged, evaluate
+from .fit_steps import Diverged, evaluate, guess_loss
 from .fit_watch import EpochWatch
 from .history import History
 
@@ -95,9 +95,12 @@ def fit(model, X, Y, loss="half_sse", optimizer=None, batch_size=1, epochs=100, 
         the stop reason (see :data:`stepgrad.optim.history.STOP_REASONS`).
 
     Warns:
-        RuntimeWarning: the loss became NaN or infinite, or an epoch's loss grew to
-            10·Q₀ or more (training stops: ``"diverged"``, never ``"converged"``), or
-            it rose above Q₀ and stayed flat for several epochs (μ saturates the net).
+        RuntimeWarning: training diverged (stops as ``"diverged"``, never
+            ``"converged"``): the loss became NaN or infinite, or the epoch loss was
+            10·Q_ref or more, Q_ref = max(Q₀, the loss of the constant guess ȳ), for 5
+            epochs in a row, or when it would have converged or the epochs ran out
+            (:mod:`.fit_watch` says why this rule); or the loss rose above Q₀ and
+            stayed flat for several epochs (μ saturates the net).
     """
     stepping = Stepping.checked(model, loss, optimizer, schedule, view)
     data = TrainingData.checked(model, X, Y, batch_size, validation)
@@ -107,7 +110,8 @@ def fit(model, X, Y, loss="half_sse", optimizer=None, batch_size=1, epochs=100, 
     Q = evaluate(model, stepping.loss, data.X, data.Y, view)[0]  # the lecture's "evaluate Q(w)"
     h = History(lam=lam, Q=[Q], grad_norms={n: [] for n, _ in model.named_parameters()})
     watch = EpochWatch(model, stepping, data.validation, stop,
-                       Reporting.checked(callbacks, progress), Q)
+                       Reporting.checked(callbacks, progress), Q,
+                       guess_loss(model, stepping.loss, data.X, data.Y))
     rng, opt, reason = np.random.default_rng(seed), stepping.optimizer, "epochs"
     step, loss_fn, schedule = stepping.step, stepping.loss, stepping.schedule
     try:
