@@ -32,8 +32,8 @@ _ndarray = np.ndarray
 _multiply = np.multiply
 _add_arrays = np.add
 
-__all__ = ["BackwardStep", "toposort", "backprop", "backprop_reference", "backprop_values_fast",
-           "backprop_tensors_fast"]
+__all__ = ["BackwardStep", "toposort", "toposort_values", "backprop", "backprop_reference",
+           "backprop_values_fast", "backprop_tensors_fast"]
 
 
 class BackwardStep:
@@ -189,38 +189,74 @@ def backprop_values_fast(root, seed: float) -> None:
     as :func:`backprop_reference`, in the same floating-point order, so the
     gradients are identical; it only skips the bookkeeping (the list of
     contributions, the observer, the kind checks: a Value's parents are
-    Values).
+    Values) and reads a Value's two parent fields directly (see
+    :mod:`.value`) instead of building the tuple ``parents``.
     """
-    topo = toposort(root, leaves=False)
-    for node in topo:
-        node.grad = 0.0
     if root._op is None:
         root.grad += seed
         return
+    topo = toposort_values(root)
     root.grad = seed
+    B = root.math
     for node in reversed(topo):
         g = node.grad
         op = node._op
-        parents = node._parents
+        a = node._a
+        b = node._b
         if not op.has_partials:  # a custom vjp op on Values
-            for p, c in zip(parents, op.vjp(node.math, node._consts, g, node.data,
+            parents = node._parents
+            for p, c in zip(parents, op.vjp(B, node._consts, g, node.data,
                                             *[p.data for p in parents])):
                 if c is not None:
                     p.grad += c
-            continue
-        n = len(parents)
-        if n == 2:  # the common arities without building a list
-            a, b = parents
-            da, db = op.partials(node.math, node._consts, node.data, a.data, b.data)
+        elif b is not None:  # two parents
+            da, db = op.partials(B, node._consts, node.data, a.data, b.data)
             a.grad += g * da
             b.grad += g * db
-        elif n == 1:
-            p = parents[0]
-            p.grad += g * op.partials(node.math, node._consts, node.data, p.data)[0]
-        else:
-            local = op.partials(node.math, node._consts, node.data, *[p.data for p in parents])
-            for p, d in zip(parents, local):
+        elif type(a) is not tuple:  # one parent
+            a.grad += g * op.partials(B, node._consts, node.data, a.data)[0]
+        else:  # three or more
+            for p, d in zip(a, op.partials(B, node._consts, node.data, *[p.data for p in a])):
                 p.grad += g * d
+
+
+def toposort_values(root) -> list:
+    """:func:`toposort` (``leaves=False``) of a graph of Values, each node's gradient set to 0.
+
+    The same walk in the same order as :func:`toposort`, reading the parent
+    fields ``_a`` and ``_b`` of a Value directly; a test checks both orders agree.
+    """
+    order = []
+    seen: set[Any] = set()
+    stack = [(root, False)]
+    push = stack.append
+    pop = stack.pop
+    add = seen.add
+    while stack:
+        node, expanded = pop()
+        if expanded:
+            node.grad = 0.0  # intermediates start from zero
+            order.append(node)
+            continue
+        if node in seen:  # pushed twice before it was expanded
+            continue
+        add(node)
+        push((node, True))
+        a = node._a
+        b = node._b
+        if b is not None:  # two parents: pushed last to first, as toposort does
+            if b._op is not None and b not in seen:
+                push((b, False))
+            if a._op is not None and a not in seen:
+                push((a, False))
+        elif type(a) is not tuple:
+            if a._op is not None and a not in seen:
+                push((a, False))
+        else:
+            for p in reversed(a):
+                if p._op is not None and p not in seen:
+                    push((p, False))
+    return order
 
 
 def backprop_tensors_fast(root, seed) -> None:

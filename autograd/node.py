@@ -30,9 +30,6 @@ from .grad_mode import NO_GRAD_RESULT, GradMode
 
 __all__ = ["Node", "apply"]
 
-_new = object.__new__
-
-
 def apply(op, parents: tuple, consts=None, kind=None):
     """Run ``op`` forward on ``parents`` (nodes) and record the result node.
 
@@ -55,15 +52,6 @@ def apply(op, parents: tuple, consts=None, kind=None):
             raise
         raise kind._broadcast_error(op, parents) from None
     if GradMode.plain:  # recording, unchecked: the common case
-        if kind.is_scalar:  # a Value: fill its slots here, one call fewer per node
-            node = _new(kind)
-            node.data = data
-            node.grad = 0.0
-            node._parents = parents
-            node._op = op
-            node._consts = consts
-            node.label = ""
-            return node
         return kind._make(data, parents, op, consts)
     if GradMode.enabled:
         node = kind._make(data, parents, op, consts)

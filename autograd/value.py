@@ -4,6 +4,20 @@ This is the node a student steps through: every multiply of a neuron can be
 a node of its own (or one fused :class:`~stepgrad.autograd.nary_ops.Dot` node),
 drawn, labelled and inspected. See :mod:`.node` for what every node records,
 :mod:`.operators` for its operators and :mod:`.backward` for the backward pass.
+
+A Value keeps its parents in two fields, ``_a`` and ``_b``, instead of a tuple:
+a graph of a million nodes is then a million objects, not two million, which
+is half the work for Python's garbage collector (it walks every live object
+of a growing graph again and again) and half the memory. ``parents`` gives
+them as the tuple every other part of the engine reads.
+
+``a + b`` and ``a * b`` of two Values (and of a Value and a number) make their
+node directly: the node :func:`~.node.apply` would make for ``ops.Add`` and
+``ops.Mul``, with the same op class, parents and data (Python's ``+`` and ``*``
+on the two floats, which is what ``Add.forward`` and ``Mul.forward`` compute),
+without the generic plumbing. Their derivatives are read from the op table in
+backward, as for every op. Inside ``no_grad()`` or ``detect_anomaly()`` they go
+through ``apply``.
 """
 
 from __future__ import annotations
@@ -11,8 +25,10 @@ from __future__ import annotations
 import numbers
 
 from .backend import ScalarMath
-from .node import Node
+from .grad_mode import GradMode
+from .node import Node, apply
 from .operators import Operators
+from .ops import Add, Mul
 
 __all__ = ["Value"]
 
@@ -35,7 +51,11 @@ class Value(Operators):
     data with ``Tensor(v.data)``.
     """
 
-    __slots__ = ("data", "grad", "_parents", "_op", "_consts", "label")
+    # _a, _b: the parents. A leaf: None, None; one parent: it, None; two: both;
+    # three or more (nsum, dot): the tuple of them in _a, None.
+    __slots__ = ("data", "grad", "_a", "_b", "_op", "_consts", "label")
+    _a: Value | tuple[Value, ...] | None
+    _b: Value | None
 
     math = ScalarMath
     is_scalar = True
@@ -44,10 +64,30 @@ class Value(Operators):
     def __init__(self, data, label: str = ""):
         self.data = data if type(data) is float else _as_float(data)
         self.grad = 0.0
-        self._parents = ()
+        self._a = self._b = None
         self._op = None
         self._consts = None
         self.label = label
+
+    @property
+    def _parents(self) -> tuple:
+        """The parents as a tuple, in order (what :attr:`Node.parents` gives)."""
+        a = self._a
+        if a is None:  # a leaf
+            return ()
+        if type(a) is tuple:  # three or more parents
+            return a
+        b = self._b
+        return (a,) if b is None else (a, b)
+
+    @_parents.setter
+    def _parents(self, parents: tuple) -> None:
+        n = len(parents)
+        if n == 2:
+            self._a, self._b = parents
+        else:
+            self._a = None if n == 0 else parents[0] if n == 1 else parents
+            self._b = None
 
     @staticmethod
     def _make(data, parents, op, consts):
@@ -72,8 +112,70 @@ class Value(Operators):
         v = _new(Value)
         v.data = other if type(other) is float else _as_float(other)
         v.grad = 0.0
-        v._parents = ()
+        v._a = v._b = None
         v._op = None
+        v._consts = None
+        v.label = ""
+        return v
+
+    # ------------------------------------------- + and ×: the node made directly
+
+    def __add__(self, other):
+        """a + b: the node ``apply(ops.Add, (a, b))`` makes, made here directly."""
+        if type(other) is not Value:
+            other = Value._lift(other)
+        if not GradMode.plain:
+            return apply(Add, (self, other))
+        v = _new(Value)
+        v.data = self.data + other.data  # Add.forward
+        v.grad = 0.0
+        v._a = self
+        v._b = other
+        v._op = Add
+        v._consts = None
+        v.label = ""
+        return v
+
+    def __radd__(self, other):  # other + self: Add with the number first
+        other = Value._lift(other)
+        if not GradMode.plain:
+            return apply(Add, (other, self))
+        v = _new(Value)
+        v.data = other.data + self.data
+        v.grad = 0.0
+        v._a = other
+        v._b = self
+        v._op = Add
+        v._consts = None
+        v.label = ""
+        return v
+
+    def __mul__(self, other):
+        """a · b: the node ``apply(ops.Mul, (a, b))`` makes, made here directly."""
+        if type(other) is not Value:
+            other = Value._lift(other)
+        if not GradMode.plain:
+            return apply(Mul, (self, other))
+        v = _new(Value)
+        v.data = self.data * other.data  # Mul.forward
+        v.grad = 0.0
+        v._a = self
+        v._b = other
+        v._op = Mul
+        v._consts = None
+        v.label = ""
+        return v
+
+    def __rmul__(self, other):  # other · self: Mul with the number first
+        other = Value._lift(other)
+        if not GradMode.plain:
+            return apply(Mul, (other, self))
+        v = _new(Value)
+        v.data = other.data * self.data
+        v.grad = 0.0
+        v._a = other
+        v._b = self
+        v._op = Mul
         v._consts = None
         v.label = ""
         return v
