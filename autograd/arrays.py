@@ -53,11 +53,14 @@ class Scatter:
 
         New, because ``grad`` may be shared with another node or read-only.
         """
-        g = np.zeros(shape, dtype) if grad is None else grad.astype(dtype)
+        return self.add_into(np.zeros(shape, dtype) if grad is None else grad.astype(dtype))
+
+    def add_into(self, g: np.ndarray) -> np.ndarray:
+        """``g[index] += value`` in place, into an array its owner lets us write; returns g."""
         if self.basic:  # no entry picked twice: a plain (fast) in-place add
             g[self.index] += self.value
         else:  # repeated indices accumulate
-            np.add.at(g, self.index, np.asarray(self.value, dtype))
+            np.add.at(g, self.index, np.asarray(self.value, g.dtype))
         return g
 
     def __repr__(self) -> str:

@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from .anomaly import check_step
-from .buffers import reusable
+from .buffers import Lease, reusable
 from .grad_mode import NO_GRAD_RESULT, GradMode
 
 _ndarray = np.ndarray
@@ -295,7 +295,8 @@ def backprop_tensors_fast(root, seed) -> None:
                     continue
                 if type(d) is float and d == 1.0:
                     _add(p, g, False, own)
-                elif (type(d) is _ndarray and d.base is None and d.shape == g.shape
+                elif (type(d) is _ndarray and (d.base is None or type(d.base) is Lease)
+                      and d.shape == g.shape
                       and d.dtype == g.dtype and d is not node.data
                       and all(d is not xi for xi in x) and all(d is not m for m in made)):
                     made.append(d)
@@ -315,7 +316,8 @@ def _add(p, c, fresh: bool, own: set) -> None:
     grad = p._grad
     if (type(c) is not _ndarray or c.shape != p.data.shape or c.dtype != p.data.dtype
             or (grad is not None and type(grad) is not _ndarray)):  # a node (create_graph)
-        return p._accumulate(c)  # broadcast, scattered or another dtype: the general way
+        # broadcast, scattered or another dtype: the general way, in place into an owned array
+        return p._accumulate(c, grad is not None and (p._op is None or id(p) in own))
     if grad is None:
         if p._op is None and not fresh:  # a leaf owns a writable copy
             c = c.copy()

@@ -115,10 +115,28 @@ class Tensor(Operators):
         return ValueError(f"{op.name}: shapes {shapes} do not broadcast (numpy's rule: "
                           "aligned from the right, each pair of dimensions equal or one of them 1)")
 
-    def _accumulate(self, c) -> None:
+    def _accumulate(self, c, owned: bool = False) -> None:
+        """``grad += c`` (c undone of broadcasting, or a :class:`Scatter`).
+
+        ``owned``: the gradient array is this node's own to write (a leaf's
+        buffer, or an array the fast path made for it in this pass), so ``c`` is
+        added in place; otherwise the sum is a new array, as the reference loop
+        makes it (the same numbers either way).
+        """
         if not self.requires_grad:  # a constant: nobody wants its gradient
             return
         data = self.data
+        grad = self._grad
+        if (owned and type(grad) is np.ndarray and grad.shape == data.shape
+                and grad.dtype == data.dtype and grad.flags.writeable):
+            if type(c) is Scatter:  # W[1:], W[0]: added where they came from, no copy of W
+                c.add_into(grad)
+                return
+            c = unbroadcast(c, data.shape)
+            if c.dtype != data.dtype:
+                c = c.astype(data.dtype)
+            np.add(grad, c, out=grad)
+            return
         if type(c) is np.ndarray and c.shape == data.shape and c.dtype == data.dtype:
             if self._grad is not None:  # the common case
                 self._grad = self._grad + c

@@ -66,7 +66,7 @@ def blas_threads() -> str:
 
 
 def load() -> str:
-    return "load average %.2f %.2f %.2f" % os.getloadavg()
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 # ------------------------------------------------------- MNIST-shaped MLP

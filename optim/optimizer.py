@@ -4,7 +4,9 @@ Each class holds the parameters (Values or Tensors), the hyperparameters, and
 one state record per parameter. ``step()`` reads ``p.data`` and ``p.grad``,
 calls the pure rule, and writes ``p.data`` back (a Tensor's array in place,
 so views of it stay current); ``zero_grad()`` clears the
-gradients. The math and its algorithm box live in :mod:`.rules`.
+gradients. The math and its algorithm box live in :mod:`.rules`. On a Tensor
+the rule's in-place form (:mod:`.rules_in_place`) writes θ and the state
+without making new arrays: the same numbers.
 
     >>> from stepgrad.autograd import Value
     >>> w = Value(2.0)
@@ -27,7 +29,7 @@ from stepgrad.autograd import Node
 from stepgrad.common.checks import check_number
 from stepgrad.common.registry import Registry
 
-from . import rules
+from . import rules, rules_in_place
 
 __all__ = ["Optimizer", "SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam", "OPTIMIZERS",
            "get_optimizer"]
@@ -62,6 +64,7 @@ class Optimizer:
 
     rule: Callable[..., Any] = staticmethod(rules.sgd)
     State: Any = rules.SGDState  # a NamedTuple class
+    rule_in_place: Callable[..., Any] | None = None  # the rule on arrays, in place (or None)
 
     def __init__(self, params, **hyper):
         params = list(params)
@@ -80,10 +83,18 @@ class Optimizer:
         self.params = params
         self.hyper = hyper
         self.state = [self._initial_state(p) for p in params]
+        self._scratch: list = [None] * len(params)  # tmp of the in-place rules, per parameter
+        self._trusted: list = [None] * len(params)  # state records checked for in-place use
+
+    def __init_subclass__(cls, **kw):
+        super().__init_subclass__(**kw)
+        if "rule" in cls.__dict__ and "rule_in_place" not in cls.__dict__:
+            cls.rule_in_place = None  # a rule of its own: no in-place form written for it
 
     def _initial_state(self, p):
-        zero = rules.zeros_like(p.data)
-        return self.State(*[0 if f == "step" else zero for f in self.State._fields])
+        # one array per field: the in-place rules write each field's own array
+        return self.State(*[0 if f == "step" else rules.zeros_like(p.data)
+                            for f in self.State._fields])
 
     # -------------------------------------------------------------- updates
 
@@ -101,10 +112,18 @@ class Optimizer:
 
         A Tensor whose ``grad`` is None (no gradient reached it) is skipped.
         """
-        rule, hyper = self.rule, self.hyper
+        rule, hyper, in_place = self.rule, self.hyper, self.rule_in_place
         for i, p in enumerate(self.params):
             g = p.grad
             if g is None:
+                continue
+            if in_place is not None and rules_in_place.writable(p.data, g, self.state[i],
+                                                                self._trusted[i]):
+                tmp = self._scratch[i]
+                if tmp is None or tmp.shape != p.data.shape or tmp.dtype != p.data.dtype:
+                    tmp = self._scratch[i] = np.empty_like(p.data)
+                self._trusted[i] = self.state[i] = in_place(p.data, g, self.state[i], tmp,
+                                                            **hyper)
                 continue
             theta, self.state[i] = rule(p.data, g, self.state[i], **hyper)
             if p.is_scalar:
@@ -161,7 +180,7 @@ class Optimizer:
                 if np.shape(v) != np.shape(p.data) and k != "step":
                     raise ValueError(f"state {i} field {k!r} has shape {np.shape(v)}, "
                                      f"parameter {i} has shape {np.shape(p.data)}")
-            new.append(self.State(**copy.deepcopy(s)))
+            new.append(self.State(**{k: copy.deepcopy(v) for k, v in s.items()}))  # apart
         hyper = copy.deepcopy(d["hyper"])
         type(self)(self.params, **hyper)  # validates the hyperparameters
         self.hyper, self.state = hyper, new
@@ -179,6 +198,7 @@ class SGD(Optimizer):
     """
 
     rule = staticmethod(rules.sgd)
+    rule_in_place = staticmethod(rules_in_place.sgd_)
     State = rules.SGDState
 
     def __init__(self, params, lr=1e-3, weight_decay=0.0):
@@ -200,6 +220,7 @@ class Momentum(Optimizer):
     """
 
     rule = staticmethod(rules.momentum)
+    rule_in_place = staticmethod(rules_in_place.momentum_)
     State = rules.MomentumState
 
     def __init__(self, params, lr=1e-3, momentum=0.9, weight_decay=0.0):
@@ -220,6 +241,7 @@ class Nesterov(Optimizer):
     """
 
     rule = staticmethod(rules.nesterov)
+    rule_in_place = staticmethod(rules_in_place.nesterov_)
     State = rules.MomentumState
 
     def __init__(self, params, lr=1e-3, momentum=0.9, weight_decay=0.0):
@@ -240,6 +262,7 @@ class AdaGrad(Optimizer):
     """
 
     rule = staticmethod(rules.adagrad)
+    rule_in_place = staticmethod(rules_in_place.adagrad_)
     State = rules.AdaGradState
 
     def __init__(self, params, lr=1e-2, eps=1e-10, weight_decay=0.0):
@@ -260,6 +283,7 @@ class RMSProp(Optimizer):
     """
 
     rule = staticmethod(rules.rmsprop)
+    rule_in_place = staticmethod(rules_in_place.rmsprop_)
     State = rules.RMSPropState
 
     def __init__(self, params, lr=1e-2, beta=0.99, eps=1e-8, weight_decay=0.0):
@@ -281,6 +305,7 @@ class Adam(Optimizer):
     """
 
     rule = staticmethod(rules.adam)
+    rule_in_place = staticmethod(rules_in_place.adam_)
     State = rules.AdamState
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):

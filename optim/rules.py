@@ -21,6 +21,10 @@ gradient of ``l2_penalty(model.parameters(), κ)``; a test pins both.
 
 Every state is a small named record whose fields are the symbols of the
 math, so an optimizer's state can be printed per parameter.
+
+On a Tensor the optimizer takes the same steps in place
+(:mod:`.rules_in_place`: the same numbers, bit for bit, written into θ and the
+state's arrays instead of new arrays).
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ import numpy as np
 
 __all__ = [
     "SGDState", "MomentumState", "AdaGradState", "RMSPropState", "AdamState",
-    "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "zeros_like",
+    "sgd", "momentum", "nesterov", "adagrad", "rmsprop", "adam", "zeros_like", "decayed",
 ]
 
 
@@ -42,7 +46,7 @@ def zeros_like(theta):
     return 0.0
 
 
-def _decay(g, theta, weight_decay):
+def decayed(g, theta, weight_decay):
     """g + κ·θ on the weights: the gradient of (κ/2)·Σ w², biases left alone.
 
     A 2-D θ is in the lecture's layout (row 0 the biases w_0h), so row 0 gets
@@ -84,7 +88,7 @@ def sgd(theta, g, state: SGDState, lr, weight_decay=0.0):
         g ← g + κ·θ        (on the weights; a 2-D θ's bias row 0 is left alone)
         θ ← θ − μ·g
     """
-    g = _decay(g, theta, weight_decay)
+    g = decayed(g, theta, weight_decay)
     return theta - lr * g, state
 
 
@@ -119,7 +123,7 @@ def momentum(theta, g, state: MomentumState, lr, momentum=0.9, weight_decay=0.0)
     (v here = v_slide/ε); a test runs the printed form against it. With γ = 1
     the velocity never forgets a gradient; the usual γ is 0.9.
     """
-    g = _decay(g, theta, weight_decay)
+    g = decayed(g, theta, weight_decay)
     v = momentum * state.velocity + g
     return theta - lr * v, MomentumState(v)
 
@@ -146,7 +150,7 @@ def nesterov(theta, g, state: MomentumState, lr, momentum=0.9, weight_decay=0.0)
     decay (γ = 1): ``Nesterov(momentum=1, lr=μ·ε)``, whose θ is the slide's
     look-ahead point θ_t − μ·v_t. Tests run both readings.
     """
-    g = _decay(g, theta, weight_decay)
+    g = decayed(g, theta, weight_decay)
     v = momentum * state.velocity + g
     return theta - lr * (g + momentum * v), MomentumState(v)
 
@@ -170,7 +174,7 @@ def adagrad(theta, g, state: AdaGradState, lr, eps=1e-10, weight_decay=0.0):
         v ← v + g²
         θ ← θ − μ·g / (√v + ε)
     """
-    g = _decay(g, theta, weight_decay)
+    g = decayed(g, theta, weight_decay)
     v = state.sum_sq + g * g
     return theta - lr * _over(g, v**0.5 + eps, eps), AdaGradState(v)
 
@@ -200,7 +204,7 @@ def rmsprop(theta, g, state: RMSPropState, lr, beta=0.99, eps=1e-8, weight_decay
     μ·g/√((1 − β)g²) = μ/√(1 − β)·sign g, ten times μ for β = 0.99), and later
     steps divide g by the root of a long average of g², not by |g|. Tests pin both.
     """
-    g = _decay(g, theta, weight_decay)
+    g = decayed(g, theta, weight_decay)
     v = beta * state.mean_sq + (1 - beta) * (g * g)
     return theta - lr * _over(g, v**0.5 + eps, eps), RMSPropState(v)
 
@@ -236,7 +240,7 @@ def adam(theta, g, state: AdamState, lr, betas=(0.9, 0.999), eps=1e-8, weight_de
     μ, whatever the gradient's size.
     """
     beta1, beta2 = betas
-    g = _decay(g, theta, weight_decay)
+    g = decayed(g, theta, weight_decay)
     t = state.step + 1
     v = beta1 * state.first_moment + (1 - beta1) * g
     s = beta2 * state.second_moment + (1 - beta2) * (g * g)

@@ -1,0 +1,146 @@
+"""The six update rules of :mod:`.rules` on arrays, written into θ and the state in place.
+
+:mod:`.rules` gives each rule as pure math, ``θ_new = θ − μ·…``, one line for a
+float and an array alike: read the rules there. On a weight matrix that line
+makes a new array for every product and the new θ, two or three full-size
+arrays per parameter per step, and the optimizer then copies θ_new into the
+parameter. The functions here take the same steps in the same order on the
+same numbers, but write each one into an array that is already there: θ
+itself (the parameter's data), the state's own arrays (v, s), and one scratch
+array per parameter (``tmp``) that the optimizer keeps. The results are
+identical to the pure rules' bit for bit (tests/test_optim_in_place.py), each
+line carries the line of the box it computes.
+
+Each function is ``rule_(θ, g, state, tmp, **hyper) -> state``: θ and the
+state's arrays are changed, g is only read. The optimizer calls them for a
+Tensor whose data, gradient and state arrays are its own, writable and of one
+shape and dtype; anything else (a Value, another dtype) takes the pure rule.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .rules import AdaGradState, AdamState, MomentumState, RMSPropState, SGDState, decayed
+
+__all__ = ["sgd_", "momentum_", "nesterov_", "adagrad_", "rmsprop_", "adam_", "writable"]
+
+_mul, _add, _sub, _div, _sqrt = np.multiply, np.add, np.subtract, np.divide, np.sqrt
+_apart = np.may_share_memory
+
+
+def writable(theta, g, state, trusted) -> bool:
+    """Whether the in-place rules may run: θ, g and the state's fields are arrays of one
+    shape and dtype, θ and the state's arrays writable and apart from each other and g.
+
+    ``trusted`` is the record the in-place rule returned last time: its arrays were
+    checked then, so only g is checked against them again.
+    """
+    if (type(theta) is not np.ndarray or type(g) is not np.ndarray or g.shape != theta.shape
+            or g.dtype != theta.dtype or not theta.flags.writeable or _apart(g, theta)):
+        return False
+    arrays = [a for f, a in zip(state._fields, state) if f != "step"]
+    if trusted is not state:
+        seen = [theta]
+        for a in arrays:
+            if (type(a) is not np.ndarray or a.shape != theta.shape or a.dtype != theta.dtype
+                    or not a.flags.writeable or any(_apart(a, b) for b in seen)):
+                return False
+            seen.append(a)
+    return not any(_apart(g, a) for a in arrays)
+
+
+def _step_over(theta, num, den, tmp, scale, eps) -> None:
+    """θ ← θ − scale·num/den, den already in tmp (√… + ε); ε = 0 and den = 0 give 0."""
+    if eps > 0:
+        _div(num, den, out=tmp)
+    else:
+        zero = den == 0
+        _div(num, den, out=tmp, where=~zero)
+        tmp[zero] = 0.0
+    _mul(tmp, scale, out=tmp)
+    _sub(theta, tmp, out=theta)
+
+
+def sgd_(theta, g, state, tmp, lr, weight_decay=0.0) -> SGDState:
+    """:func:`.rules.sgd` in place."""
+    g = decayed(g, theta, weight_decay)  # g ← g + κ·θ
+    _mul(g, lr, out=tmp)                 # θ ← θ − μ·g
+    _sub(theta, tmp, out=theta)
+    return state
+
+
+def momentum_(theta, g, state, tmp, lr, momentum=0.9,
+              weight_decay=0.0) -> MomentumState:
+    """:func:`.rules.momentum` in place."""
+    g = decayed(g, theta, weight_decay)  # g ← g + κ·θ
+    v = state.velocity
+    _mul(v, momentum, out=v)             # v ← γ·v + g
+    _add(v, g, out=v)
+    _mul(v, lr, out=tmp)                 # θ ← θ − μ·v
+    _sub(theta, tmp, out=theta)
+    return state
+
+
+def nesterov_(theta, g, state, tmp, lr, momentum=0.9,
+              weight_decay=0.0) -> MomentumState:
+    """:func:`.rules.nesterov` in place."""
+    g = decayed(g, theta, weight_decay)  # g ← g + κ·θ
+    v = state.velocity
+    _mul(v, momentum, out=v)             # v ← γ·v + g
+    _add(v, g, out=v)
+    _mul(v, momentum, out=tmp)           # θ ← θ − μ·(g + γ·v)
+    _add(g, tmp, out=tmp)
+    _mul(tmp, lr, out=tmp)
+    _sub(theta, tmp, out=theta)
+    return state
+
+
+def adagrad_(theta, g, state, tmp, lr, eps=1e-10,
+             weight_decay=0.0) -> AdaGradState:
+    """:func:`.rules.adagrad` in place."""
+    g = decayed(g, theta, weight_decay)  # g ← g + κ·θ
+    v = state.sum_sq
+    _mul(g, g, out=tmp)                  # v ← v + g²
+    _add(v, tmp, out=v)
+    _sqrt(v, out=tmp)                    # θ ← θ − μ·g / (√v + ε)
+    _add(tmp, eps, out=tmp)
+    _step_over(theta, g, tmp, tmp, lr, eps)
+    return state
+
+
+def rmsprop_(theta, g, state, tmp, lr, beta=0.99, eps=1e-8,
+             weight_decay=0.0) -> RMSPropState:
+    """:func:`.rules.rmsprop` in place."""
+    g = decayed(g, theta, weight_decay)  # g ← g + κ·θ
+    v = state.mean_sq
+    _mul(v, beta, out=v)                 # v ← β·v + (1 − β)·g²
+    _mul(g, g, out=tmp)
+    _mul(tmp, 1 - beta, out=tmp)
+    _add(v, tmp, out=v)
+    _sqrt(v, out=tmp)                    # θ ← θ − μ·g / (√v + ε)
+    _add(tmp, eps, out=tmp)
+    _step_over(theta, g, tmp, tmp, lr, eps)
+    return state
+
+
+def adam_(theta, g, state, tmp, lr, betas=(0.9, 0.999), eps=1e-8,
+          weight_decay=0.0) -> AdamState:
+    """:func:`.rules.adam` in place."""
+    beta1, beta2 = betas
+    g = decayed(g, theta, weight_decay)  # g ← g + κ·θ
+    t = state.step + 1                   # t ← t + 1
+    v, s = state.first_moment, state.second_moment
+    _mul(v, beta1, out=v)                # v ← β₁·v + (1 − β₁)·g
+    _mul(g, 1 - beta1, out=tmp)
+    _add(v, tmp, out=v)
+    _mul(s, beta2, out=s)                # s ← β₂·s + (1 − β₂)·g²
+    _mul(g, g, out=tmp)
+    _mul(tmp, 1 - beta2, out=tmp)
+    _add(s, tmp, out=s)
+    _sqrt(s, out=tmp)                    # √ŝ = √s / √(1 − β₂ᵗ)
+    _div(tmp, (1 - beta2**t) ** 0.5, out=tmp)
+    _add(tmp, eps, out=tmp)              # θ ← θ − μ/(1 − β₁ᵗ) · v / (√ŝ + ε)
+    _step_over(theta, v, tmp, tmp, lr / (1 - beta1**t), eps)
+    return AdamState(t, v, s)
+

@@ -1,0 +1,93 @@
+"""A Tensor's update is written in place (optim/rules_in_place.py, issue 20): the same
+numbers as the pure rule of optim/rules.py, bit for bit, without a new parameter array."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from stepgrad.autograd import Tensor
+from stepgrad.optim import SGD, AdaGrad, Adam, Momentum, Nesterov, RMSProp, rules
+from stepgrad.optim.optimizer import OPTIMIZERS
+
+SETTINGS = [
+    (SGD, {"lr": 0.1}),
+    (SGD, {"lr": 0.1, "weight_decay": 0.01}),
+    (Momentum, {"lr": 0.05, "momentum": 0.9}),
+    (Momentum, {"lr": 0.05, "momentum": 0.5, "weight_decay": 0.1}),
+    (Nesterov, {"lr": 0.05, "momentum": 0.9}),
+    (Nesterov, {"lr": 0.05, "momentum": 0.7, "weight_decay": 0.1}),
+    (AdaGrad, {"lr": 0.1}),
+    (AdaGrad, {"lr": 0.1, "eps": 0.0}),
+    (RMSProp, {"lr": 0.01, "beta": 0.9}),
+    (RMSProp, {"lr": 0.01, "eps": 0.0, "weight_decay": 0.1}),
+    (Adam, {"lr": 1e-3}),
+    (Adam, {"lr": 1e-2, "betas": (0.8, 0.99), "eps": 0.0, "weight_decay": 0.05}),
+]
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("cls, hyper", SETTINGS, ids=lambda s: getattr(s, "__name__", str(s)))
+def test_the_in_place_step_equals_the_pure_rule_bit_for_bit(cls, hyper, dtype):
+    rng = np.random.default_rng(0)
+    theta0 = rng.normal(size=(5, 4)).astype(dtype)
+    W = Tensor(theta0, dtype=dtype)
+    data = W.data
+    opt = cls([W], **hyper)
+    assert opt.rule_in_place is not None
+    theta, state = theta0.copy(), opt.State(*[0 if f == "step" else np.zeros_like(theta0)
+                                              for f in opt.State._fields])
+    for k in range(6):
+        g = rng.normal(size=theta0.shape).astype(dtype)
+        if k == 2:
+            g[1] = 0.0  # a zero gradient (ε = 0 divides by √v = 0 there at first)
+        W.grad = g.copy()
+        opt.step()
+        theta, state = cls.rule(theta, g, state, **hyper)
+        assert W.data is data and W.data.dtype == dtype  # written in place
+        assert np.array_equal(W.data, theta), f"step {k}"
+        for f, a, b in zip(state._fields, opt.state[0], state):
+            assert np.array_equal(a, b), f"{f} at step {k}"
+        assert np.array_equal(W.grad, g)  # the gradient is only read
+
+
+def test_each_of_the_six_rules_has_its_in_place_form():
+    for name in ("SGD", "Momentum", "Nesterov", "AdaGrad", "RMSProp", "Adam"):
+        cls = OPTIMIZERS[name]
+        assert cls.rule_in_place is not None, name
+        assert cls.rule_in_place.__name__ == cls.rule.__name__ + "_", name
+
+
+def test_a_subclass_with_a_rule_of_its_own_runs_that_rule_not_an_inherited_in_place_form():
+    def halve(theta, g, state, lr, weight_decay=0.0):
+        return theta * 0.5, state
+
+    class Halving(SGD):
+        rule = staticmethod(halve)
+
+    W = Tensor([[2.0, 4.0]])
+    W.grad = np.ones((1, 2))
+    Halving([W], lr=0.1).step()
+    assert W.data.tolist() == [[1.0, 2.0]]
+
+
+def test_state_arrays_that_share_memory_take_the_pure_rule_and_stay_right():
+    W = Tensor(np.ones((3, 2)))
+    opt = Adam([W], lr=0.1)
+    shared = np.zeros((3, 2))
+    opt.state[0] = rules.AdamState(0, shared, shared)  # one array for v and s
+    W.grad = np.full((3, 2), 2.0)
+    opt.step()
+    theta, _ = rules.adam(np.ones((3, 2)), np.full((3, 2), 2.0),
+                          rules.AdamState(0, np.zeros((3, 2)), np.zeros((3, 2))), lr=0.1)
+    assert np.array_equal(W.data, theta)
+    assert opt.state[0].first_moment is not opt.state[0].second_moment
+
+
+def test_an_optimizers_fresh_state_has_one_array_per_field():
+    opt = Adam([Tensor(np.ones((2, 2)))])
+    s = opt.state[0]
+    assert s.first_moment is not s.second_moment
+    opt.load_state_dict(opt.state_dict())
+    s = opt.state[0]
+    assert not np.may_share_memory(s.first_moment, s.second_moment)
