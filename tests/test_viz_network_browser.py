@@ -72,7 +72,7 @@ def test_every_frames_units_edges_and_text_are_on_screen_at_1280x800(page_path):
             for k in range(len(stepper)):
                 if k:
                     page.keyboard.press("ArrowRight")
-                assert page.evaluate("document.body.dataset.frame") == str(k)
+                assert page.evaluate("document.body.dataset.frame") == str(k + 1)  # from 1
                 frame = stepper.frame(k)
                 labels = ["W" + e[1:] for e in frame.edges]
                 ids = list(frame.current) + list(frame.edges) + labels + ["panel"]

@@ -235,6 +235,7 @@ def test_the_widget_counts_frames_from_1_and_steps():
     bar, picture, panel, _ = box.children
     prev, nxt, back, slider, label = bar.children
     assert (slider.min, slider.max, slider.value) == (1, len(stepper), 1)
+    assert not slider.readout and not slider.description  # the number once: in the label
     nxt.click()
     nxt.click()
     assert slider.value == 3 and label.value.startswith("frame 3 / 36")

@@ -188,7 +188,9 @@ def test_widget_shows_the_frame_its_slider_selects():
     assert isinstance(box, widgets.VBox)
     slider = box.children[0].children[3]
     assert (slider.min, slider.max) == (1, len(s))  # frames count from 1, as the text's
+    assert not slider.readout and not slider.description  # the number once: the counter's
     slider.value = 4
+    assert box.children[0].children[5].value == f"<b>frame 4 / {len(s)}</b>"
     assert s.text(3).splitlines()[0] in box.children[2].value
     assert s.text(3).startswith("backward step 4 of")
 

@@ -4,7 +4,8 @@ The HTML file holds the SVG laid out once, the frames as a small JSON record
 (what changes at each step) and a short script: no network access, no Python.
 ← and → (or the buttons) step, Home and End jump, clicking a node shows its
 chain-rule expansion beside the graph. At every frame the view pans (and zooms
-out where it must) to the current node and its parents (:mod:`.viewport`);
+out where it must, never below readable text) to the current node and its parents;
+parents that do not fit are named in a marker on the frame's edge (:mod:`.viewport`);
 "fit" shows the whole graph, and an overview in the corner marks where the view
 is. Existing files are never overwritten silently: pass ``overwrite=True``.
 """
@@ -17,7 +18,7 @@ from pathlib import Path
 from .quiz import QUIZ_CSS, QUIZ_JS, quiz_json, ready_step
 from .render import ACTIVE, CURRENT, DONE, PARENT
 from .svgframe import text_id
-from .viewport import focus, minimap, with_view
+from .viewport import INSET, READABLE, focus, minimap, with_view
 
 __all__ = ["save_html", "save_frames", "html_text"]
 
@@ -44,8 +45,10 @@ def frames_json(stepper) -> dict:
     strokes = {key[1]: v for key, v in lay.original.items() if key[0] in ("stroke", "estroke")}
     explain = {b.id: stepper.explain(b.node) for b in stepper.scene.boxes.values()
                if b.node is not None and b.kind != "constant"}
+    boxes = {b: [round(v, 1) for v in r] for b, r in lay.boxes.items()}
     return {"frames": frames, "init": texts, "fills": fills, "strokes": strokes,
-            "explain": explain, "size": list(lay.size),
+            "explain": explain, "size": list(lay.size), "boxes": boxes,
+            "names": stepper.box_names(), "readable": READABLE, "inset": INSET,
             "colors": {"current": CURRENT, "parent": PARENT, "done": DONE, "active": ACTIVE},
             "quiz": _quiz(stepper) if stepper.quiz else None}
 

@@ -95,8 +95,8 @@ def network_widget(stepper, height: int = 470):
                           "save_html(path) for a page that needs nothing)") from None
     n = len(stepper)
     picture, panel = w.HTML(), w.HTML()
-    slider = w.IntSlider(value=1, min=1, max=n, description="frame", continuous_update=True,
-                         layout=w.Layout(width="330px"))
+    slider = w.IntSlider(value=1, min=1, max=n, readout=False, continuous_update=True,
+                         layout=w.Layout(width="300px"))  # the label says "frame k / n"
     buttons = [w.Button(description=d, layout=w.Layout(width="auto"))
                for d in ("◀ previous", "next ▶", "backward phase")]
     phase = w.Label()

@@ -190,6 +190,21 @@ class Stepper:
         """The text panel of frame k: the step's arithmetic with its numbers."""
         return self.frame(k).panel
 
+    def box_names(self) -> dict:
+        """Box id → the name a student reads for it (the node menu's and the off-screen
+        markers'): each box's name, no two the same; constants have none."""
+        names = self.scene.names
+        seen: dict = {}
+        out = {}
+        for b in self.scene.boxes.values():
+            if b.node is None or b.kind == "constant":
+                continue
+            label = b.title if b.kind in ("neuron", "loss") else names.get(id(b.node)) or b.title
+            label = label or b.op or b.id
+            seen[label] = seen.get(label, 0) + 1
+            out[b.id] = label if seen[label] == 1 else f"{label} ({seen[label]})"
+        return out
+
     def explain(self, node) -> str:
         """∂L/∂node as the sum of one term per edge, with the engine's numbers."""
         return explain.explain_node(node, self.record, self._names)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import html
 
 from .quiz_widget import QUIZ_CHAIN, WAIT, QuizControls
-from .viewport import focus, minimap, view_box, with_view
+from .viewport import focus, marker_text, minimap, minimap_px, off_view, view_box, with_view
 
 __all__ = ["player", "FRAME_PX", "node_menu"]
 
@@ -30,38 +30,53 @@ _PRE = ("margin:0;padding:6px;font-size:12px;line-height:1.35;white-space:pre-wr
 
 def node_menu(stepper) -> list:
     """(label, box id) for the node menu: each box's name, no two labels the same."""
-    names = stepper.scene.names
-    seen: dict = {}
-    out = []
-    for b in stepper.scene.boxes.values():
-        if b.node is None or b.kind == "constant":
-            continue
-        label = b.title if b.kind in ("neuron", "loss") else names.get(id(b.node)) or b.title
-        label = label or b.op or b.id
-        seen[label] = seen.get(label, 0) + 1
-        out.append((label if seen[label] == 1 else f"{label} ({seen[label]})", b.id))
-    return out
+    return [(label, b) for b, label in stepper.box_names().items()]
+
+
+OVERVIEW_PX = 130  # the overview's width in the player
+
+_SPOT = {"top": "top:4px;left:50%;transform:translateX(-50%)",
+         "bottom": "bottom:4px;left:6px", "left": "left:4px;top:38%",
+         "right": "right:4px;top:38%"}
 
 
 def picture_html(stepper, k: int, fit: bool = False, frame_px=FRAME_PX,
                  asking: bool = False) -> str:
-    """Frame k's graph in its fixed frame, viewed around the current node (or all of it);
-    ``asking``: its result hidden (quiz mode)."""
+    """Frame k's graph in its fixed frame, viewed around the current node (or all of it),
+    with a marker on each edge beyond which some of its parents lie; ``asking``: its
+    result hidden (quiz mode)."""
     lay = stepper.layout
     f = stepper.frame(k)
     whole = (0.0, 0.0, *lay.size)
+    corner = minimap_px(lay.size, OVERVIEW_PX)
     view = whole if fit else view_box(focus(lay.boxes, [f.box, *f.parents]), lay.size,
-                                      frame_px)
+                                      frame_px, keep=lay.boxes.get(f.box),
+                                      corner=(corner[0] + 4, corner[1] + 4),
+                                      others=[lay.boxes[b] for b in f.parents if b in lay.boxes])
     fills = {b: "#bbf7d0" for b in f.done}
     fills.update({b: "#fde68a" for b in f.parents})
     fills[f.box] = "#dc2626"
-    svg = with_view(stepper.svg(k, asking=asking), view)
-    overview = minimap(lay.size, lay.boxes, _shown(view, frame_px), fills, width_px=130)
+    # the graph at its own pixel size, centred: in a column narrower than the frame its
+    # sides are cut off, never its text shrunk below READABLE
+    svg = with_view(stepper.svg(k, asking=asking), view, width=f"{frame_px[0]}px",
+                    height=f"{frame_px[1]}px")
+    overview = minimap(lay.size, lay.boxes, _shown(view, frame_px), fills, width_px=OVERVIEW_PX)
+    names = stepper.box_names()
+    away = off_view(_shown(view, frame_px), lay.boxes, f.parents)
+    markers = "".join(
+        f'<div class="stepgrad-away" data-side="{side}" data-ids="{" ".join(ids)}" '
+        f'style="position:absolute;{_SPOT[side]};max-width:60%;padding:1px 6px;'
+        f'font-size:12px;background:#fde68a;border:1px solid #b45309;border-radius:4px;'
+        f'white-space:nowrap;overflow:hidden;text-overflow:ellipsis">'
+        f'{html.escape(marker_text(side, [names.get(i, i) for i in ids]))}</div>'
+        for side, ids in away.items())
     return (f'<div class="stepgrad-frame" style="position:relative;width:100%;'
             f'height:{frame_px[1]}px;overflow:hidden;border:1px solid #e5e7eb;'
-            f'background:white">{svg}<div style="position:absolute;right:4px;bottom:4px;'
-            f'border:1px solid #9ca3af;background:white;opacity:0.92;line-height:0">'
-            f'{overview}</div></div>')
+            f'background:white;max-width:{frame_px[0]}px"><div style="position:absolute;'
+            f'left:50%;top:0;margin-left:-{frame_px[0] // 2}px;line-height:0">{svg}</div>'
+            f'<div style="position:absolute;right:4px;bottom:4px;'
+            f'border:1px solid #9ca3af;background:white;line-height:0">'
+            f'{overview}</div>{markers}</div>')
 
 
 def _shown(view, frame_px):
@@ -84,8 +99,8 @@ def player(stepper):
         return w.HTML("<p>No steps: the root is a leaf.</p>")
     picture = w.HTML(layout=w.Layout(width="100%", height=f"{FRAME_PX[1] + 4}px"))
     panel = w.HTML(layout=w.Layout(width="100%", height="150px"))
-    slider = w.IntSlider(value=1, min=1, max=n, description="frame", continuous_update=True,
-                         layout=w.Layout(width="320px"))
+    slider = w.IntSlider(value=1, min=1, max=n, readout=False, continuous_update=True,
+                         tooltip="frame", layout=w.Layout(width="300px"))  # the counter says k / n
     play = w.Play(value=1, min=1, max=n, interval=900, description="play")
     w.jslink((play, "value"), (slider, "value"))
     small = w.Layout(width="auto")
