@@ -7,7 +7,7 @@ import numbers
 __all__ = ["check_number"]
 
 
-def check_number(name: str, x, *, positive: bool = False) -> float:
+def check_number(name: str, x: object, *, positive: bool = False) -> float:
     """``x`` as a float, if it is a finite real number >= 0 (> 0 with ``positive``).
 
     Raises:

@@ -9,6 +9,11 @@ that lists the valid ones.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TypeVar
+
+T = TypeVar("T")
+
 __all__ = ["normalise", "by_name"]
 
 
@@ -17,7 +22,7 @@ def normalise(name: str) -> str:
     return name.strip().lower().replace("-", "_").replace(" ", "_")
 
 
-def by_name(kind: str, name: str, table: dict):
+def by_name(kind: str, name: str, table: Mapping[str, T]) -> T:
     """The entry of ``table`` named ``name`` (matched by :func:`normalise`).
 
     Args:

@@ -17,9 +17,15 @@ A registry is a ``dict`` (name → entry, in the order they were added), so
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from .names import by_name, normalise
 
 __all__ = ["Registry"]
+
+E = TypeVar("E")
+F = TypeVar("F", bound=Callable[..., Any])   # a function or a class
 
 
 class Registry(dict):
@@ -34,7 +40,7 @@ class Registry(dict):
         self.kind = kind
         self._about: dict[str, dict] = {}
 
-    def add(self, name: str, entry, **about):
+    def add(self, name: str, entry: E, **about: object) -> E:
         """Add ``entry`` under ``name``; ``about`` holds facts other parts read (a colour, …).
 
         Raises:
@@ -50,10 +56,10 @@ class Registry(dict):
         self._about[name] = dict(about)
         return entry
 
-    def register(self, name: str | None = None, **about):
+    def register(self, name: str | None = None, **about: object) -> Callable[[F], F]:
         """A decorator: ``@REG.register(**about)`` adds the function or class under
         ``name`` (default: its ``__name__``) and returns it unchanged."""
-        def add(entry):
+        def add(entry: F) -> F:
             self.add(entry.__name__ if name is None else name, entry, **about)
             return entry
         return add
@@ -63,7 +69,7 @@ class Registry(dict):
         del self[name]
         del self._about[name]
 
-    def lookup(self, name: str):
+    def lookup(self, name: str) -> Any:
         """The entry called ``name``, matched in any case with words joined by ``_``, ``-``
         or a space (``"adam"``, ``"ADAM"`` are Adam); ValueError listing the names if none."""
         return by_name(self.kind, name, self)

@@ -29,13 +29,16 @@ from __future__ import annotations
 
 import io
 import json
+import os
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, Literal, NamedTuple, overload
 
 import numpy as np
 
 import stepgrad
 from stepgrad.nn import ACTIVATIONS, LOSSES, MLP
+from stepgrad.optim import Optimizer
 
 from .archive import Archive
 from .atomic import write_atomically
@@ -47,6 +50,8 @@ __all__ = ["FORMAT", "FORMAT_VERSION", "save", "load", "TrainedWith", "trained_w
 FORMAT = "stepgrad-mlp"
 FORMAT_VERSION = 1
 META = "meta.json"
+
+PathLike = str | os.PathLike[str]
 
 
 def _library_version() -> str:
@@ -80,7 +85,8 @@ def _training(model, loss, classes) -> dict:
     return {"loss": loss, "classes": classes}
 
 
-def save(model, path, optimizer=None, *, loss: str | None = None, classes=None) -> Path:
+def save(model: MLP, path: PathLike, optimizer: Optimizer | None = None, *,
+         loss: str | None = None, classes: Sequence[str] | None = None) -> Path:
     """Write ``model`` (an MLP), and optionally ``optimizer``'s state, to ``path``.
 
     Args:
@@ -192,7 +198,13 @@ def _weights(archive: Archive, meta: dict, into) -> dict:
     return weights
 
 
-def load(path, *, into=None, optimizer: bool = False):
+@overload
+def load(path: PathLike, *, into: MLP | None = None, optimizer: Literal[False] = False) -> MLP: ...
+@overload
+def load(path: PathLike, *, into: MLP | None = None,
+         optimizer: Literal[True]) -> tuple[MLP, Optimizer]: ...
+def load(path: PathLike, *, into: MLP | None = None,
+         optimizer: bool = False) -> MLP | tuple[MLP, Optimizer]:
     """Read a model written by :func:`save` (``save(model, path)``).
 
     Args:
@@ -225,7 +237,7 @@ def load(path, *, into=None, optimizer: bool = False):
         opt = rebuild_optimizer(path, meta.get("optimizer"), archive, model) if optimizer \
             else None
     model.load_state_dict(weights)  # only now: a refused file leaves ``into`` unchanged
-    return (model, opt) if optimizer else model
+    return model if opt is None else (model, opt)   # opt is None unless optimizer=True
 
 
 class TrainedWith(NamedTuple):
@@ -236,7 +248,7 @@ class TrainedWith(NamedTuple):
     classes: tuple | None
 
 
-def trained_with(path) -> TrainedWith:
+def trained_with(path: PathLike) -> TrainedWith:
     """The loss and class names :func:`save` kept in ``path`` (checked like the rest)."""
     path = Path(path)
     with Archive(path) as archive:
