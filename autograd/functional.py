@@ -9,7 +9,11 @@ constant Value); ``nsum`` and ``dot`` are the n-ary ops: one node for Σᵢ xᵢ
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from typing import Any, overload
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .arrays import axis_of
 from .backend import ArrayMath, ScalarMath
@@ -48,42 +52,74 @@ def _node(x):
     return x if isinstance(x, Node) else Value._lift(x)
 
 
-def exp(x):
+@overload
+def exp(x: Tensor) -> Tensor: ...
+@overload
+def exp(x: Value | float) -> Value: ...
+def exp(x: Node | float) -> Node:
     """eˣ."""
     return _node(x).exp()
 
 
-def log(x):
+@overload
+def log(x: Tensor) -> Tensor: ...
+@overload
+def log(x: Value | float) -> Value: ...
+def log(x: Node | float) -> Node:
     """ln x (x > 0)."""
     return _node(x).log()
 
 
-def tanh(x):
+@overload
+def tanh(x: Tensor) -> Tensor: ...
+@overload
+def tanh(x: Value | float) -> Value: ...
+def tanh(x: Node | float) -> Node:
     """tanh x."""
     return _node(x).tanh()
 
 
-def sigmoid(x):
+@overload
+def sigmoid(x: Tensor) -> Tensor: ...
+@overload
+def sigmoid(x: Value | float) -> Value: ...
+def sigmoid(x: Node | float) -> Node:
     """1/(1 + e⁻ˣ)."""
     return _node(x).sigmoid()
 
 
-def relu(x):
+@overload
+def relu(x: Tensor) -> Tensor: ...
+@overload
+def relu(x: Value | float) -> Value: ...
+def relu(x: Node | float) -> Node:
     """max{x, 0}."""
     return _node(x).relu()
 
 
-def sign(x):
+@overload
+def sign(x: Tensor) -> Tensor: ...
+@overload
+def sign(x: Value | float) -> Value: ...
+def sign(x: Node | float) -> Node:
     """sign x."""
     return _node(x).sign()
 
 
-def hardtanh(x):
+@overload
+def hardtanh(x: Tensor) -> Tensor: ...
+@overload
+def hardtanh(x: Value | float) -> Value: ...
+def hardtanh(x: Node | float) -> Node:
     """max{min{x, 1}, −1}."""
     return _node(x).hardtanh()
 
 
-def identity(x):
+@overload
+def identity(x: Tensor) -> Tensor: ...
+@overload
+def identity(x: Value | float) -> Value: ...
+def identity(x: Node | float) -> Node:
     """x."""
     return _node(x).identity()
 
@@ -105,7 +141,11 @@ def _nodes(xs, what: str) -> tuple:
     return tuple([x if type(x) is kind else lift(x) for x in xs])
 
 
-def nsum(xs):
+@overload
+def nsum(xs: Iterable[Tensor]) -> Tensor: ...
+@overload
+def nsum(xs: Iterable[Value | float]) -> Value: ...
+def nsum(xs: Iterable[Node | float]) -> Node:
     """Σᵢ xᵢ as one node (:class:`~.nary_ops.Sum`); numbers are lifted to constant nodes."""
     xs = _nodes(xs, "nsum")
     return apply(Sum, xs)
@@ -139,7 +179,7 @@ def mean(xs):
     return nsum(xs) * (1.0 / len(xs)) if xs else nsum(xs)
 
 
-def _tensors(ts, what: str) -> tuple:
+def _tensors(ts: Iterable[Any], what: str) -> tuple[Tensor, ...]:
     ts = tuple(ts)
     if not ts:
         raise ValueError(f"{what}: needs at least one Tensor, got none")
@@ -149,19 +189,19 @@ def _tensors(ts, what: str) -> tuple:
     return tuple(first._lift(t) for t in ts)
 
 
-def matmul(a, b):
+def matmul(a: Tensor | ArrayLike, b: Tensor | ArrayLike) -> Tensor:
     """A·B as numpy's ``@`` (see :class:`MatMul`); either may be an array."""
     a, b = _tensors((a, b), "matmul")
     return apply(MatMul, (a, b), (a.requires_grad, b.requires_grad))
 
 
-def concat(ts, axis: int = 0):
+def concat(ts: Iterable[Tensor | ArrayLike], axis: int = 0) -> Tensor:
     """The Tensors joined along an existing axis (see :class:`Concat`)."""
     ts = _tensors(ts, "concat")
     return apply(Concat, ts, axis_of(axis, ts[0].data.shape, "concat"))
 
 
-def stack(ts, axis: int = 0):
+def stack(ts: Iterable[Tensor | ArrayLike], axis: int = 0) -> Tensor:
     """The Tensors stacked along a new axis (see :class:`Stack`)."""
     ts = _tensors(ts, "stack")
     nd = ts[0].data.ndim + 1
@@ -170,7 +210,7 @@ def stack(ts, axis: int = 0):
     return apply(Stack, ts, axis % nd)
 
 
-def where(cond, a, b):
+def where(cond: Tensor | ArrayLike, a: Tensor | ArrayLike, b: Tensor | ArrayLike) -> Tensor:
     """A where ``cond`` (a boolean array, list or Tensor) holds, else B (see :class:`Where`)."""
     cond = np.asarray(cond.data if isinstance(cond, Tensor) else cond)
     if cond.dtype.kind not in "biuf":
@@ -185,7 +225,11 @@ def where(cond, a, b):
     return apply(Where, (a, b), cond)
 
 
-def softmax(x, axis: int = -1):
+@overload
+def softmax(x: Sequence[Value], axis: int = -1) -> list[Value]: ...
+@overload
+def softmax(x: Tensor | ArrayLike, axis: int = -1) -> Tensor: ...
+def softmax(x: Sequence[Value] | Tensor | ArrayLike, axis: int = -1) -> list[Value] | Tensor:
     """e^{x−m}/Σe^{x−m} along ``axis`` (see :class:`Softmax`).
 
     For a list of Values v₁ … v_M: the list a₁ … a_M, each one node
@@ -197,7 +241,11 @@ def softmax(x, axis: int = -1):
     return _tensors((x,), "softmax")[0].softmax(axis)
 
 
-def log_softmax(x, axis: int = -1):
+@overload
+def log_softmax(x: Sequence[Value], axis: int = -1) -> list[Value]: ...
+@overload
+def log_softmax(x: Tensor | ArrayLike, axis: int = -1) -> Tensor: ...
+def log_softmax(x: Sequence[Value] | Tensor | ArrayLike, axis: int = -1) -> list[Value] | Tensor:
     """x − m − ln Σe^{x−m} along ``axis`` (see :class:`LogSoftmax`).
 
     For a list of Values v₁ … v_M: the list ℓ₁ … ℓ_M, each one node
