@@ -24,8 +24,9 @@ LAYERS = ("common", "autograd", "nn", "optim", "saving", "viz", "cli")
 """Bottom to top: shared helpers → autograd → nn → optim → saving/loading → viz → cli."""
 
 OPTIONAL = ("torch", "matplotlib", "ipywidgets", "IPython")
-"""Third-party packages that may be imported inside a function (they are optional extras);
-each such import carries the comment ``# optional``."""
+"""Third-party packages that may be imported inside a function: optional extras (torch,
+ipywidgets, IPython), and matplotlib, a core dependency imported only when a plot is drawn
+(about half a second); each such import carries the comment ``# optional``."""
 
 
 @dataclass(frozen=True)
