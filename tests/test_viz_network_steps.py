@@ -243,3 +243,35 @@ def test_the_widget_counts_frames_from_1_and_steps():
     back.click()
     assert stepper.frames[slider.value - 1].kind == "start"
     assert "∂L/∂L = 1" in panel.value
+
+
+_SHAPE = re.compile(r'<g id="([^"]+)" class="node[^"]*">(.*?)</g>', re.S)
+
+
+@pytest.mark.dot
+def test_every_frame_of_a_folded_wide_network_lights_up_what_it_explains():
+    """784 inputs and 30 hidden units are drawn folded (x₁ x₂ x₃ ⋮ x₇₈₄, α₁ α₂ α₃ ⋮ α₃₀):
+    a folded unit's frames light up the "⋮" that stands for it (filled like a unit), the
+    frames of drawn units light up those units, and the panel writes out only the terms
+    the picture draws ("… (780 terms)"), never 785."""
+    model = MLP([784, 30, 10], hidden="tanh", output="sigmoid", seed=0)
+    stepper = step_network(model, np.linspace(0, 1, 784), [1] + [0] * 9)
+    svg = stepper.layout.svg
+    shapes = {m.group(1) for m in _SHAPE.finditer(svg)
+              if re.search(r"<(ellipse|polygon|path) ", m.group(2))}
+    kinds = set()
+    for k in range(len(stepper)):
+        f = stepper.frame(k)
+        assert f.current and set(f.current) <= shapes, (k + 1, f.step, f.current)
+        assert set(f.parents) <= shapes, (k + 1, f.step, f.parents)
+        if f.step.unit is not None and f.step.layer == 1 and 3 < f.step.unit < 30:
+            assert f.current == ("L1_fold",), (k + 1, f.step)
+            kinds.add(f.step.kind)
+        elif f.step.unit is not None and f.step.kind != "input":
+            assert f.current == (f"L{f.step.layer}_{f.step.unit}",), (k + 1, f.step)
+        assert "#L1_fold ellipse" in stepper.css(f) or "L1_fold" not in f.current
+        assert len(f.panel.splitlines()) <= 25 and len(f.panel) < 2500, (k + 1, f.step)
+    assert kinds == {"unit", "eps", "dw"}  # forward, ε¹_h and ∂L/∂w¹ of folded units
+    assert "… (780 terms)" in stepper.text(5)  # α₅'s u₅ = Σ_f w¹_f5 x_f: 785 terms
+    dw = next(k for k, f in enumerate(stepper.frames) if f.kind == "dw" and f.layer == 1)
+    assert "… (780 more weights" in stepper.text(dw)

@@ -85,8 +85,9 @@ def picture(p, geo: Geometry, texts: dict, loss_line: str):
                        width="0.3", pos=pos, tooltip="bias unit: x₀ = 1" if layer == 0
                        else "bias unit: α₀ = 1")
             elif s.unit is None:
-                g.node(s.id, "⋮", id=s.id, shape="plaintext", fontsize="20", pos=pos,
-                       tooltip=folds[geo.folded.index(layer)])
+                g.node(s.id, "⋮", id=s.id, shape="ellipse", style="filled", fillcolor="white",
+                       color="white", width="0.6", height="0.42", fontsize="20", pos=pos,
+                       tooltip=folds[geo.folded.index(layer)])  # filled when a step is there
             else:
                 lines = texts[s.id] + ([f"({p.classes[s.unit - 1]})"]
                                        if kind == "output" and p.classes else [])

@@ -203,7 +203,8 @@ class NetworkStepper:
         for d in self.deltas[:k + 1]:
             texts.update(d)
         current, parents = self._roles(f)
-        done = frozenset(f"L{g.layer}_{g.unit}" for g in self.frames[:k] if g.kind == "eps")
+        done = frozenset(self._shown(g.layer, g.unit) for g in self.frames[:k]
+                         if g.kind == "eps")
         edges = tuple(edge_id(*e) for e in self._labels(f))
         done_edges = frozenset(edge_id(g.layer, j, g.unit) for g in self.frames[:k]
                                if g.kind == "dw"
@@ -213,13 +214,20 @@ class NetworkStepper:
                             texts, panel(self.p, f), self.p.numbers(f))
 
     def _units(self, l: int) -> list:
+        """The drawn nodes of layer l's units (bias first): a folded layer's "⋮" once."""
         n = self.p.model.n_in if l == 0 else len(self.p.layer(l).sums)
-        return [f"L{l}_{u}" for u in range(1 if l == self.p.n_layers else 0, n + 1)]
+        first = 1 if l == self.p.n_layers else 0
+        return list(dict.fromkeys(self._shown(l, u) for u in range(first, n + 1)))
+
+    def _shown(self, l: int, u: int) -> str:
+        """The node that shows unit u of layer l: its own, or the "⋮" of its folded layer
+        (so a folded unit's frames light up the "⋮" that stands for it)."""
+        return f"L{l}_{u}" if self.geo.slot(l, u) is not None else f"L{l}_fold"
 
     def _roles(self, f) -> tuple:
         """(current, parents): the node ids of the step and of what it reads."""
         top = self.p.n_layers
-        here = f"L{f.layer}_{f.unit}"
+        here = self._shown(f.layer, f.unit) if f.unit is not None else ""
         if f.kind == "input":
             return tuple(self._units(0)[1:]), ()
         if f.kind == "unit":
@@ -239,7 +247,8 @@ class NetworkStepper:
     def css(self, frame: NetworkFrame) -> str:
         """The frame's colours as CSS, scoped to this picture's ``<svg id>``."""
         r = f"#{self.root}"
-        shapes = lambda ids: ", ".join(f"{r} #{i} ellipse, {r} #{i} polygon" for i in ids)
+        shapes = lambda ids: ", ".join(f"{r} #{i} ellipse, {r} #{i} polygon, {r} #{i} path"
+                                       for i in ids)  # path: the rounded loss box
         rules = [f"{r} .elab {{display: none}}"]
         if frame.done:
             rules.append(f"{shapes(sorted(frame.done))} {{fill: {DONE}}}")

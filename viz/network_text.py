@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from stepgrad.nn.labels import sub, sup, weight_name
 
+from .network_layout import FOLD_AT, shown_units
+
 __all__ = ["num", "factor", "plus", "eps_name", "unit_name", "sum_name", "loss_formula", "panel"]
 
 # the loss (reduction="sum", one sample): its formula, its ε_m = ∂L/∂a_m, and
@@ -73,6 +75,12 @@ def _sigma_text(p, l: int) -> str:
     return formula.split(";")[-1].strip() if "σ′" in formula else "σ′"
 
 
+def _inputs(n_in: int) -> list:
+    """The inputs 0 … n_in of a unit written out: all of them, or, past FOLD_AT, those the
+    picture draws (the bias, 1 … 3, None for the folded ones, the last)."""
+    return [0] + (list(range(1, n_in + 1)) if n_in <= FOLD_AT else shown_units(n_in))
+
+
 def _index(p, l: int) -> str:
     return "m" if l == p.n_layers else "h"
 
@@ -82,8 +90,9 @@ def _forward_unit(p, l: int, u: int) -> str:
     j, k = ("f", _index(p, l)) if l == 1 else ("h", _index(p, l))
     n_in = p.layer(l).weights.shape[0] - 1
     s, out = sum_name(p, l, u), unit_name(p, l, u)
-    terms = [f"{num(p.weight(l, i, u).data)}·{factor(p.input_value(l - 1, i))}"
-             for i in range(n_in + 1)]
+    terms = [f"… ({n_in - len(_inputs(n_in)) + 2} terms)" if i is None else
+             f"{num(p.weight(l, i, u).data)}·{factor(p.input_value(l - 1, i))}"
+             for i in _inputs(n_in)]
     act = p.activation(l)
     head = (f"Forward phase, {'output' if l == p.n_layers else 'hidden'} unit {out}:\n"
             f"  {s} = Σ_{j}={0}…{n_in} w{sup(l)}_{j}{sub(u)} · {prev}_{j}   ({prev}₀ = 1)\n")
@@ -199,7 +208,11 @@ def _dw(p, frame) -> str:
              f"  ∂L/∂w{sup(l)}_{j}{sub(u)} = {first} · {prev}_{j}   ({prev}₀ = 1)",
              f"  {first} = " + ("" if sp is None else f"∂L/∂{s} = ")
              + num(p.grad(p.total(l, u)))]
-    for i in range(n_in + 1):
+    for i in _inputs(n_in):
+        if i is None:  # a wide layer, folded as the picture folds it
+            lines.append(f"  … ({n_in - len(_inputs(n_in)) + 2} more weights, each "
+                         f"{first} · {prev}_{j})")
+            continue
         lines.append(f"  ∂L/∂{weight_name(l, i, u)} = {factor(p.grad(p.total(l, u)))}·"
                      f"{factor(p.input_value(l - 1, i))} = {num(p.dw(l, i, u))}")
     lines.append(f"(the engine's step {_steps(frame)}: the step of {s})")
