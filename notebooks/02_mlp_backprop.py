@@ -38,7 +38,7 @@ import numpy as np
 from stepgrad.nn import MLP, half_sse, lecture_backprop, lecture_sgd_step
 from stepgrad.nn.data import COLUMNS, GENDERS, UNITS, Standardizer, lecture_data, train_val_test_split
 from stepgrad.optim import SGD, fit
-from stepgrad.viz import draw, extract, step_through
+from stepgrad.viz import draw, extract, step_network, step_through
 from stepgrad.viz.network import draw_mlp
 from stepgrad.viz.plots import plot_history
 
@@ -147,7 +147,20 @@ scalar_grads = {name: W.grad.copy() for name, W in model.named_parameters()}
 scalar_grads["w2"].round(4)
 
 # %% [markdown]
-# The same backward phase, stepped through on the collapsed graph: each frame is one step of the
+# The lecture explains this on the network's picture, and so does `step_network(model, x, y)`:
+# press **next ▶** to watch the forward phase fill in $\alpha_h$ and $a_m$, then the backward
+# phase: the output errors $\varepsilon^2_m$ on the output units, each $\partial \mathcal{L}/\partial w^2_{hm}$
+# on its edge, the hidden errors $\varepsilon^1_h$ with their sum over $m$ written out, then each
+# $\partial \mathcal{L}/\partial w^1_{fh}$. Every frame is a group of the engine's own backward steps.
+
+# %%
+net = step_network(model, x, y, loss="half_sse", classes=GENDERS)
+print(len(net), "frames; the backward phase starts at frame",
+      1 + next(k for k, f in enumerate(net.frames) if f.phase == "backward"))
+net.widget()
+
+# %% [markdown]
+# The same backward phase node by node, on the collapsed graph: each frame is one step of the
 # engine, from $\mathcal{L}$ through the outputs (their $\varepsilon_m$) to the hidden units (their
 # $\varepsilon_h$) and the weights, with the step's arithmetic written out.
 

@@ -6,6 +6,9 @@ about 950 px wide (what a 1400 px window with a wider side bar leaves). Notebook
 is opened and run; then the widget's next button is pressed several times and, at
 every press, the controls, the highlighted (current) node and the step's text must be
 inside the window and inside the notebook column together, and the widget must keep its size.
+Before that, the notebook's ``step_network`` widget (the 6-9-2 network's picture) is
+pressed 4 times: its controls, its lit (current) units with text ≥ 10 px and its step text
+must be inside the window and the column at every press.
 Screenshots are kept in ``test-artifacts/`` for a person to look at.
 
 Skips, saying why, without JupyterLab (``pip install -e '.[notebooks]'``),
@@ -111,7 +114,8 @@ def test_the_stepper_widget_in_jupyterlab_keeps_controls_node_and_text_on_screen
             page.wait_for_selector("text=Python 3 (ipykernel) | Idle", timeout=60_000)
             page.click("li.lm-MenuBar-item:has-text('Run')")
             page.click("li.lm-Menu-item:has-text('Run All Cells')")
-            nxt = page.locator("button:has-text('next ▶')")
+            node_level = ".widget-vbox:has(.stepgrad-frame)"
+            nxt = page.locator(f"{node_level} button:has-text('next ▶')").first
             try:
                 nxt.wait_for(timeout=90_000)
             except Exception:
@@ -121,13 +125,14 @@ def test_the_stepper_widget_in_jupyterlab_keeps_controls_node_and_text_on_screen
                 "() => ![...document.querySelectorAll('.jp-InputArea-prompt')]"
                 ".some((p) => p.textContent.includes('*'))", timeout=180_000)
             page.wait_for_selector("text=Python 3 (ipykernel) | Idle", timeout=60_000)
-            widget = page.locator(".widget-vbox:has(button:has-text('next ▶'))").first
-            for _ in range(3):  # the notebook's windowed scrolling may settle in steps
-                widget.evaluate("(el) => el.scrollIntoView({block: 'start'})")
-                page.wait_for_timeout(400)
             window = {"left": 0, "top": 0, "right": WINDOW["width"], "bottom": WINDOW["height"]}
             column = page.eval_on_selector(".jp-NotebookPanel-notebook", RECT)
             assert column["width"] <= 1000  # the file browser is open: a ~950 px column
+            _network_widget(page, window, column)
+            widget = page.locator(node_level).first
+            for _ in range(3):  # the notebook's windowed scrolling may settle in steps
+                widget.evaluate("(el) => el.scrollIntoView({block: 'start'})")
+                page.wait_for_timeout(400)
             sizes = []
             for press in range(PRESSES + 1):
                 if press:
@@ -155,3 +160,41 @@ def test_the_stepper_widget_in_jupyterlab_keeps_controls_node_and_text_on_screen
             assert max(sizes) - min(sizes) <= 1, sizes  # the widget does not jump
         finally:
             chrome.close()
+
+
+LIT = ("(el) => [...el.querySelectorAll('svg g.node')].filter((g) => [...g.querySelectorAll("
+       "'ellipse, polygon, path')].some((e) => getComputedStyle(e).fill === "
+       "'rgb(252, 165, 165)'))"
+       ".map((g) => { const r = g.getBoundingClientRect(); "
+       "const t = [...g.querySelectorAll('text')]"
+       ".map((x) => x.getBoundingClientRect().height); return {left: r.left, top: r.top, "
+       "right: r.right, bottom: r.bottom, text: Math.min(...t)}; })")
+
+
+def _network_widget(page, window, column):
+    """Notebook 02's step_network widget: at each press of its next button its controls, the
+    lit (current) units, their text (≥ 10 px high) and the step's text are inside the window
+    and the column together."""
+    net = page.locator(".widget-vbox:has(button:has-text('backward phase'))").first
+    nxt = net.locator("button:has-text('next ▶')")
+    for press in range(5):
+        if press:
+            nxt.click()
+            page.wait_for_function(
+                "(n) => [...document.querySelectorAll('.widget-label')].some("
+                "(b) => b.textContent.startsWith('frame ' + n + ' /'))", arg=press + 1)
+            page.wait_for_timeout(150)
+        for _ in range(2):
+            net.evaluate("(el) => el.scrollIntoView({block: 'start'})")
+            page.wait_for_timeout(300)
+        lit = net.evaluate(LIT)
+        assert lit, press
+        parts = [("controls", nxt.evaluate(RECT)), ("step text", net.locator("pre").evaluate(RECT))]
+        parts += [("current unit", r) for r in lit]
+        for what, rect in parts:
+            assert _inside(rect, window), (press, what, rect)
+            assert column["left"] - 1 <= rect["left"] and rect["right"] <= column["right"] + 1, \
+                (press, what, rect, column)
+        assert min(r["text"] for r in lit) >= 10, (press, lit)
+        if press in (0, 4):
+            page.screenshot(path=str(ARTIFACTS / f"jupyterlab-network-{press + 1}.png"))

@@ -63,6 +63,11 @@ def step_through(root, mode: str = "backward", *, collapse=None, expand=(), grou
     ``groups`` and ``expand_fused`` are those of :func:`~.graph.draw`. With
     ``quiz=True`` the page and the widget ask each step's result before showing it
     (:mod:`.quiz`); the questions are ``stepper.questions``.
+
+    This steps the engine's graph node by node. To watch backprop on the lecture's
+    picture of the network (circles, one edge per weight, ε at the units), use
+    :func:`~.network_stepper.step_network` ``(model, x, y)``: a graph L alone does not
+    say which model, sample and target made it.
     """
     if mode not in ("backward", "forward"):
         raise ValueError(f"step_through: mode must be 'backward' or 'forward', got {mode!r}")
