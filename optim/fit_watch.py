@@ -49,6 +49,11 @@ __all__ = ["EpochWatch", "SATURATION_EPOCHS", "GROWTH", "HIGH_EPOCHS"]
 SATURATION_EPOCHS = 5  # flat epochs, above the initial Q, before fit warns
 GROWTH = 10.0  # an epoch loss this many times Q_ref is high: never convergence
 HIGH_EPOCHS = 5  # epochs in a row at a high loss that are divergence
+# An epoch becomes the best only when it lowers the monitored loss by more than rounding:
+# a full-batch epoch's training loss is measured at the weights it starts from, so an epoch
+# whose loss equals the best one's up to the last bit (its step made things worse) must not
+# take the best weights' place (numpy versions differ in that last bit).
+ROUNDING = 1e-12
 
 
 class EpochWatch:
@@ -90,7 +95,7 @@ class EpochWatch:
             monitor, hits = self.evaluate(self.validation)
             h.val_loss.append(monitor)
             h.val_accuracy.append(None if hits is None else hits / len(self.validation.X))
-        if monitor < self.best["value"]:
+        if monitor < self.best["value"] - ROUNDING * abs(self.best["value"]):
             self.best = {"epoch": epoch, "state": self.model.state_dict(), "value": monitor}
         self.show(h)
         L, Q0 = h.loss[-1], self.Q0
