@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["make_rng"]
+__all__ = ["make_rng", "Seed"]
+
+Seed = int | np.random.Generator | None
+"""What :func:`make_rng` takes: an int, a Generator, or None (fresh entropy)."""
 
 
-def make_rng(seed: int | np.random.Generator | None = None) -> np.random.Generator:
+def make_rng(seed: Seed = None) -> np.random.Generator:
     """A ``numpy.random.Generator`` from a seed (int), a Generator, or None (fresh entropy)."""
     if isinstance(seed, np.random.Generator):
         return seed

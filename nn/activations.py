@@ -30,14 +30,22 @@ numpy arrays, for plotting: σ′ is read off the engine's backward pass
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any, cast
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from stepgrad.autograd import Node, Tensor, Value, no_grad
 from stepgrad.autograd import softmax as softmax_fn
+from stepgrad.autograd.operators import Operators
 from stepgrad.common.registry import Registry
 
 __all__ = ["Activation", "ACTIVATIONS", "get_activation", "identity", "sign", "sigmoid", "tanh",
            "relu", "hardtanh", "softmax"]
+
+NodeFn = Callable[[Any], Any]
+"""σ on one node: a Value gives a Value, a Tensor a Tensor."""
 
 
 class Activation:
@@ -59,9 +67,12 @@ class Activation:
             (a dead ReLU), or None.
     """
 
-    def __init__(self, name: str, fn, formula: str = "", elementwise: bool = True,
-                 vector_fn=None, method: str | None = None, torch=None, saturated=None,
-                 dead=None):
+    def __init__(self, name: str, fn: NodeFn, formula: str = "", elementwise: bool = True,
+                 vector_fn: Callable[[list[Value]], list[Value]] | None = None,
+                 method: str | None = None,
+                 torch: tuple[str, dict[str, tuple[object, ...]]] | None = None,
+                 saturated: Callable[[np.ndarray, float], np.ndarray] | None = None,
+                 dead: Callable[[np.ndarray], np.ndarray] | None = None):
         self.name = name
         self.torch = torch
         self.saturated = saturated
@@ -72,14 +83,16 @@ class Activation:
         self.elementwise = elementwise
         self.vector_fn = vector_fn
 
-    def __call__(self, u):
+    def __call__(self, u: Operators | Sequence[Value | float] | np.ndarray | float) -> Any:
         if isinstance(u, Node):
             return self.fn(u)
         if isinstance(u, (list, tuple)):
             if self.elementwise:
                 fn = self.fn
                 return [fn(v if isinstance(v, Node) else Value(v)) for v in u]
-            return self.vector_fn([v if isinstance(v, Node) else Value(v) for v in u])
+            assert self.vector_fn is not None  # set for every non-elementwise σ
+            return self.vector_fn(cast(list[Value], [v if isinstance(v, Node) else Value(v)
+                                                     for v in u]))
         if isinstance(u, np.ndarray):
             return self.fn(Tensor(u))
         if isinstance(u, (int, float)):
@@ -87,22 +100,22 @@ class Activation:
         raise TypeError(f"activation {self.name}: expected a Value, Tensor or list of Values, "
                         f"got {type(u).__name__}")
 
-    def on_values(self, u: list) -> list:
+    def on_values(self, u: list[Value]) -> list[Value]:
         """σ on one sample's list of Values (the scalar view's fast path: no checks)."""
-        if not self.elementwise:
-            return self.vector_fn(u)
+        if not self.elementwise:  # softmax: vector_fn is set
+            return self.vector_fn(u)  # type: ignore[misc]
         if self.method is not None:
             f = getattr(Value, self.method)
             return [f(v) for v in u]
         fn = self.fn
         return [fn(v) for v in u]
 
-    def function(self, u) -> np.ndarray:
+    def function(self, u: ArrayLike) -> np.ndarray:
         """σ(u) on a numpy array (no graph recorded)."""
         with no_grad():
             return self.fn(Tensor(np.asarray(u, dtype=np.float64))).data
 
-    def derivative(self, u) -> np.ndarray:
+    def derivative(self, u: ArrayLike) -> np.ndarray:
         """σ′(u) on a numpy array, from the engine's own backward pass.
 
         For an elementwise σ this is ∂/∂u_i Σ_j σ(u_j) = σ′(u_i), of u's shape.
@@ -132,7 +145,7 @@ class Activation:
         return f"Activation({self.name}: {self.formula})" if self.formula else self.name
 
 
-def _softmax_values(u: list) -> list:
+def _softmax_values(u: list[Value]) -> list[Value]:
     """a_m = e^{u_m − c} / Σ_k e^{u_k − c}, c = max_k u_k: one node per a_m
     (:class:`~stepgrad.autograd.softmax_ops.SoftmaxAt`, exact, no overflow).
 
@@ -142,12 +155,15 @@ def _softmax_values(u: list) -> list:
     return softmax_fn(list(u))
 
 
-def _softmax_node(u):
+def _softmax_node(u: Node) -> Tensor:
     if isinstance(u, Tensor):
         return u.softmax(axis=-1)
     raise TypeError("softmax maps a vector to a vector: pass a list of Values or a Tensor, "
                     "not one Value")
 
+
+ActivationLike = str | Activation | NodeFn
+"""σ by name (``"tanh"``), an :class:`Activation`, or a callable ``f(node) -> node``."""
 
 ACTIVATIONS = Registry("activation")
 """Every named σ, in the lecture's order; MLP(hidden=…, output=…), the command's
@@ -179,7 +195,7 @@ softmax = _named(Activation("softmax", _softmax_node, "a_m = e^{u_m}/Σ_k e^{u_k
                             torch=("Softmax", {"dim": (-1, 1)})))
 
 
-def get_activation(spec) -> Activation:
+def get_activation(spec: ActivationLike) -> Activation:
     """The :class:`Activation` for a name (``"tanh"``), an Activation, or a callable.
 
     A plain callable ``f(node) -> node`` is taken as an elementwise σ: the

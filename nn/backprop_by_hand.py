@@ -24,8 +24,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from .activations import get_activation
+from .activations import ActivationLike, get_activation
 
 __all__ = ["LectureBackprop", "lecture_backprop", "lecture_sgd_step"]
 
@@ -45,7 +46,9 @@ class LectureBackprop(NamedTuple):
     grad_w2: np.ndarray  # ∂L/∂w²_hm, shape (H + 1, M)
 
 
-def lecture_backprop(w1, w2, x, y, hidden="sigmoid", output="sigmoid") -> LectureBackprop:
+def lecture_backprop(w1: ArrayLike, w2: ArrayLike, x: ArrayLike, y: ArrayLike,
+                     hidden: ActivationLike = "sigmoid",
+                     output: ActivationLike = "sigmoid") -> LectureBackprop:
     """One sample's forward and backward phase, as the slides write them.
 
     Args:
@@ -90,7 +93,9 @@ def lecture_backprop(w1, w2, x, y, hidden="sigmoid", output="sigmoid") -> Lectur
     return LectureBackprop(xt, u, alpha, v, a, float(loss), eps_m, eps_h, grad_w1, grad_w2)
 
 
-def lecture_sgd_step(w1, w2, x, y, mu: float, hidden="sigmoid", output="sigmoid"):
+def lecture_sgd_step(w1: ArrayLike, w2: ArrayLike, x: ArrayLike, y: ArrayLike, mu: float,
+                     hidden: ActivationLike = "sigmoid", output: ActivationLike = "sigmoid",
+                     ) -> tuple[np.ndarray, np.ndarray, float]:
     """The slides' gradient step w := w − μ·∂L/∂w; returns (new w1, new w2, L)."""
     r = lecture_backprop(w1, w2, x, y, hidden, output)
     return np.asarray(w1) - mu * r.grad_w1, np.asarray(w2) - mu * r.grad_w2, r.loss

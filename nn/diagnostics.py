@@ -17,6 +17,7 @@ import math
 from collections import OrderedDict
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from stepgrad.autograd import Tensor, no_grad
 
@@ -26,7 +27,7 @@ from .module import Module
 __all__ = ["gradient_norms", "unit_health", "layer_trace"]
 
 
-def gradient_norms(model: Module) -> OrderedDict:
+def gradient_norms(model: Module) -> OrderedDict[str, float]:
     """``{name: ‖grad‖₂}`` for every parameter (0.0 where no gradient arrived)."""
     return OrderedDict(
         (name, 0.0 if p.grad is None else math.sqrt(float(np.vdot(p.grad, p.grad))))
@@ -34,7 +35,8 @@ def gradient_norms(model: Module) -> OrderedDict:
     )
 
 
-def layer_trace(model: Module, X) -> list:
+def layer_trace(model: Module,
+                X: Tensor | ArrayLike) -> list[tuple[str, Layer, np.ndarray, np.ndarray]]:
     """``[(name, layer, U, A)]``: pre-activations u and outputs α of each Layer on X.
 
     Other modules (Dropout, BatchNorm) are applied in their current mode;
@@ -42,24 +44,25 @@ def layer_trace(model: Module, X) -> list:
     left as they were.
     """
     names = {id(p): n for n, p in model.named_parameters()}
-    X = X if isinstance(X, Tensor) else Tensor(np.asarray(X, dtype=np.float64), requires_grad=False)
+    H = X if isinstance(X, Tensor) else Tensor(np.asarray(X, dtype=np.float64), requires_grad=False)
     out = []
     stages = getattr(model, "layers", [model])
     with no_grad():
         for m in stages:
             if isinstance(m, Layer):
-                U = m.preactivation(X if X.ndim == 2 else X.reshape(1, -1))
-                X = m.activation(U)
-                out.append((names.get(id(m.weight), "weight"), m, U.data, X.data))
+                U = m.preactivation(H if H.ndim == 2 else H.reshape(1, -1))
+                H = m.activation(U)
+                out.append((names.get(id(m.weight), "weight"), m, U.data, H.data))
             else:
                 saved = [(b, getattr(m, b).copy()) for b in m.buffer_names]
-                X = m.forward(X)
+                H = m.forward(H)
                 for b, arr in saved:
                     getattr(m, b)[...] = arr
     return out
 
 
-def unit_health(model: Module, X, threshold: float = 0.99) -> list:
+def unit_health(model: Module, X: Tensor | ArrayLike,
+                threshold: float = 0.99) -> list[dict[str, str | float | None]]:
     """Per layer: ``{"layer", "activation", "saturated", "dead"}`` on the batch X.
 
     ``saturated`` is the share of (sample, unit) outputs in σ's flat tails
@@ -68,7 +71,7 @@ def unit_health(model: Module, X, threshold: float = 0.99) -> list:
     rule: ReLU, u ≤ 0; else None). The rules are the activations' own
     (:mod:`.activations`).
     """
-    report = []
+    report: list[dict[str, str | float | None]] = []
     for name, layer, U, A in layer_trace(model, X):
         act = layer.activation
         saturated = None if act.saturated is None else float(np.mean(act.saturated(A, threshold)))

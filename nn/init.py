@@ -19,12 +19,17 @@ name        weights w_fh, f ≥ 1                                          biase
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from stepgrad.common.registry import Registry
-from stepgrad.common.rng import make_rng
+from stepgrad.common.rng import Seed, make_rng
 
 __all__ = ["init_weights", "INITS", "small", "glorot", "he"]
+
+InitLike = str | Callable[[int, int, np.random.Generator], np.ndarray]
+"""A scheme by name (``"glorot"``) or ``f(n_in, n_out, rng)`` giving the (n_in + 1, n_out) array."""
 
 INITS = Registry("init")
 """The initialisation schemes by name (``MLP(init=…)``, the command's ``--init``)."""
@@ -58,16 +63,15 @@ INITS.add("xavier", glorot)  # the same scheme under its other names
 INITS.add("kaiming", he)
 
 
-def init_weights(scheme, n_in: int, n_out: int, rng) -> np.ndarray:
+def init_weights(scheme: InitLike, n_in: int, n_out: int, rng: Seed) -> np.ndarray:
     """The (n_in + 1, n_out) array of ``scheme`` (a name or ``f(n_in, n_out, rng)``).
 
     Raises:
         ValueError: an unknown name (the message lists the valid ones), or an
             array of the wrong shape from a custom scheme.
     """
-    if isinstance(scheme, str):
-        scheme = INITS.lookup(scheme)
-    w = np.asarray(scheme(n_in, n_out, make_rng(rng)), dtype=np.float64)
+    make = INITS.lookup(scheme) if isinstance(scheme, str) else scheme
+    w = np.asarray(make(n_in, n_out, make_rng(rng)), dtype=np.float64)
     if w.shape != (n_in + 1, n_out):
         raise ValueError(f"init must give shape {(n_in + 1, n_out)} (row 0: biases), "
                          f"got {w.shape}")

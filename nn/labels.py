@@ -35,6 +35,7 @@ training step in the scalar view allocates no strings.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -112,7 +113,7 @@ def layer_names(n_in: int, n_out: int, layer: int | None = None, output: bool = 
                       tuple(o + sub(h) for h in units), "w" + sup(layer))
 
 
-def mlp_names(sizes) -> tuple:
+def mlp_names(sizes: Iterable[int]) -> tuple[tuple[str, ...], tuple[LayerNames, ...]]:
     """:class:`LayerNames` of each layer of ``MLP(sizes)``, and the input names.
 
     Returns:

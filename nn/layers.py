@@ -18,22 +18,24 @@ indices from 1), and :meth:`MLP.trace` hands back every one of them.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Iterator, Sequence
+from typing import Any, NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from stepgrad.autograd import Tensor, Value, dot
-from stepgrad.common.rng import make_rng
+from stepgrad.common.rng import Seed, make_rng
 
-from .activations import get_activation
-from .init import init_weights
+from .activations import ActivationLike, get_activation
+from .init import InitLike, init_weights
 from .labels import LayerNames, layer_names, mlp_names, weight_name
 from .module import Module
 
 __all__ = ["Neuron", "Layer", "MLP", "Sequential", "LayerTrace", "Trace"]
 
 
-def as_batch(X, n_in: int, who: str):
+def as_batch(X: Tensor | ArrayLike, n_in: int, who: str) -> tuple[Tensor, bool]:
     """X as a 2-D Tensor of shape (N, n_in), and whether X was one 1-D sample."""
     if not isinstance(X, Tensor):
         try:
@@ -52,13 +54,13 @@ def as_batch(X, n_in: int, who: str):
     return X, False
 
 
-def _describe(X) -> str:
+def _describe(X: object) -> str:
     if isinstance(X, (list, tuple)):
         return "row lengths " + str([len(r) if hasattr(r, "__len__") else 1 for r in X][:8])
     return type(X).__name__
 
 
-def check_sample(x, n_in: int, who: str) -> list:
+def check_sample(x: Sequence[Value | float], n_in: int, who: str) -> list[Value]:
     """One sample as a list of Values (numbers are lifted to constant Values)."""
     if len(x) != n_in:
         raise ValueError(f"{who} expects {n_in} inputs, got {len(x)}")
@@ -98,8 +100,8 @@ class Layer(Module):
     ``weight`` has shape (F + 1, H); column h − 1 is unit h, row 0 its bias.
     """
 
-    def __init__(self, n_in: int, n_out: int, activation="tanh", init="small", seed=None,
-                 names: LayerNames | None = None):
+    def __init__(self, n_in: int, n_out: int, activation: ActivationLike = "tanh",
+                 init: InitLike = "small", seed: Seed = None, names: LayerNames | None = None):
         self.n_in, self.n_out = int(n_in), int(n_out)
         if self.n_in < 1 or self.n_out < 1:
             raise ValueError(f"a Layer needs n_in ≥ 1 and n_out ≥ 1, got {n_in} and {n_out}")
@@ -115,17 +117,17 @@ class Layer(Module):
         W = self.weight
         return X @ W[1:] + W[0]
 
-    def forward(self, X) -> Tensor:
+    def forward(self, X: Tensor | ArrayLike) -> Tensor:
         """σ(X·W[1:] + W[0]) for X of shape (N, F): shape (N, H) (a 1-D x gives (H,))."""
         X, one = as_batch(X, self.n_in, type(self).__name__)
         A = self.activation(self.preactivation(X))
         return A[0] if one else A
 
-    def trace(self, x) -> LayerTrace:
+    def trace(self, x: Sequence[Value | float]) -> LayerTrace:
         """One sample's scalar view of this layer, every Value named (see :class:`LayerTrace`)."""
         return self._trace(check_sample(x, self.n_in, type(self).__name__))
 
-    def _trace(self, x: list) -> LayerTrace:
+    def _trace(self, x: list[Value]) -> LayerTrace:
         """:meth:`trace` of a checked list of Values."""
         w = self.weight.scalars()  # the same leaf Values every call, holding W's data now
         cols = self._columns
@@ -140,7 +142,7 @@ class Layer(Module):
             v.label = name
         return LayerTrace(w, u, alpha)
 
-    def scalar_forward(self, x) -> list:
+    def scalar_forward(self, x: Sequence[Value | float]) -> list[Value]:
         """[σ(u_1), …, σ(u_H)] for one sample; u_h is one Dot node over column h of W."""
         return self.trace(x).outputs
 
@@ -161,7 +163,8 @@ class Neuron(Layer):
     names the weights w₀…w_F, the sum u and the output a.
     """
 
-    def __init__(self, n_in: int, activation="tanh", init="small", seed=None):
+    def __init__(self, n_in: int, activation: ActivationLike = "tanh", init: InitLike = "small",
+                 seed: Seed = None):
         n_in = int(n_in)
         names = LayerNames(_neuron_weight_names(n_in), ("u",), ("a",), "w")
         super().__init__(n_in, 1, activation, init, seed, names)
@@ -169,12 +172,12 @@ class Neuron(Layer):
             raise ValueError(f"a single Neuron needs an elementwise activation, "
                              f"not {self.activation.name}")
 
-    def forward(self, X) -> Tensor:
+    def forward(self, X: Tensor | ArrayLike) -> Tensor:
         """a for each row of X (shape (N, F)): a Tensor of shape (N,) (a 1-D x gives ())."""
         A = super().forward(X)
         return A[..., 0]
 
-    def scalar_forward(self, x) -> Value:  # type: ignore[override]  # one unit: a, not [a]
+    def scalar_forward(self, x: Sequence[Value | float]) -> Value:  # type: ignore[override]  # one unit: a, not [a]
         """a for one sample x (a list of F numbers or Values): one Value."""
         return self.trace(x).outputs[0]
 
@@ -182,7 +185,8 @@ class Neuron(Layer):
         return f"{self.n_in}, {self.activation.name}"
 
 
-def _columns(w: np.ndarray, names: LayerNames) -> tuple:
+def _columns(w: np.ndarray,
+             names: LayerNames) -> tuple[Value, list[tuple[tuple[Value, ...], Value]]]:
     """Name the leaf Values w_fh once and group them by unit: ``[(w_1h…w_Fh, w_0h)]``."""
     for v, name in zip(w.flat, names.weights.flat):
         v.label = name
@@ -195,7 +199,7 @@ def _neuron_weight_names(n_in: int) -> np.ndarray:
     return w
 
 
-def _per_layer(spec, n: int, what: str) -> list:
+def _per_layer(spec: Any, n: int, what: str) -> list:
     if isinstance(spec, (list, tuple)):
         if len(spec) != n:
             raise ValueError(f"MLP: {what} lists {len(spec)} entries for {n} hidden layers")
@@ -238,7 +242,9 @@ class MLP(Module):
     ``w2`` (w²_hm), …; ``model.layers[l]`` is layer l + 1.
     """
 
-    def __init__(self, sizes, hidden="tanh", output="sigmoid", init="small", seed=None):
+    def __init__(self, sizes: Sequence[int],
+                 hidden: ActivationLike | Sequence[ActivationLike] = "tanh",
+                 output: ActivationLike = "sigmoid", init: InitLike = "small", seed: Seed = None):
         sizes = list(sizes)
         if len(sizes) < 2 or any(not isinstance(s, (int, np.integer)) or isinstance(s, bool)
                                  or s < 1 for s in sizes):
@@ -252,18 +258,18 @@ class MLP(Module):
         self.layers = [Layer(sizes[i], sizes[i + 1], acts[i], init, rng, names=names[i])
                        for i in range(len(sizes) - 1)]
 
-    def named_parameters(self, prefix: str = ""):
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Tensor]]:
         for i, layer in enumerate(self.layers):
             yield f"{prefix}w{i + 1}", layer.weight
 
-    def forward(self, X) -> Tensor:
+    def forward(self, X: Tensor | ArrayLike) -> Tensor:
         """The Tensor view: outputs a_m for each row of X, shape (N, M)."""
         X, one = as_batch(X, self.n_in, f"MLP({self.sizes})")
         for layer in self.layers:
             X = layer.forward(X)
         return X[0] if one else X
 
-    def trace(self, x) -> Trace:
+    def trace(self, x: Sequence[Value | float]) -> Trace:
         """The scalar view of one sample with every Value it records, named.
 
         ``model.trace(x).hidden[0]`` are the hidden outputs α_h,
@@ -281,7 +287,7 @@ class MLP(Module):
             h = t.outputs
         return Trace(x, layers)
 
-    def scalar_forward(self, x) -> list:
+    def scalar_forward(self, x: Sequence[Value | float]) -> list[Value]:
         """The scalar view: [a_1, …, a_M] for one sample, a graph of Values."""
         return self.trace(x).outputs
 
@@ -299,18 +305,18 @@ class Sequential(Module):
     Parameters are named ``layers.0.weight``, ``layers.2.weight``, …
     """
 
-    def __init__(self, *modules):
+    def __init__(self, *modules: Module):
         for m in modules:
             if not isinstance(m, Module):
                 raise TypeError(f"Sequential takes Modules, got {type(m).__name__}")
         self.layers = list(modules)
 
-    def forward(self, X):
+    def forward(self, X: Tensor | ArrayLike) -> Any:
         for m in self.layers:
             X = m.forward(X)
         return X
 
-    def scalar_forward(self, x):
+    def scalar_forward(self, x: Sequence[Value | float]) -> Any:
         for m in self.layers:
             x = m.scalar_forward(x)
         return x

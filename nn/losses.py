@@ -24,7 +24,10 @@ so; docs/lecture-slips.md lists every such place.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from stepgrad.autograd import Node, Tensor, Value
 from stepgrad.common.registry import Registry
@@ -33,6 +36,13 @@ from .value_vector import ValueVector
 
 __all__ = ["mse", "half_sse", "msle", "mae", "cross_entropy", "binary_cross_entropy",
            "squared_hinge", "LOSSES", "get_loss"]
+
+Prediction = Tensor | np.ndarray | Value | Sequence[Value | float]
+"""The network's outputs a: a Tensor (rows are samples) or one sample's Values."""
+Target = Node | ArrayLike | Sequence[Node | float]
+"""The y's as numbers (a Tensor's or Values' data is read: no gradient flows into targets)."""
+LossFn = Callable[..., Tensor | Value]
+"""``loss(prediction, target, reduction="mean")``: a Value for a list of Values, else a Tensor."""
 
 LOSSES = Registry("loss")
 """Every named loss L(prediction, target), by its function's name; fit(loss=…), the
@@ -166,7 +176,7 @@ def _first_bad(name, what, values, ok, hint=""):
 
 
 @LOSSES.register()
-def mse(prediction, target, reduction: str = "mean"):
+def mse(prediction: Prediction, target: Target, reduction: str = "mean") -> Tensor | Value:
     """Mean squared error: L = (1/N) Σ_i (a_i − y_i)² (``"sum"``: Σ_i (a_i − y_i)²)."""
     _check_reduction("mse", reduction)
     a, y = _pair("mse", prediction, target)
@@ -174,7 +184,7 @@ def mse(prediction, target, reduction: str = "mean"):
 
 
 @LOSSES.register()
-def half_sse(prediction, target, reduction: str = "mean"):
+def half_sse(prediction: Prediction, target: Target, reduction: str = "mean") -> Tensor | Value:
     """The lecture's sample-wise loss: L_n = ½ Σ_m (a_m − y_m)².
 
     With ε_m = ∂L_n/∂a_m = a_m − y_m, the prediction error of the slides.
@@ -186,7 +196,7 @@ def half_sse(prediction, target, reduction: str = "mean"):
 
 
 @LOSSES.register()
-def msle(prediction, target, reduction: str = "mean"):
+def msle(prediction: Prediction, target: Target, reduction: str = "mean") -> Tensor | Value:
     """Mean squared logarithmic error: L = (1/N) Σ_i (log(a_i + 1) − log(y_i + 1))².
 
     The log is the natural log, as the slide's formula. The slide's table
@@ -207,7 +217,7 @@ def msle(prediction, target, reduction: str = "mean"):
 
 
 @LOSSES.register()
-def mae(prediction, target, reduction: str = "mean"):
+def mae(prediction: Prediction, target: Target, reduction: str = "mean") -> Tensor | Value:
     """Mean absolute error: L = (1/N) Σ_i |a_i − y_i| (slope 0 where a_i = y_i)."""
     _check_reduction("mae", reduction)
     a, y = _pair("mae", prediction, target)
@@ -236,8 +246,8 @@ def _check_distribution(a, tol: float = 1e-4) -> None:
 
 
 @LOSSES.register()
-def cross_entropy(prediction, target, reduction: str = "mean", from_logits: bool = False,
-                  eps: float = 1e-12):
+def cross_entropy(prediction: Prediction, target: Target, reduction: str = "mean",
+                  from_logits: bool = False, eps: float = 1e-12) -> Tensor | Value:
     """Categorical cross-entropy of one or many samples: L_n = −Σ_m y_m log a_m.
 
     The slide writes it as a sum, L = −Σ_i y_i log a_i; ``reduction="sum"`` is
@@ -271,8 +281,8 @@ def cross_entropy(prediction, target, reduction: str = "mean", from_logits: bool
 
 
 @LOSSES.register()
-def binary_cross_entropy(prediction, target, reduction: str = "mean",
-                         from_logits: bool = False, eps: float = 1e-12):
+def binary_cross_entropy(prediction: Prediction, target: Target, reduction: str = "mean",
+                         from_logits: bool = False, eps: float = 1e-12) -> Tensor | Value:
     """Binary cross-entropy: L = −(1/N) Σ_i [y_i log a_i + (1 − y_i) log(1 − a_i)].
 
     The slide prints −(1/N) Σ_i y_i log a_i + (1 − y_i) log(1 − a_i) without the
@@ -309,7 +319,8 @@ def binary_cross_entropy(prediction, target, reduction: str = "mean",
 
 
 @LOSSES.register()
-def squared_hinge(prediction, target, reduction: str = "mean"):
+def squared_hinge(prediction: Prediction, target: Target,
+                  reduction: str = "mean") -> Tensor | Value:
     """Squared hinge: L = (1/N) Σ_i max{0, 1 − y_i·a_i}², labels y_i ∈ {−1, +1}.
 
     The slide writes it as a sum, Σ_i max{0, 1 − y_i a_i}²: that is
@@ -329,7 +340,7 @@ def squared_hinge(prediction, target, reduction: str = "mean"):
     return _reduce(_sq((1.0 - a * y).relu()), reduction)
 
 
-def get_loss(spec):
+def get_loss(spec: str | LossFn) -> LossFn:
     """A loss function: a callable, or a name of :data:`LOSSES` (any case: ``"MSE"``)."""
     if callable(spec):
         return spec

@@ -19,12 +19,17 @@ Non-parameter state (BatchNorm's running statistics) is named in
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any, TypeVar
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from stepgrad.autograd import Tensor
+from stepgrad.autograd import Tensor, Value
 
 __all__ = ["Module"]
+
+_M = TypeVar("_M", bound="Module")
 
 
 class Module:
@@ -42,20 +47,20 @@ class Module:
 
     # ----------------------------------------------------------------- calling
 
-    def __call__(self, x):
+    def __call__(self, x: Any) -> Any:
         if isinstance(x, (list, tuple)) and _flat(x):
             return self.scalar_forward(x)
         return self.forward(x)  # a Tensor, an array or a nested list: a batch
 
-    def forward(self, X):  # pragma: no cover - every subclass defines it
+    def forward(self, X: Tensor | ArrayLike) -> Any:  # pragma: no cover - every subclass defines it
         raise NotImplementedError(f"{type(self).__name__} has no Tensor view")
 
-    def scalar_forward(self, x):  # pragma: no cover - overridden where it exists
+    def scalar_forward(self, x: Sequence[Value | float]) -> Any:  # pragma: no cover - overridden
         raise NotImplementedError(f"{type(self).__name__} has no scalar view")
 
     # -------------------------------------------------------------- parameters
 
-    def children(self):
+    def children(self) -> Iterator[tuple[str, Module]]:
         """``(name, module)`` for each direct sub-module, in attribute order."""
         for name, v in vars(self).items():
             if isinstance(v, Module):
@@ -64,7 +69,7 @@ class Module:
                 for i, m in enumerate(v):
                     yield f"{name}.{i}", m
 
-    def named_parameters(self, prefix: str = ""):
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Tensor]]:
         """``(name, Tensor)`` for every parameter, sub-modules' with a dotted prefix."""
         for name, v in vars(self).items():
             if isinstance(v, Tensor) and name not in self.buffer_names:
@@ -72,7 +77,7 @@ class Module:
         for name, m in self.children():
             yield from m.named_parameters(prefix + name + ".")
 
-    def parameters(self) -> list:
+    def parameters(self) -> list[Tensor]:
         """Every parameter Tensor, each once, in a fixed order."""
         seen, out = set(), []
         for _, p in self.named_parameters():
@@ -92,43 +97,43 @@ class Module:
 
     # -------------------------------------------------------------------- mode
 
-    def modules(self):
+    def modules(self) -> Iterator[Module]:
         """This module and every sub-module, depth first."""
         yield self
         for _, m in self.children():
             yield from m.modules()
 
-    def train(self, mode: bool = True):
+    def train(self: _M, mode: bool = True) -> _M:
         """Training mode (Dropout drops, BatchNorm uses batch statistics); returns self."""
         for m in self.modules():
             m.training = bool(mode)
         return self
 
-    def eval(self):
+    def eval(self: _M) -> _M:
         """Evaluation mode (Dropout is the identity, BatchNorm uses running statistics)."""
         return self.train(False)
 
     # ------------------------------------------------------------------- state
 
-    def named_buffers(self, prefix: str = ""):
+    def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, np.ndarray]]:
         """``(name, ndarray)`` for state that is not a parameter (running statistics)."""
         for b in self.buffer_names:
             yield prefix + b, getattr(self, b)
         for name, m in self.children():
             yield from m.named_buffers(prefix + name + ".")
 
-    def _named_state(self):
+    def _named_state(self) -> Iterator[tuple[str, Tensor | np.ndarray]]:
         yield from self.named_parameters()
         yield from self.named_buffers()
 
-    def state_dict(self) -> OrderedDict:
+    def state_dict(self) -> OrderedDict[str, np.ndarray]:
         """Every parameter and buffer by name, as a copied numpy array."""
-        out = OrderedDict()
+        out: OrderedDict[str, np.ndarray] = OrderedDict()
         for name, v in self._named_state():
             out[name] = np.array(v.data if isinstance(v, Tensor) else v, copy=True)
         return out
 
-    def load_state_dict(self, state) -> None:
+    def load_state_dict(self, state: Mapping[str, ArrayLike]) -> None:
         """Copy the arrays of ``state`` into this module's parameters and buffers.
 
         Raises:
@@ -166,7 +171,7 @@ class Module:
         return "\n".join(lines) + "\n)"
 
 
-def _flat(x) -> bool:
+def _flat(x: Sequence[object]) -> bool:
     """No entry of the list ``x`` is itself a row (a list, tuple or array): one sample."""
     for r in x:
         if isinstance(r, _ROWS):

@@ -19,11 +19,13 @@ backward): no derivative is written here.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from stepgrad.autograd import Tensor, Value, nsum
-from stepgrad.common.rng import make_rng
+from stepgrad.common.rng import Seed, make_rng
 
 from .layers import as_batch, check_sample
 from .module import Module
@@ -32,7 +34,11 @@ __all__ = ["l2_penalty", "l1_penalty", "Dropout", "BatchNorm", "clip_grad_norm",
            "penalised_weights"]
 
 
-def penalised_weights(params) -> list:
+Params = Module | Iterable[Tensor]
+"""A Module, or its Tensors (``model.parameters()``)."""
+
+
+def penalised_weights(params: Params) -> list[Tensor]:
     """The Tensors a penalty acts on.
 
     For a Module: each layer's weights without the bias row (``W[1:]``, a
@@ -57,15 +63,15 @@ def penalised_weights(params) -> list:
     return [p[1:] if p.ndim == 2 else p for p in params]
 
 
-def _weight_values(params) -> list:
+def _weight_values(params: Params) -> list[Value]:
     ws = []
-    for w in penalised_weights(params):  # W[1:] is read as W's leaf Values, rows 1…
-        w = w.parents[0].scalars()[w.consts] if w.op is not None else w.scalars()
+    for t in penalised_weights(params):  # W[1:] is read as W's leaf Values, rows 1…
+        w = t.parents[0].scalars()[t.consts] if t.op is not None else t.scalars()
         ws.extend(w.ravel().tolist())
     return ws
 
 
-def l2_penalty(params, weight_decay: float, scalar: bool = False):
+def l2_penalty(params: Params, weight_decay: float, scalar: bool = False) -> Tensor | Value:
     """R = (κ/2)·Σ w² (its gradient is κ·w: the optimizers' ``weight_decay`` κ).
 
     Args:
@@ -81,7 +87,7 @@ def l2_penalty(params, weight_decay: float, scalar: bool = False):
     return _tensor_sum([(w * w).sum() for w in penalised_weights(params)]) * (0.5 * kappa)
 
 
-def l1_penalty(params, weight_decay: float, scalar: bool = False):
+def l1_penalty(params: Params, weight_decay: float, scalar: bool = False) -> Tensor | Value:
     """R = κ·Σ |w| (slope κ·sign w, 0 at w = 0). Arguments as :func:`l2_penalty`."""
     kappa = _check_weight("l1_penalty", weight_decay)
     if scalar:
@@ -113,28 +119,28 @@ class Dropout(Module):
         seed: an int or numpy Generator for the masks.
     """
 
-    def __init__(self, p: float = 0.5, seed=None):
+    def __init__(self, p: float = 0.5, seed: Seed = None):
         if not 0.0 <= p < 1.0:
             raise ValueError(f"Dropout: p must be in [0, 1), got {p}")
         self.p = float(p)
         self.rng = make_rng(seed)
 
-    def mask(self, shape) -> np.ndarray:
+    def mask(self, shape: int | tuple[int, ...]) -> np.ndarray:
         """A fresh mask: 1/(1 − p) where a unit is kept, 0 where it is dropped."""
         return (self.rng.random(shape) >= self.p) / (1.0 - self.p)
 
-    def forward(self, X):
+    def forward(self, X: Tensor | ArrayLike) -> Tensor:
         if not isinstance(X, Tensor):
             X = Tensor(np.asarray(X, dtype=np.float64), requires_grad=False)
         if not self.training or self.p == 0.0:
             return X
         return X * self.mask(X.shape)
 
-    def scalar_forward(self, x):
-        x = [v if isinstance(v, Value) else Value(v) for v in x]
+    def scalar_forward(self, x: Sequence[Value | float]) -> list[Value]:
+        vs = [v if isinstance(v, Value) else Value(v) for v in x]
         if not self.training or self.p == 0.0:
-            return x
-        return [v * float(m) for v, m in zip(x, self.mask(len(x)))]
+            return vs
+        return [v * float(m) for v, m in zip(vs, self.mask(len(vs)))]
 
     def extra_repr(self) -> str:
         return f"p={self.p}"
@@ -174,7 +180,7 @@ class BatchNorm(Module):
         self.running_mean = np.zeros(self.n_features)
         self.running_var = np.ones(self.n_features)
 
-    def forward(self, X) -> Tensor:
+    def forward(self, X: Tensor | ArrayLike) -> Tensor:
         X, one = as_batch(X, self.n_features, "BatchNorm")
         if self.training:
             n = X.shape[0]
@@ -196,7 +202,7 @@ class BatchNorm(Module):
         out = xhat * self.gamma + self.beta
         return out[0] if one else out
 
-    def scalar_forward(self, x) -> list:
+    def scalar_forward(self, x: Sequence[Value | float]) -> list[Value]:
         """Eval mode only: one sample has no batch statistics."""
         if self.training:
             raise ValueError("BatchNorm's scalar view needs eval mode (running statistics): "
@@ -211,7 +217,7 @@ class BatchNorm(Module):
         return f"{self.n_features}, eps={self.eps:g}, momentum={self.momentum:g}"
 
 
-def clip_grad_norm(params, max_norm: float) -> float:
+def clip_grad_norm(params: Params, max_norm: float) -> float:
     """Rescale every gradient by max_norm/‖g‖ when the global norm ‖g‖ > max_norm.
 
     ‖g‖ = √(Σ_W Σ_ij (∂L/∂W_ij)²) over all parameters, so the direction of the

@@ -22,14 +22,20 @@ agree to about 1e-15. This needs the ``torch`` extra: ``pip install 'stepgrad[to
 
 from __future__ import annotations
 
+from types import ModuleType
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from .activations import ACTIVATIONS
+from .activations import ACTIVATIONS, Activation
 from .layers import MLP
 
 __all__ = ["to_torch", "from_torch"]
 
-def _torch():
+if TYPE_CHECKING:  # the [torch] extra, maybe absent: only its names, for the annotations
+    import torch
+
+def _torch() -> ModuleType:
     try:
         import torch  # optional: the [torch] extra
     except ImportError:
@@ -38,7 +44,7 @@ def _torch():
     return torch
 
 
-def _act_module(nn, act):
+def _act_module(nn: ModuleType, act: Activation) -> torch.nn.Module:
     """σ's module in ``torch.nn``, from the activation's own ``torch`` entry."""
     if act.torch is None:
         raise ValueError(f"the activation {act.name!r} has no PyTorch module; PyTorch takes "
@@ -47,7 +53,7 @@ def _act_module(nn, act):
     return getattr(nn, cls)(**{k: values[0] for k, values in accepted.items()})
 
 
-def to_torch(model, dtype=None):
+def to_torch(model: MLP, dtype: torch.dtype | None = None) -> torch.nn.Sequential:
     """The MLP as a ``torch.nn.Sequential``: Linear, activation, Linear, activation, ….
 
     Args:
@@ -72,7 +78,7 @@ def to_torch(model, dtype=None):
     return torch.nn.Sequential(*modules)
 
 
-def _act_name(nn, module) -> str:
+def _act_name(nn: ModuleType, module: torch.nn.Module) -> str:
     """The stepgrad name of a PyTorch activation module, or ValueError saying why not."""
     for name, act in ACTIVATIONS.items():
         if act.torch is None or type(module) is not getattr(nn, act.torch[0], None):
@@ -89,7 +95,7 @@ def _act_name(nn, module) -> str:
                      f"got {type(module).__name__}")
 
 
-def from_torch(module):
+def from_torch(module: torch.nn.Sequential) -> MLP:
     """A PyTorch ``nn.Sequential`` of Linear layers and activations as a stepgrad MLP.
 
     Each ``Linear`` may be followed by one activation module (none means

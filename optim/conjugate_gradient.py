@@ -33,10 +33,12 @@ of RMSProp and Adam).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from functools import partial
 from typing import NamedTuple
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from stepgrad.autograd import Tensor
 
@@ -63,7 +65,8 @@ class CGResult(NamedTuple):
     evaluations: list
 
 
-def linear_cg(A, b, x0=None, tol: float = 1e-10, max_steps: int | None = None) -> CGResult:
+def linear_cg(A: ArrayLike, b: ArrayLike, x0: ArrayLike | None = None, tol: float = 1e-10,
+              max_steps: int | None = None) -> CGResult:
     """Minimise f(x) = ½‖Ax − b‖² by conjugate gradient (CGLS; see the module docstring).
 
     Args:
@@ -152,8 +155,8 @@ def backtracking_line_search(phi, phi0: float, slope: float, eta: float, c: floa
                        f"(last η = {eta:.3g}); is the gradient right?")
 
 
-def polak_ribiere(loss, params, steps: int = 100, tol: float = 1e-8,
-                  first_step: float = 1e-2) -> CGResult:
+def polak_ribiere(loss: Callable[[], Tensor], params: Iterable[Tensor], steps: int = 100,
+                  tol: float = 1e-8, first_step: float = 1e-2) -> CGResult:
     """Minimise ``loss()`` over Tensor parameters by nonlinear CG (Polak–Ribière, PR+).
 
     Full batch only: the line search compares values of f, so f must be the

@@ -52,7 +52,8 @@ class History:
     stop_reason: str = ""
     best_epoch: int | None = None
 
-    def end_epoch(self, loss: float, accuracy, grad_norm_sums: dict, steps: int) -> None:
+    def end_epoch(self, loss: float, accuracy: float | None, grad_norm_sums: dict[str, float],
+                  steps: int) -> None:
         """Record an epoch: its mean loss, its accuracy, and its mean gradient norms
         (``grad_norm_sums`` holds each parameter's norms added over ``steps`` steps)."""
         self.loss.append(loss)

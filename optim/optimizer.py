@@ -20,12 +20,12 @@ from __future__ import annotations
 
 import copy
 import numbers
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
 
-from stepgrad.autograd import Node
+from stepgrad.autograd import Node, Tensor, Value
 from stepgrad.common.checks import check_number
 from stepgrad.common.registry import Registry
 
@@ -66,7 +66,7 @@ class Optimizer:
     State: Any = rules.SGDState  # a NamedTuple class
     rule_in_place: Callable[..., Any] | None = None  # the rule on arrays, in place (or None)
 
-    def __init__(self, params, **hyper):
+    def __init__(self, params: Iterable[Value | Tensor], **hyper: Any):
         params = list(params)
         if not params:
             raise ValueError(
@@ -138,7 +138,7 @@ class Optimizer:
 
     # ------------------------------------------------------------- display
 
-    def state_of(self, p):
+    def state_of(self, p: Value | Tensor) -> Any:
         """The state record of parameter ``p`` (e.g. ``Adam``: step, moments)."""
         for q, s in zip(self.params, self.state):
             if q is p:
@@ -201,7 +201,8 @@ class SGD(Optimizer):
     rule_in_place = staticmethod(rules_in_place.sgd_)
     State = rules.SGDState
 
-    def __init__(self, params, lr=1e-3, weight_decay=0.0):
+    def __init__(self, params: Iterable[Value | Tensor], lr: float = 1e-3,
+                 weight_decay: float = 0.0):
         super().__init__(params, lr=check_number("lr", lr),
                          weight_decay=check_number("weight_decay", weight_decay))
 
@@ -223,7 +224,8 @@ class Momentum(Optimizer):
     rule_in_place = staticmethod(rules_in_place.momentum_)
     State = rules.MomentumState
 
-    def __init__(self, params, lr=1e-3, momentum=0.9, weight_decay=0.0):
+    def __init__(self, params: Iterable[Value | Tensor], lr: float = 1e-3, momentum: float = 0.9,
+                 weight_decay: float = 0.0):
         super().__init__(params, lr=check_number("lr", lr),
                          momentum=check_number("momentum", momentum),
                          weight_decay=check_number("weight_decay", weight_decay))
@@ -244,7 +246,8 @@ class Nesterov(Optimizer):
     rule_in_place = staticmethod(rules_in_place.nesterov_)
     State = rules.MomentumState
 
-    def __init__(self, params, lr=1e-3, momentum=0.9, weight_decay=0.0):
+    def __init__(self, params: Iterable[Value | Tensor], lr: float = 1e-3, momentum: float = 0.9,
+                 weight_decay: float = 0.0):
         super().__init__(params, lr=check_number("lr", lr),
                          momentum=check_number("momentum", momentum, positive=True),
                          weight_decay=check_number("weight_decay", weight_decay))
@@ -265,7 +268,8 @@ class AdaGrad(Optimizer):
     rule_in_place = staticmethod(rules_in_place.adagrad_)
     State = rules.AdaGradState
 
-    def __init__(self, params, lr=1e-2, eps=1e-10, weight_decay=0.0):
+    def __init__(self, params: Iterable[Value | Tensor], lr: float = 1e-2, eps: float = 1e-10,
+                 weight_decay: float = 0.0):
         super().__init__(params, lr=check_number("lr", lr), eps=check_number("eps", eps),
                          weight_decay=check_number("weight_decay", weight_decay))
 
@@ -286,7 +290,8 @@ class RMSProp(Optimizer):
     rule_in_place = staticmethod(rules_in_place.rmsprop_)
     State = rules.RMSPropState
 
-    def __init__(self, params, lr=1e-2, beta=0.99, eps=1e-8, weight_decay=0.0):
+    def __init__(self, params: Iterable[Value | Tensor], lr: float = 1e-2, beta: float = 0.99,
+                 eps: float = 1e-8, weight_decay: float = 0.0):
         super().__init__(params, lr=check_number("lr", lr), beta=_check_beta("beta", beta),
                          eps=check_number("eps", eps),
                          weight_decay=check_number("weight_decay", weight_decay))
@@ -308,7 +313,9 @@ class Adam(Optimizer):
     rule_in_place = staticmethod(rules_in_place.adam_)
     State = rules.AdamState
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+    def __init__(self, params: Iterable[Value | Tensor], lr: float = 1e-3,
+                 betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
+                 weight_decay: float = 0.0):
         if not isinstance(betas, (tuple, list)) or len(betas) != 2:
             raise ValueError(f"betas must be a pair (β₁, β₂), got betas={betas!r}")
         betas = (_check_beta("betas[0]", betas[0]), _check_beta("betas[1]", betas[1]))
@@ -317,7 +324,7 @@ class Adam(Optimizer):
                          weight_decay=check_number("weight_decay", weight_decay))
 
 
-def get_optimizer(name: str):
+def get_optimizer(name: str) -> type[Optimizer]:
     """The optimizer class named ``name``, matched as every name in stepgrad is
     (:func:`stepgrad.common.by_name`: ``"adam"``, ``"RMSProp"``, ``"rmsprop"``)."""
     return OPTIMIZERS.lookup(name)

@@ -26,9 +26,10 @@ such rescaling, so nothing else changes.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 from stepgrad.autograd import Tensor, no_grad
-from stepgrad.nn import Layer, Sequential
+from stepgrad.nn import Layer, Module, Sequential
 
 from .history import History
 from .optimizer import Adam
@@ -37,7 +38,8 @@ from .training import fit
 __all__ = ["pretrain_layers"]
 
 
-def pretrain_layers(model, X, epochs: int = 100, lr: float = 0.01, batch_size=None,
+def pretrain_layers(model: Module, X: ArrayLike, epochs: int = 100, lr: float = 0.01,
+                    batch_size: int | None = None,
                     seed: int = 0) -> list[History]:
     """Pretrain each hidden layer of ``model`` as an autoencoder of its input, in order.
 

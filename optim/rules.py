@@ -75,11 +75,16 @@ def _over(num, den, eps):
 # ------------------------------------------------------------------ 1. SGD
 
 
+Theta = float | np.ndarray
+"""A parameter's θ (or its g, or a state field): a float for a Value, an array for a Tensor."""
+
+
 class SGDState(NamedTuple):
     """Plain gradient descent keeps no state."""
 
 
-def sgd(theta, g, state: SGDState, lr, weight_decay=0.0):
+def sgd(theta: Theta, g: Theta, state: SGDState, lr: float, weight_decay: float = 0.0
+        ) -> tuple[Theta, SGDState]:
     """Gradient step, the lecture's w := w − μ·L′ᵢ(w).
 
     ::
@@ -101,7 +106,8 @@ class MomentumState(NamedTuple):
     velocity: float | np.ndarray
 
 
-def momentum(theta, g, state: MomentumState, lr, momentum=0.9, weight_decay=0.0):
+def momentum(theta: Theta, g: Theta, state: MomentumState, lr: float, momentum: float = 0.9,
+             weight_decay: float = 0.0) -> tuple[Theta, MomentumState]:
     """Heavy-ball momentum in PyTorch's form.
 
     ::
@@ -128,7 +134,8 @@ def momentum(theta, g, state: MomentumState, lr, momentum=0.9, weight_decay=0.0)
     return theta - lr * v, MomentumState(v)
 
 
-def nesterov(theta, g, state: MomentumState, lr, momentum=0.9, weight_decay=0.0):
+def nesterov(theta: Theta, g: Theta, state: MomentumState, lr: float, momentum: float = 0.9,
+             weight_decay: float = 0.0) -> tuple[Theta, MomentumState]:
     """Nesterov's accelerated gradient (NAG) in PyTorch's form.
 
     ::
@@ -164,7 +171,8 @@ class AdaGradState(NamedTuple):
     sum_sq: float | np.ndarray
 
 
-def adagrad(theta, g, state: AdaGradState, lr, eps=1e-10, weight_decay=0.0):
+def adagrad(theta: Theta, g: Theta, state: AdaGradState, lr: float, eps: float = 1e-10,
+            weight_decay: float = 0.0) -> tuple[Theta, AdaGradState]:
     """AdaGrad, the lecture's slide (ε outside the square root, as PyTorch).
 
     ::
@@ -188,7 +196,8 @@ class RMSPropState(NamedTuple):
     mean_sq: float | np.ndarray
 
 
-def rmsprop(theta, g, state: RMSPropState, lr, beta=0.99, eps=1e-8, weight_decay=0.0):
+def rmsprop(theta: Theta, g: Theta, state: RMSPropState, lr: float, beta: float = 0.99,
+            eps: float = 1e-8, weight_decay: float = 0.0) -> tuple[Theta, RMSPropState]:
     """RMSProp, the lecture's slide: AdaGrad with Σ replaced by a moving average.
 
     ::
@@ -220,7 +229,9 @@ class AdamState(NamedTuple):
     second_moment: float | np.ndarray
 
 
-def adam(theta, g, state: AdamState, lr, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
+def adam(theta: Theta, g: Theta, state: AdamState, lr: float,
+         betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, weight_decay: float = 0.0
+         ) -> tuple[Theta, AdamState]:
     """Adam: momentum (v) plus RMSProp (s), both bias-corrected.
 
     ::

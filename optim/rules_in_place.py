@@ -19,13 +19,23 @@ shape and dtype; anything else (a Value, another dtype) takes the pure rule.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from .rules import AdaGradState, AdamState, MomentumState, RMSPropState, SGDState, decayed
 
 __all__ = ["sgd_", "momentum_", "nesterov_", "adagrad_", "rmsprop_", "adam_", "writable"]
 
-_mul, _add, _sub, _div, _sqrt = np.multiply, np.add, np.subtract, np.divide, np.sqrt
+# numpy's ufuncs under short names; typed loosely, as the state's fields are float | ndarray
+# and the rules here run only where each is an array (see writable)
+_Ufunc = Callable[..., Any]
+_mul: _Ufunc = np.multiply
+_add: _Ufunc = np.add
+_sub: _Ufunc = np.subtract
+_div: _Ufunc = np.divide
+_sqrt: _Ufunc = np.sqrt
 _apart = np.may_share_memory
 
 
@@ -62,7 +72,8 @@ def _step_over(theta, num, den, tmp, scale, eps) -> None:
     _sub(theta, tmp, out=theta)
 
 
-def sgd_(theta, g, state, tmp, lr, weight_decay=0.0) -> SGDState:
+def sgd_(theta: np.ndarray, g: np.ndarray, state: SGDState, tmp: np.ndarray, lr: float,
+         weight_decay: float = 0.0) -> SGDState:
     """:func:`.rules.sgd` in place."""
     g = decayed(g, theta, weight_decay)  # g ← g + κ·θ
     _mul(g, lr, out=tmp)                 # θ ← θ − μ·g
@@ -70,8 +81,8 @@ def sgd_(theta, g, state, tmp, lr, weight_decay=0.0) -> SGDState:
     return state
 
 
-def momentum_(theta, g, state, tmp, lr, momentum=0.9,
-              weight_decay=0.0) -> MomentumState:
+def momentum_(theta: np.ndarray, g: np.ndarray, state: MomentumState, tmp: np.ndarray, lr: float,
+              momentum: float = 0.9, weight_decay: float = 0.0) -> MomentumState:
     """:func:`.rules.momentum` in place."""
     g = decayed(g, theta, weight_decay)  # g ← g + κ·θ
     v = state.velocity
@@ -82,8 +93,8 @@ def momentum_(theta, g, state, tmp, lr, momentum=0.9,
     return state
 
 
-def nesterov_(theta, g, state, tmp, lr, momentum=0.9,
-              weight_decay=0.0) -> MomentumState:
+def nesterov_(theta: np.ndarray, g: np.ndarray, state: MomentumState, tmp: np.ndarray, lr: float,
+              momentum: float = 0.9, weight_decay: float = 0.0) -> MomentumState:
     """:func:`.rules.nesterov` in place."""
     g = decayed(g, theta, weight_decay)  # g ← g + κ·θ
     v = state.velocity
@@ -96,8 +107,8 @@ def nesterov_(theta, g, state, tmp, lr, momentum=0.9,
     return state
 
 
-def adagrad_(theta, g, state, tmp, lr, eps=1e-10,
-             weight_decay=0.0) -> AdaGradState:
+def adagrad_(theta: np.ndarray, g: np.ndarray, state: AdaGradState, tmp: np.ndarray, lr: float,
+             eps: float = 1e-10, weight_decay: float = 0.0) -> AdaGradState:
     """:func:`.rules.adagrad` in place."""
     g = decayed(g, theta, weight_decay)  # g ← g + κ·θ
     v = state.sum_sq
@@ -109,8 +120,8 @@ def adagrad_(theta, g, state, tmp, lr, eps=1e-10,
     return state
 
 
-def rmsprop_(theta, g, state, tmp, lr, beta=0.99, eps=1e-8,
-             weight_decay=0.0) -> RMSPropState:
+def rmsprop_(theta: np.ndarray, g: np.ndarray, state: RMSPropState, tmp: np.ndarray, lr: float,
+             beta: float = 0.99, eps: float = 1e-8, weight_decay: float = 0.0) -> RMSPropState:
     """:func:`.rules.rmsprop` in place."""
     g = decayed(g, theta, weight_decay)  # g ← g + κ·θ
     v = state.mean_sq
@@ -124,8 +135,9 @@ def rmsprop_(theta, g, state, tmp, lr, beta=0.99, eps=1e-8,
     return state
 
 
-def adam_(theta, g, state, tmp, lr, betas=(0.9, 0.999), eps=1e-8,
-          weight_decay=0.0) -> AdamState:
+def adam_(theta: np.ndarray, g: np.ndarray, state: AdamState, tmp: np.ndarray, lr: float,
+          betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8, weight_decay: float = 0.0
+          ) -> AdamState:
     """:func:`.rules.adam` in place."""
     beta1, beta2 = betas
     g = decayed(g, theta, weight_decay)  # g ← g + κ·θ

@@ -28,23 +28,34 @@ from __future__ import annotations
 
 import math
 import warnings
+from collections.abc import Callable, Iterable
 
 import numpy as np
+from numpy.typing import ArrayLike
 
+from stepgrad.common.rng import Seed
+from stepgrad.nn import Module
 from stepgrad.nn.diagnostics import gradient_norms
+from stepgrad.nn.losses import LossFn
 
 from .fit_checks import check_lam
 from .fit_settings import Reporting, Stepping, Stopping, TrainingData
 from .fit_steps import Diverged, evaluate, guess_loss
 from .fit_watch import EpochWatch
 from .history import History
+from .optimizer import Optimizer
+from .schedules import Schedule
 
 __all__ = ["fit"]
 
 
-def fit(model, X, Y, loss="half_sse", optimizer=None, batch_size=1, epochs=100, lam=None,
-        tol=1e-6, w_tol=None, seed=None, validation=None, patience=None, callbacks=(),
-        schedule=None, view="tensor", progress=True, restore_best=True) -> History:
+def fit(model: Module, X: ArrayLike, Y: ArrayLike, loss: str | LossFn = "half_sse",
+        optimizer: Optimizer | str | None = None, batch_size: int | None = 1, epochs: int = 100,
+        lam: float | None = None, tol: float | None = 1e-6, w_tol: float | None = None,
+        seed: Seed = None, validation: tuple[ArrayLike, ArrayLike] | None = None,
+        patience: int | None = None, callbacks: Iterable[Callable[[History], object]] = (),
+        schedule: Schedule | None = None, view: str = "tensor", progress: bool = True,
+        restore_best: bool = True) -> History:
     """Train ``model`` on (X, Y) with the lecture's loop and return its :class:`History`.
 
     Args:

@@ -48,6 +48,7 @@ average, κ weight decay).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 import numpy as np
@@ -170,8 +171,9 @@ class HFResult(NamedTuple):
     refused: int
 
 
-def hessian_free(loss, params, steps: int = 50, tol: float = 1e-8, damping: float = 1.0,
-                 cg_steps: int | None = None, forcing: float | None = None,
+def hessian_free(loss: Callable[[], Tensor], params: Iterable[Tensor], steps: int = 50,
+                 tol: float = 1e-8, damping: float = 1.0, cg_steps: int | None = None,
+                 forcing: float | None = None,
                  max_tries: int | None = None) -> HFResult:
     """Minimise ``loss()`` over Tensor parameters by Hessian-free (truncated Newton) steps.
 
@@ -197,9 +199,9 @@ def hessian_free(loss, params, steps: int = 50, tol: float = 1e-8, damping: floa
         A :class:`HFResult`.
     """
     params = list(params)
-    for i, p in enumerate(params):
-        if not isinstance(p, Tensor):
-            raise TypeError(f"hessian_free: parameter {i} is a {type(p).__name__}, "
+    for i, t in enumerate(params):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"hessian_free: parameter {i} is a {type(t).__name__}, "
                             "expected a Tensor (e.g. model.parameters())")
     if damping < 0 or not np.isfinite(damping):
         raise ValueError(f"hessian_free: the damping ζ must be a number ≥ 0, got {damping}")

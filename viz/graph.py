@@ -12,14 +12,23 @@ backward pass with the engine's observer and restores every gradient after.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from stepgrad.autograd import Node
+
 from .check import CHECK_SWATCHES, leaf_errors
+from .picture import Picture
 from .record import as_roots, graph_nodes, replay
 from .render import to_digraph
 from .scene import build_scene
 
 __all__ = ["GraphNode", "extract", "draw", "MAX_NODES"]
+
+Roots = Node | Sequence[Node]
+"""What the pictures draw: one node (usually the loss L) or a list (a model's outputs)."""
+Groups = Mapping[str, Iterable[Node]]
+"""Explicit clusters ``{"title": [nodes]}``."""
 
 MAX_NODES = 2000  # above this, laying out takes seconds: draw collapses by default
 NOTEBOOK_INCHES = 9.2  # a collapsed picture is scaled to a notebook's ~900 px
@@ -35,17 +44,18 @@ class GraphNode:
     parents: tuple
 
 
-def extract(root) -> list[GraphNode]:
+def extract(root: Roots) -> list[GraphNode]:
     """The nodes ``root`` depends on, in the engine's topological order."""
     order = graph_nodes(as_roots(root))
     ids = {id(n): i for i, n in enumerate(order)}
     return [GraphNode(i, n, tuple(ids[id(p)] for p in n.parents)) for i, n in enumerate(order)]
 
 
-def draw(root, view: str = "backward", *, collapse=None, expand=(), groups=None,
-         rankdir: str = "LR", fmt: str = ".4g", edge_labels=None, max_nodes=MAX_NODES,
-         highlight=(), check: bool = False, title: str | None = None, grads=None,
-         expand_fused: bool = False):
+def draw(root: Roots, view: str = "backward", *, collapse: str | None = None,
+         expand: Iterable[Node] = (), groups: Groups | None = None, rankdir: str = "LR",
+         fmt: str = ".4g", edge_labels: bool | None = None, max_nodes: int | None = MAX_NODES,
+         highlight: Iterable[Node] = (), check: bool = False, title: str | None = None,
+         grads: bool | None = None, expand_fused: bool = False) -> Picture:
     """The graph of ``root`` as a ``graphviz.Digraph``.
 
     Args:

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from stepgrad.nn import Module
 from stepgrad.nn.labels import mlp_names, sup, weight_name
 
 from .network_layout import HEAD, Geometry, mlp_geometry
@@ -177,7 +178,7 @@ def drawn_edges(edges: list, geo: Geometry) -> list:
             and geo.slot(e.layer, e.k) is not None]
 
 
-def draw_mlp(model, by: str = "weight", max_edges: int = MAX_EDGES):
+def draw_mlp(model: Module, by: str = "weight", max_edges: int = MAX_EDGES) -> Picture:
     """The neuron-level picture of ``model`` as a ``graphviz.Digraph`` (legend: module doc).
 
     Args:

@@ -21,9 +21,18 @@ A frame is pure data (:meth:`NetworkStepper.frame`): the widget
 
 from __future__ import annotations
 
+import os
+from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
+from numpy.typing import ArrayLike
+
+from stepgrad.autograd import Value
+from stepgrad.nn import MLP
 from stepgrad.nn.labels import sub
+from stepgrad.nn.losses import LossFn
 
 from .network_html import network_widget, save_network_html
 from .network_pass import NetworkPass
@@ -44,6 +53,9 @@ from .network_text import eps_name, loss_formula, num, panel, unit_name
 from .quiz import network_questions
 
 __all__ = ["step_network", "NetworkStepper", "NetworkFrame"]
+
+if TYPE_CHECKING:  # optional (the Jupyter player): only its names, for the annotations
+    import ipywidgets
 
 
 @dataclass(frozen=True)
@@ -71,8 +83,9 @@ class NetworkFrame:
     numbers: dict
 
 
-def step_network(model, x, y, loss="half_sse", *, forward: bool = True,
-                 classes=None, quiz: bool = False) -> NetworkStepper:
+def step_network(model: MLP, x: Sequence[Value | float] | ArrayLike, y: ArrayLike,
+                 loss: str | LossFn = "half_sse", *, forward: bool = True,
+                 classes: Sequence[str] | None = None, quiz: bool = False) -> NetworkStepper:
     """Backprop of one sample on the lecture's picture of ``model``.
 
     Args:
@@ -305,11 +318,12 @@ class NetworkStepper:
         """The text panel of frame k."""
         return self.frame(k).panel
 
-    def widget(self):
+    def widget(self) -> ipywidgets.VBox:
         """The Jupyter player (ipywidgets): buttons, a slider, the picture, the text."""
         return network_widget(self)
 
-    def save_html(self, path, overwrite: bool = False, links=()):
+    def save_html(self, path: str | os.PathLike[str], overwrite: bool = False,
+                  links: Sequence[tuple[str, str]] = ()) -> Path:
         """One self-contained HTML page (see :mod:`.network_html`); returns its path."""
         return save_network_html(self, path, overwrite=overwrite, links=links)
 

@@ -20,11 +20,18 @@ show it.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from stepgrad.autograd import Node
 
 from . import explain
-from .graph import EDGE_LABELS_MAX, MAX_NODES
+from .graph import EDGE_LABELS_MAX, MAX_NODES, Groups, Roots
 from .html import save_frames, save_html
+from .picture import Picture
 from .quiz import node_questions
 from .record import as_roots, graph_nodes, replay
 from .render import ACTIVE, CURRENT, DONE, PARENT, edge_label, to_digraph
@@ -32,6 +39,9 @@ from .rows import box_rows, grad_text, text_width
 from .scene import build_scene
 from .svgframe import FrameSVG
 from .widget import player
+
+if TYPE_CHECKING:  # optional (the Jupyter player): only its names, for the annotations
+    import ipywidgets
 
 __all__ = ["Frame", "Stepper", "step_through"]
 
@@ -51,7 +61,8 @@ class Frame:
     panel: str
 
 
-def step_through(root, mode: str = "backward", *, collapse=None, expand=(), groups=None,
+def step_through(root: Roots, mode: str = "backward", *, collapse: str | None = None,
+                 expand: Iterable[Node] = (), groups: Groups | None = None,
                  rankdir: str = "LR", fmt: str = ".4g", expand_fused: bool = False,
                  quiz: bool = False) -> Stepper:
     """A :class:`Stepper` over the backward (or forward) pass of ``root``.
@@ -84,8 +95,9 @@ def step_through(root, mode: str = "backward", *, collapse=None, expand=(), grou
 class Stepper:
     """Frames of one pass over a graph laid out once. ``len(stepper)`` frames."""
 
-    def __init__(self, roots, mode, *, collapse=None, expand=(), groups=None, rankdir="LR",
-                 fmt=".4g", expand_fused=False, quiz=False):
+    def __init__(self, roots: list[Node], mode: str, *, collapse: str | None = None,
+                 expand: Iterable[Node] = (), groups: Groups | None = None, rankdir: str = "LR",
+                 fmt: str = ".4g", expand_fused: bool = False, quiz: bool = False):
         self.roots, self.mode, self.fmt, self.quiz = roots, mode, fmt, bool(quiz)
         self.record = replay(roots, run=True) if mode == "backward" else replay(roots)
         self.scene = build_scene(roots, collapse=collapse, expand=expand, groups=groups,
@@ -111,8 +123,8 @@ class Stepper:
                        for e in self.scene.edges} if labelled else {}
         self.initial = self._initial()
         self.deltas = [self._delta(k) for k in range(len(self.nodes))]
-        self._layout = None
-        self._questions = None
+        self._layout: FrameSVG | None = None
+        self._questions: list | None = None
 
     # ------------------------------------------------------------ frames
 
@@ -210,13 +222,13 @@ class Stepper:
             out[b.id] = label if seen[label] == 1 else f"{label} ({seen[label]})"
         return out
 
-    def explain(self, node) -> str:
+    def explain(self, node: Node) -> str:
         """∂L/∂node as the sum of one term per edge, with the engine's numbers."""
         return explain.explain_node(node, self.record, self._names)
 
     # ------------------------------------------------------------ pictures
 
-    def digraph(self):
+    def digraph(self) -> tuple[Picture, dict[object, str]]:
         """The picture laid out for stepping: each changing row at the widest text any
         frame writes in it, so no frame's text runs past its box."""
         texts = {}
@@ -270,15 +282,15 @@ class Stepper:
         q = self.questions[k] if asking else None
         return self.layout.render({**values, **q.hide} if q else values)
 
-    def widget(self):
+    def widget(self) -> ipywidgets.DOMWidget:
         """The Jupyter player: previous, next, play, a slider, the panel."""
         return player(self)
 
-    def save_html(self, path, overwrite: bool = False):
+    def save_html(self, path: str | os.PathLike[str], overwrite: bool = False) -> Path:
         """One self-contained HTML file (see :mod:`.html`); returns its path."""
         return save_html(self, path, overwrite=overwrite)
 
-    def save_frames(self, folder, overwrite: bool = False) -> list:
+    def save_frames(self, folder: str | os.PathLike[str], overwrite: bool = False) -> list[Path]:
         """Every frame as its own SVG file, ``frame-001.svg`` …; returns the paths."""
         return save_frames(self, folder, overwrite=overwrite)
 

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import math
+import os
 import warnings
 from pathlib import Path
 from typing import NamedTuple
@@ -38,7 +39,7 @@ class CSVError(ValueError):
     ``column`` is None when the whole row is wrong (a wrong number of fields).
     """
 
-    def __init__(self, path, line: int, column: int | None, message: str,
+    def __init__(self, path: str | os.PathLike[str], line: int, column: int | None, message: str,
                  name: str | None = ""):
         self.path, self.line, self.column = str(path), line, column
         where = f"{Path(path).name}, line {line}"
@@ -107,7 +108,7 @@ def _rows(reader, path, delimiter):
         yield end, row
 
 
-def load_csv(path, target: str | None = None, delimiter: str = ",",
+def load_csv(path: str | os.PathLike[str], target: str | None = None, delimiter: str = ",",
              classes: bool | None = None) -> CSVData:
     """Read a CSV file with a header row into inputs X and a target y.
 

@@ -13,8 +13,9 @@ their mean and spread::
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike
 
-from stepgrad.common.rng import make_rng
+from stepgrad.common.rng import Seed, make_rng
 
 __all__ = ["Standardizer", "train_val_test_split", "one_hot"]
 
@@ -41,7 +42,7 @@ class Standardizer:
         self.mean = None
         self.std = None
 
-    def fit(self, X) -> Standardizer:
+    def fit(self, X: ArrayLike) -> Standardizer:
         """Fit x̄_f and s_f on the rows of ``X`` (the training rows); returns self."""
         X = _as_matrix(X, "Standardizer.fit")
         if len(X) == 0:
@@ -69,15 +70,15 @@ class Standardizer:
                              f"but the standardizer was fitted on {len(self.mean)}")
         return X
 
-    def transform(self, X) -> np.ndarray:
+    def transform(self, X: ArrayLike) -> np.ndarray:
         """(X − x̄) / s with the fitted x̄ and s; a new array."""
         return (self._check(X, "transform") - self.mean) / self.std
 
-    def fit_transform(self, X) -> np.ndarray:
+    def fit_transform(self, X: ArrayLike) -> np.ndarray:
         """``fit(X)`` then ``transform(X)``: for the training rows."""
         return self.fit(X).transform(X)
 
-    def inverse_transform(self, Z) -> np.ndarray:
+    def inverse_transform(self, Z: ArrayLike) -> np.ndarray:
         """Back to the original units: Z·s + x̄."""
         return self._check(Z, "inverse_transform") * self.std + self.mean
 
@@ -93,8 +94,12 @@ def _fraction(name: str, p) -> float:
     return float(p)
 
 
-def train_val_test_split(X, Y, val: float = 0.15, test: float = 0.15, seed=0,
-                         stratify: bool = False):
+Split = tuple[np.ndarray, np.ndarray]
+"""``(X, Y)`` of one part."""
+
+
+def train_val_test_split(X: ArrayLike, Y: ArrayLike, val: float = 0.15, test: float = 0.15,
+                         seed: Seed = 0, stratify: bool = False) -> tuple[Split, Split, Split]:
     """Shuffle the rows (seeded) and cut them into training, validation and test parts.
 
     Args:
@@ -128,16 +133,16 @@ def train_val_test_split(X, Y, val: float = 0.15, test: float = 0.15, seed=0,
         cuts = (idx[n_val + n_test:], idx[:n_val], idx[n_val:n_val + n_test])
         for part, rows in zip(parts, cuts):
             part.append(rows)
-    out = []
+    out: list[Split] = []
     for part in parts:
         rows = np.concatenate(part)
         if stratify:
             rows = rng.permutation(rows)   # classes interleaved, not one block each
         out.append((X[rows], Y[rows]))
-    return tuple(out)
+    return out[0], out[1], out[2]
 
 
-def one_hot(y, num_classes: int | None = None) -> np.ndarray:
+def one_hot(y: ArrayLike, num_classes: int | None = None) -> np.ndarray:
     """Class indices k ∈ {0, …, K−1} → rows y with y_k = 1 and 0 elsewhere, shape (N, K).
 
     The lecture's targets for M = K outputs: class k is the output a_{k+1}.

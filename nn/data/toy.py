@@ -23,11 +23,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from stepgrad.common.rng import make_rng
+from stepgrad.common.rng import Seed, make_rng
 
 from .registry import DATASETS
-
-Seed = int | np.random.Generator | None   # what stepgrad.common.rng.make_rng takes
 
 __all__ = ["linear", "xor", "circles", "moons", "spirals"]
 

@@ -8,7 +8,11 @@ true derivative (and the engine's) is 0.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from stepgrad.nn import get_activation
 
@@ -19,13 +23,17 @@ __all__ = ["SIX", "activation_curves", "slide_relu_derivative", "plot_activation
 #: The lecture's six activations, in the slides' order.
 SIX = ("identity", "sign", "sigmoid", "tanh", "relu", "hardtanh")
 
+if TYPE_CHECKING:  # matplotlib is imported when a plot is drawn; its names, for the annotations
+    from matplotlib.figure import Figure
 
-def slide_relu_derivative(x):
+
+def slide_relu_derivative(x: ArrayLike) -> np.ndarray:
     """The slide's ReLU′: σ′(x) = sign(x) (a slip: the derivative of max{x, 0} is 0 for x < 0)."""
     return np.sign(np.asarray(x, dtype=float))
 
 
-def activation_curves(x=None, names=SIX) -> dict:
+def activation_curves(x: ArrayLike | None = None, names: Iterable[str] = SIX,
+                      ) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """``{name: (x, σ(x), σ′(x))}`` from the library's activations.
 
     Args:
@@ -42,7 +50,7 @@ def activation_curves(x=None, names=SIX) -> dict:
     return out
 
 
-def plot_activations(x=None):
+def plot_activations(x: ArrayLike | None = None) -> Figure:
     """σ (solid) and σ′ (dashed) of the six activations, the slide's ReLU′ overlaid (dotted)."""
     curves = activation_curves(x)
     fig, axes = figure(9.0, 5.6, nrows=2, ncols=3, sharex=True)

@@ -12,9 +12,14 @@ for targets in {−1, 1}.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from stepgrad.autograd import no_grad
+from stepgrad.nn import Module
 
 from .style import figure
 
@@ -23,8 +28,11 @@ __all__ = ["class_labels", "decision_grid", "plot_decision_boundary"]
 REGION_COLORS = ("#bfdbfe", "#fed7aa", "#bbf7d0", "#fecaca", "#e9d5ff", "#fef08a")
 POINT_COLORS = ("#1d4ed8", "#ea580c", "#16a34a", "#dc2626", "#7c3aed", "#ca8a04")
 
+if TYPE_CHECKING:  # matplotlib is imported when a plot is drawn; its names, for the annotations
+    from matplotlib.figure import Figure
 
-def class_labels(y) -> np.ndarray:
+
+def class_labels(y: ArrayLike) -> np.ndarray:
     """Targets as class indices 0, 1, …: one-hot rows by argmax, {−1, 1} as {0, 1}."""
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] > 1:
@@ -52,7 +60,8 @@ def _predict(model, P: np.ndarray, signed: bool) -> np.ndarray:
     return (A[:, 0] > (0.0 if signed else 0.5)).astype(int)
 
 
-def decision_grid(model, X, y=None, resolution: int = 200, margin: float = 0.15):
+def decision_grid(model: Module, X: ArrayLike, y: ArrayLike | None = None, resolution: int = 200,
+                  margin: float = 0.15) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """``(xx, yy, classes)``: the model's predicted class on a grid over the data X.
 
     Args:
@@ -75,8 +84,9 @@ def decision_grid(model, X, y=None, resolution: int = 200, margin: float = 0.15)
     return xx, yy, classes.reshape(xx.shape)
 
 
-def plot_decision_boundary(model, X, y, resolution: int = 200, title: str | None = None,
-                           class_names=None, feature_names=None):
+def plot_decision_boundary(model: Module, X: ArrayLike, y: ArrayLike, resolution: int = 200,
+                           title: str | None = None, class_names: Sequence[str] | None = None,
+                           feature_names: Sequence[str] | None = None) -> Figure:
     """The class regions of a 2-D classifier, its boundary, and the data (X, y) on top.
 
     Args:

@@ -9,15 +9,22 @@ where it covers no data.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 import numpy as np
 
-from stepgrad.optim import OPTIMIZERS
+from stepgrad.optim import OPTIMIZERS, History
 
 from .style import LINE_STYLES, figure, rule_color
 
 __all__ = ["run_curves", "plot_runs"]
 
-def run_curves(runs: dict, key: str = "loss") -> dict:
+if TYPE_CHECKING:  # matplotlib is imported when a plot is drawn; its names, for the annotations
+    from matplotlib.figure import Figure
+
+def run_curves(runs: Mapping[str, History], key: str = "loss",
+               ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """``{name: (epochs 1…E, values)}`` of ``History.<key>`` for each run.
 
     Raises:
@@ -34,7 +41,8 @@ def run_curves(runs: dict, key: str = "loss") -> dict:
     return out
 
 
-def plot_runs(runs: dict, key: str = "loss", title: str | None = None, log: bool = True):
+def plot_runs(runs: Mapping[str, History], key: str = "loss", title: str | None = None,
+              log: bool = True) -> Figure:
     """The per-epoch ``key`` (default the mean loss) of several runs, one line each.
 
     Args:

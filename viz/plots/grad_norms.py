@@ -12,11 +12,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from stepgrad.nn import MLP, gradient_norms, mse
 from stepgrad.nn.labels import sup
+from stepgrad.optim import History
 
 from .style import figure
 
@@ -25,8 +28,11 @@ __all__ = ["grad_norm_curves", "depth_gradient_norms", "plot_grad_norms",
 
 DEPTH_INIT = {"sigmoid": "glorot", "tanh": "glorot", "relu": "he"}
 
+if TYPE_CHECKING:  # matplotlib is imported when a plot is drawn; its names, for the annotations
+    from matplotlib.figure import Figure
 
-def grad_norm_curves(history) -> dict:
+
+def grad_norm_curves(history: History) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """``{parameter name: (epochs 1…E, ‖∂L/∂w‖₂ per epoch)}`` from ``History.grad_norms``."""
     curves = {name: (np.arange(1, len(v) + 1), np.asarray(v, dtype=float))
               for name, v in history.grad_norms.items() if len(v)}
@@ -61,7 +67,7 @@ def _lecture_name(name: str) -> str:
     return "w" + sup(int(m.group(1))) if m else name
 
 
-def plot_grad_norms(history, log: bool = True):
+def plot_grad_norms(history: History, log: bool = True) -> Figure:
     """‖∂L/∂wˡ‖₂ per layer over the epochs of a :class:`~stepgrad.optim.History`."""
     curves = grad_norm_curves(history)
     fig, ax = figure(9.0, 3.8)
@@ -77,8 +83,9 @@ def plot_grad_norms(history, log: bool = True):
     return fig
 
 
-def plot_depth_comparison(depth: int = 10, width: int = 16, activations=("sigmoid", "relu"),
-                          seed: int = 0):
+def plot_depth_comparison(depth: int = 10, width: int = 16,
+                          activations: Sequence[str] = ("sigmoid", "relu"),
+                          seed: int = 0) -> Figure:
     """Deep sigmoid against deep ReLU: ‖∂L/∂wˡ‖₂ layer by layer at initialisation."""
     fig, ax = figure(9.0, 3.8)
     colors = {"sigmoid": "#dc2626", "tanh": "#ea580c", "relu": "#1d4ed8"}

@@ -3,14 +3,21 @@ validation when there was some, and μ when a schedule changed it."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
+from stepgrad.optim import History
+
 from .style import COLORS, figure
+
+if TYPE_CHECKING:  # matplotlib is imported when a plot is drawn; its names, for the annotations
+    from matplotlib.figure import Figure
 
 __all__ = ["history_curves", "plot_history"]
 
 
-def history_curves(history) -> dict:
+def history_curves(history: History) -> dict:
     """The numbers :func:`plot_history` draws, as arrays on one x axis: epochs.
 
     Returns:
@@ -69,7 +76,7 @@ def _best_epoch_mark(history, c) -> tuple | None:
     return k, f"lowest validation loss: epoch {k} (the last epoch's weights kept)"
 
 
-def plot_history(history, log: bool | None = None):
+def plot_history(history: History, log: bool | None = None) -> Figure:
     """The loss curves of a :class:`~stepgrad.optim.History` as a matplotlib Figure.
 
     The top panel shows each step's loss L_i (pale), its running average

@@ -9,7 +9,11 @@ The values are the library's losses (``stepgrad.nn``), one prediction at a time.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from stepgrad.autograd import Tensor
 from stepgrad.nn import LOSSES
@@ -21,6 +25,9 @@ __all__ = ["LECTURE_EXAMPLE", "loss_curves", "plot_losses"]
 #: The lecture's table: (prediction a, target y).
 LECTURE_EXAMPLE = ((3.0, 5.0), (3000.0, 3200.0))
 
+if TYPE_CHECKING:  # matplotlib is imported when a plot is drawn; its names, for the annotations
+    from matplotlib.figure import Figure
+
 _TITLES = {"mse": "MSE  (a − y)²", "mae": "MAE  |a − y|",
            "msle": "MSLE  (log(y + 1) − log(a + 1))²"}
 
@@ -29,7 +36,10 @@ def _loss_at(name: str, a: float, y: float) -> float:
     return LOSSES[name](Tensor(np.array([a])), np.array([y])).item()
 
 
-def loss_curves(ratios=None, example=LECTURE_EXAMPLE, names=("mse", "mae", "msle")) -> dict:
+def loss_curves(ratios: ArrayLike | None = None,
+                example: Sequence[tuple[float, float]] = LECTURE_EXAMPLE,
+                names: Sequence[str] = ("mse", "mae", "msle"),
+                ) -> dict[str, dict[float, tuple[np.ndarray, np.ndarray]]]:
     """``{name: {y: (a, L(a, y))}}`` over predictions a = r·y, from the library's losses.
 
     Args:
@@ -47,7 +57,8 @@ def loss_curves(ratios=None, example=LECTURE_EXAMPLE, names=("mse", "mae", "msle
     return out
 
 
-def plot_losses(ratios=None, example=LECTURE_EXAMPLE):
+def plot_losses(ratios: ArrayLike | None = None,
+                example: Sequence[tuple[float, float]] = LECTURE_EXAMPLE) -> Figure:
     """MSE, MAE and MSLE over the relative prediction a/y, the lecture's two cases marked."""
     curves = loss_curves(ratios, example)
     fig, axes = figure(9.0, 3.6, ncols=len(curves))

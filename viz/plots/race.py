@@ -26,9 +26,11 @@ to a GIF (Pillow) or an HTML page (``to_jshtml``).
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+import os
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -36,6 +38,10 @@ from stepgrad.autograd import Tensor
 from stepgrad.optim import OPTIMIZERS
 
 from .style import LINE_STYLES, figure, rule_color
+
+if TYPE_CHECKING:  # matplotlib is imported when a plot is drawn; its names, for the annotations
+    from matplotlib.animation import FuncAnimation
+    from matplotlib.figure import Figure
 
 __all__ = ["Surface", "SURFACES", "race_lr", "race_trajectories", "optimizer_race",
            "race_animation", "save_race"]
@@ -107,7 +113,7 @@ SURFACES = {
 }
 
 
-def _surface(surface) -> Surface:
+def _surface(surface: str | Surface) -> Surface:
     if isinstance(surface, Surface):
         return surface
     if surface not in SURFACES:
@@ -115,7 +121,7 @@ def _surface(surface) -> Surface:
     return SURFACES[surface]
 
 
-def race_lr(rule: str, surface) -> float:
+def race_lr(rule: str, surface: str | Surface) -> float:
     """μ of ``rule`` on ``surface``: the surface's own, else the rule's registered
     ``race_lr`` for it (``stepgrad.optim.OPTIMIZERS``), else the rule's default μ."""
     s = _surface(surface)
@@ -127,7 +133,8 @@ def race_lr(rule: str, surface) -> float:
     return inspect.signature(OPTIMIZERS[rule]).parameters["lr"].default
 
 
-def race_trajectories(surface="bowl", steps: int | None = None, rules=None) -> dict:
+def race_trajectories(surface: str | Surface = "bowl", steps: int | None = None,
+                      rules: Iterable[str] | None = None) -> dict[str, np.ndarray]:
     """``{rule: array (k + 1, 2)}``: θ₀, θ₁, … as each optimizer steps on the surface.
 
     ``rules``: names of ``stepgrad.optim.OPTIMIZERS`` (default: all of them, in order).
@@ -174,11 +181,12 @@ def _contours(ax, s: Surface) -> None:
     ax.set_xlabel("x")
 
 
-def optimizer_race(surfaces=("bowl", "rosenbrock", "saddle"), steps: int | None = None):
+def optimizer_race(surfaces: Sequence[str | Surface] = ("bowl", "rosenbrock", "saddle"),
+                   steps: int | None = None) -> Figure:
     """Every rule's trajectory on each surface, side by side, as a Figure."""
-    surfaces = [_surface(s) for s in surfaces]
-    fig, axes = figure(9.0, 3.9, ncols=len(surfaces), squeeze=False)
-    for ax, s in zip(axes[0], surfaces):
+    shown = [_surface(s) for s in surfaces]
+    fig, axes = figure(9.0, 3.9, ncols=len(shown), squeeze=False)
+    for ax, s in zip(axes[0], shown):
         _contours(ax, s)
         for k, (rule, path) in enumerate(race_trajectories(s, steps).items()):
             dash, marker = LINE_STYLES[k % len(LINE_STYLES)]
@@ -193,8 +201,8 @@ def optimizer_race(surfaces=("bowl", "rosenbrock", "saddle"), steps: int | None 
     return fig
 
 
-def race_animation(surface="bowl", steps: int | None = None, frames: int = 40,
-                   interval: int = 80):
+def race_animation(surface: str | Surface = "bowl", steps: int | None = None, frames: int = 40,
+                   interval: int = 80) -> FuncAnimation:
     """A ``matplotlib.animation.FuncAnimation`` of the race on one surface.
 
     Args:
@@ -228,8 +236,9 @@ def race_animation(surface="bowl", steps: int | None = None, frames: int = 40,
     return FuncAnimation(fig, draw, frames=frames, interval=interval, blit=False)
 
 
-def save_race(path, surface="bowl", steps: int | None = None, frames: int = 40,
-              fps: int = 10, overwrite: bool = False) -> Path:
+def save_race(path: str | os.PathLike[str], surface: str | Surface = "bowl",
+              steps: int | None = None, frames: int = 40, fps: int = 10,
+              overwrite: bool = False) -> Path:
     """Write the race on ``surface`` to ``path``: ``.gif`` (Pillow) or ``.html`` (to_jshtml).
 
     Raises:
