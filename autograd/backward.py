@@ -27,13 +27,14 @@ import numpy as np
 from .anomaly import check_step
 from .buffers import Lease, reusable
 from .grad_mode import NO_GRAD_RESULT, GradMode
+from .ops import Add, Mul
 
 _ndarray = np.ndarray
 _multiply = np.multiply
 _add_arrays = np.add
 
-__all__ = ["BackwardStep", "toposort", "toposort_values", "backprop", "backprop_reference",
-           "backprop_values_fast", "backprop_tensors_fast"]
+__all__ = ["BackwardStep", "toposort", "toposort_values", "toposort_values_stack", "backprop",
+           "backprop_reference", "backprop_values_fast", "backprop_tensors_fast"]
 
 
 class BackwardStep:
@@ -191,6 +192,12 @@ def backprop_values_fast(root, seed: float) -> None:
     contributions, the observer, the kind checks: a Value's parents are
     Values) and reads a Value's two parent fields directly (see
     :mod:`.value`) instead of building the tuple ``parents``.
+
+    The two commonest ops take their local derivatives without calling
+    ``partials``: Add's are (1, 1), and g·1.0 is g exactly, so g is added; Mul's
+    are (b, a), the other parent's data. ``tests/test_autograd_backward_loops.py``
+    ties both to ``Add.partials`` and ``Mul.partials`` (the same numbers, to the
+    last bit, on ordinary and special floats) and the whole loop to the reference.
     """
     if root._op is None:
         root.grad += seed
@@ -203,7 +210,13 @@ def backprop_values_fast(root, seed: float) -> None:
         op = node._op
         a = node._a
         b = node._b
-        if not op.has_partials:  # a custom vjp op on Values
+        if op is Add:  # Add.partials is (1.0, 1.0): g·1.0 is g, to the last bit
+            a.grad += g
+            b.grad += g
+        elif op is Mul:  # Mul.partials(a, b) is (b, a): read here without the call
+            a.grad += g * b.data
+            b.grad += g * a.data
+        elif not op.has_partials:  # a custom vjp op on Values
             parents = node._parents
             for p, c in zip(parents, op.vjp(B, node._consts, g, node.data,
                                             *[p.data for p in parents])):
@@ -220,12 +233,46 @@ def backprop_values_fast(root, seed: float) -> None:
                 p.grad += g * d
 
 
-def toposort_values(root) -> list:
+def toposort_values(root: Any) -> list:
     """:func:`toposort` (``leaves=False``) of a graph of Values, each node's gradient set to 0.
 
     The same walk in the same order as :func:`toposort`, reading the parent
     fields ``_a`` and ``_b`` of a Value directly; a test checks both orders agree.
+    It recurses (a Python call per node costs less than pushing and popping two
+    stack entries); a graph deeper than Python's recursion limit is walked again
+    with an explicit stack (:func:`toposort_values_stack`), in the same order.
     """
+    order: list[Any] = []
+    try:
+        _visit(root, set(), order)
+    except RecursionError:  # a chain deeper than the recursion limit: no recursion
+        return toposort_values_stack(root)
+    return order
+
+
+def _visit(node: Any, seen: set, order: list) -> None:
+    """Depth first: each parent made by an op (in order), then ``node`` itself."""
+    seen.add(node)
+    a = node._a
+    b = node._b
+    if b is not None:  # two parents
+        if a._op is not None and a not in seen:  # leaves are never visited
+            _visit(a, seen, order)
+        if b._op is not None and b not in seen:
+            _visit(b, seen, order)
+    elif type(a) is not tuple:  # one parent
+        if a._op is not None and a not in seen:
+            _visit(a, seen, order)
+    else:  # three or more
+        for p in a:
+            if p._op is not None and p not in seen:
+                _visit(p, seen, order)
+    node.grad = 0.0  # intermediates start from zero
+    order.append(node)
+
+
+def toposort_values_stack(root: Any) -> list:
+    """:func:`toposort_values` with an explicit stack instead of recursion (any depth)."""
     order = []
     seen: set[Any] = set()
     stack = [(root, False)]

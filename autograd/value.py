@@ -18,6 +18,12 @@ on the two floats, which is what ``Add.forward`` and ``Mul.forward`` compute),
 without the generic plumbing. Their derivatives are read from the op table in
 backward, as for every op. Inside ``no_grad()`` or ``detect_anomaly()`` they go
 through ``apply``.
+
+The one-parent functions (``exp``, ``log``, ``tanh``, ``sigmoid``, ``relu``),
+``x ** n`` for a number n and ``x - n`` make their node the same way: the data
+is the op's own ``forward`` on :class:`ScalarMath` (the call ``apply`` makes),
+the node the one ``apply`` would record. ``tests/test_autograd_value_nodes.py``
+compares each with ``apply`` to the last bit.
 """
 
 from __future__ import annotations
@@ -28,11 +34,38 @@ from .backend import ScalarMath
 from .grad_mode import GradMode
 from .node import Node, apply
 from .operators import Operators
-from .ops import Add, Mul
+from .ops import Add, Exp, Log, Mul, PowConst, Relu, Sigmoid, Tanh
 
 __all__ = ["Value"]
 
 _new = object.__new__
+
+
+_pow_forward = PowConst.forward
+
+
+def _function(op, method):
+    """The method ``x.f()`` of a one-parent op: the node ``apply(op, (x,))`` makes,
+    with the data from ``op.forward`` on ScalarMath, made without apply's plumbing."""
+    forward = op.forward
+
+    def f(self: Value) -> Value:
+        if not GradMode.plain:
+            return apply(op, (self,))
+        v = _new(Value)
+        v.data = forward(ScalarMath, None, self.data)
+        v.grad = 0.0
+        v._a = self
+        v._b = None
+        v._op = op
+        v._consts = None
+        v.label = ""
+        return v
+
+    f.__name__ = method.__name__
+    f.__qualname__ = "Value." + method.__name__
+    f.__doc__ = method.__doc__
+    return f
 
 
 class Value(Operators):
@@ -94,7 +127,12 @@ class Value(Operators):
         v = _new(Value)
         v.data = data
         v.grad = 0.0
-        v._parents = parents
+        n = len(parents)  # the _parents setter, written out (apply makes every node here)
+        if n == 2:
+            v._a, v._b = parents
+        else:
+            v._a = None if n == 0 else parents[0] if n == 1 else parents
+            v._b = None
         v._op = op
         v._consts = consts
         v.label = ""
@@ -179,6 +217,35 @@ class Value(Operators):
         v._consts = None
         v.label = ""
         return v
+
+    def __sub__(self, other):  # self + (−other): a - n is one Add node with the leaf −n
+        if type(other) is float or type(other) is int:
+            return self + (-other)
+        return Operators.__sub__(self, other)
+
+    def __pow__(self, other):
+        """xⁿ for a number n: the node ``apply(ops.PowConst, (x,), float(n))`` makes."""
+        if type(other) is not float and type(other) is not int:
+            return Operators.__pow__(self, other)
+        n = float(other)
+        if not GradMode.plain:
+            return apply(PowConst, (self,), n)
+        v = _new(Value)
+        v.data = _pow_forward(ScalarMath, n, self.data)
+        v.grad = 0.0
+        v._a = self
+        v._b = None
+        v._op = PowConst
+        v._consts = n
+        v.label = ""
+        return v
+
+    # the one-parent functions: the node apply(op, (x,)) makes, made directly
+    exp = _function(Exp, Operators.exp)
+    log = _function(Log, Operators.log)
+    tanh = _function(Tanh, Operators.tanh)
+    sigmoid = _function(Sigmoid, Operators.sigmoid)
+    relu = _function(Relu, Operators.relu)
 
     def _accumulate(self, g) -> None:
         self.grad += g
