@@ -161,7 +161,17 @@ class Value(Operators):
     def __add__(self, other):
         """a + b: the node ``apply(ops.Add, (a, b))`` makes, made here directly."""
         if type(other) is not Value:
-            other = Value._lift(other)
+            if type(other) is float:  # a number: its leaf, as _lift makes it, written out
+                leaf = _new(Value)
+                leaf.data = other
+                leaf.grad = 0.0
+                leaf._a = leaf._b = None
+                leaf._op = None
+                leaf._consts = None
+                leaf.label = ""
+                other = leaf
+            else:
+                other = Value._lift(other)
         if not GradMode.plain:
             return apply(Add, (self, other))
         v = _new(Value)
@@ -191,7 +201,17 @@ class Value(Operators):
     def __mul__(self, other):
         """a · b: the node ``apply(ops.Mul, (a, b))`` makes, made here directly."""
         if type(other) is not Value:
-            other = Value._lift(other)
+            if type(other) is float:  # a number: its leaf, as _lift makes it, written out
+                leaf = _new(Value)
+                leaf.data = other
+                leaf.grad = 0.0
+                leaf._a = leaf._b = None
+                leaf._op = None
+                leaf._consts = None
+                leaf.label = ""
+                other = leaf
+            else:
+                other = Value._lift(other)
         if not GradMode.plain:
             return apply(Mul, (self, other))
         v = _new(Value)

@@ -64,6 +64,8 @@ def test_a_number_on_either_side_becomes_a_leaf_parent_in_its_place(number):
         assert node.op is op
         p = dict(zip(parents.split(), node.parents))
         assert p["a"] is a and p["n"].is_leaf and p["n"].data == float(number)
+        leaf = p["n"]  # the leaf Value(number) would make
+        assert (leaf.grad, leaf.label, leaf.consts, type(leaf.data)) == (0.0, "", None, float)
         x, y = (a.data, float(number)) if parents == "a n" else (float(number), a.data)
         assert node.data == (x + y if op is ops.Add else x * y)
 
