@@ -27,6 +27,7 @@ import numpy as np
 from .anomaly import check_step
 from .buffers import Lease, reusable
 from .grad_mode import NO_GRAD_RESULT, GradMode
+from .nary_ops import Dot
 from .ops import Add, Mul
 
 _ndarray = np.ndarray
@@ -193,11 +194,13 @@ def backprop_values_fast(root, seed: float) -> None:
     Values) and reads a Value's two parent fields directly (see
     :mod:`.value`) instead of building the tuple ``parents``.
 
-    The two commonest ops take their local derivatives without calling
+    The three commonest ops take their local derivatives without calling
     ``partials``: Add's are (1, 1), and g·1.0 is g exactly, so g is added; Mul's
-    are (b, a), the other parent's data. ``tests/test_autograd_backward_loops.py``
-    ties both to ``Add.partials`` and ``Mul.partials`` (the same numbers, to the
-    last bit, on ordinary and special floats) and the whole loop to the reference.
+    are (b, a), the other parent's data; Dot's (w₁…wₙ, x₁…xₙ, w₀) are
+    (x₁…xₙ, w₁…wₙ, 1), added in that parent order.
+    ``tests/test_autograd_backward_loops.py`` ties them to ``Add.partials``,
+    ``Mul.partials`` and ``Dot.partials`` (the same numbers, to the last bit, on
+    ordinary and special floats) and the whole loop to the reference.
     """
     if root._op is None:
         root.grad += seed
@@ -216,6 +219,16 @@ def backprop_values_fast(root, seed: float) -> None:
         elif op is Mul:  # Mul.partials(a, b) is (b, a): read here without the call
             a.grad += g * b.data
             b.grad += g * a.data
+        elif op is Dot and type(a) is tuple:  # Dot.partials: ∂u/∂wᵢ = xᵢ, ∂u/∂xᵢ = wᵢ, ∂u/∂w₀ = 1
+            n, bias = node._consts
+            ws = a[:n]
+            xs = a[n : 2 * n]
+            for w, x in zip(ws, xs):
+                w.grad += g * x.data
+            for x, w in zip(xs, ws):
+                x.grad += g * w.data
+            if bias:
+                a[-1].grad += g
         elif not op.has_partials:  # a custom vjp op on Values
             parents = node._parents
             for p, c in zip(parents, op.vjp(B, node._consts, g, node.data,

@@ -200,3 +200,47 @@ def test_add_and_mul_graphs_with_special_values_give_the_references_gradients(se
         leaf.grad = 0.0
     backprop_values_fast(root, 0.75)
     assert [_bits(n.grad) for n in toposort(root)] == want
+
+
+def test_dot_partials_are_what_the_fast_loop_adds():
+    """The fast loop adds g·xᵢ to wᵢ, then g·wᵢ to xᵢ, then g to the bias: g times
+    Dot.partials, in parent order."""
+    from stepgrad.autograd.backend import ScalarMath as B
+
+    rng = np.random.default_rng(8)
+    for n in (1, 2, 5):
+        for bias in (True, False):
+            p = tuple(rng.choice(SPECIAL, 2 * n + bias).tolist())
+            d = nary_ops.Dot.partials(B, (n, bias), 0.0, *p)
+            want = p[n:2 * n] + p[:n] + ((1.0,) if bias else ())
+            assert len(d) == len(want) and all(x is y for x, y in zip(d[:2 * n], want))
+            assert [_bits(x) for x in d[2 * n:]] == [_bits(1.0)] * bias
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_dot_graphs_with_shared_and_special_parents_give_the_references_gradients(seed):
+    """dot(w, x, b) with nodes shared between w, x and the bias (few nodes to pick from, so
+    each gets several contributions from one node and their order shows in the last bit),
+    with and without a bias, n from 1 (two parents) to 6, special values among the data."""
+    rng = np.random.default_rng(100 + seed)
+    pool = [Value(float(rng.choice(SPECIAL)))] + [Value(float(rng.normal())) for _ in range(3)]
+    leaves = list(pool)
+    for _ in range(40):
+        n = int(rng.integers(1, 7))
+        near = pool[-4:]
+        pick = [near[i] for i in rng.integers(len(near), size=2 * n + 1)]
+        w, x, b = pick[:n], pick[n:2 * n], pick[-1]
+        if rng.random() < 0.3:
+            x = w[::-1]  # each node in w and in x, with another partner
+        if rng.random() < 0.5:
+            node = apply(nary_ops.Dot, (*w, *x, b), (n, True))
+        else:
+            node = apply(nary_ops.Dot, (*w, *x), (n, False))
+        pool.append(node.tanh() if abs(node.data) > 3 else node)
+    root = apply(nary_ops.Sum, tuple(pool[-5:]))
+    backprop_reference(root, 1.25)
+    want = [_bits(n.grad) for n in toposort(root)]
+    for leaf in leaves:
+        leaf.grad = 0.0
+    backprop_values_fast(root, 1.25)
+    assert [_bits(n.grad) for n in toposort(root)] == want
