@@ -11,9 +11,11 @@ and one edge per weight; ``step_network(model, x, y)`` replays one sample's
 backward pass on that picture, grouped as the lecture tells it (ε²_m, ∂L/∂w²_hm,
 ε¹_h, ∂L/∂w¹_fh); ``stepgrad.viz.plots`` holds the lecture's plots
 (matplotlib, imported only there) and ``stepgrad.viz.live`` the live view of
-training.
+training. ``derivation_of(steps)`` (or ``steps.derivation()``) writes a recorded backward
+pass out as the chain rule with the engine's numbers, as Markdown with LaTeX or LaTeX alone.
 """
 
+from .derivation import Derivation, derivation_of
 from .graph import GraphNode, draw, extract
 from .network import draw_mlp
 from .network_stepper import NetworkStepper, step_network
@@ -22,4 +24,4 @@ from .stepper import Frame, Stepper, step_through
 
 __all__ = ["draw", "extract", "GraphNode", "GraphvizMissing", "RenderError", "use_renderer",
            "which_renderer", "draw_mlp", "step_through",
-           "Stepper", "Frame", "step_network", "NetworkStepper"]
+           "Stepper", "Frame", "step_network", "NetworkStepper", "derivation_of", "Derivation"]

@@ -34,6 +34,8 @@ from stepgrad.nn import MLP
 from stepgrad.nn.labels import sub
 from stepgrad.nn.losses import LossFn
 
+from .derivation import Derivation
+from .derivation_network import network_derivation
 from .network_html import network_widget, save_network_html
 from .network_pass import NetworkPass
 from .network_picture import (
@@ -317,6 +319,13 @@ class NetworkStepper:
     def text(self, k: int) -> str:
         """The text panel of frame k."""
         return self.frame(k).panel
+
+    def derivation(self, fmt: str = ".4g", every_weight: bool = False) -> Derivation:
+        """The backward pass written out in the lecture's symbols (:mod:`.derivation_network`):
+        ε²_m, ∂L/∂w²_hm = ε²_m σ′(v_m) α_h, ε¹_h = Σ_m ε²_m σ′(v_m) w²_hm, ∂L/∂w¹_fh, with the
+        engine's numbers; ``.to_markdown()``, ``.to_latex()``, rendered in Jupyter.
+        ``every_weight``: one line per weight even in a layer of more than 12."""
+        return network_derivation(self.p, fmt, every_weight)
 
     def widget(self) -> ipywidgets.VBox:
         """The Jupyter player (ipywidgets): buttons, a slider, the picture, the text."""

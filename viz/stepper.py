@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 from stepgrad.autograd import Node
 
 from . import explain
+from .derivation import Derivation, node_derivation
 from .graph import EDGE_LABELS_MAX, MAX_NODES, Groups, Roots
 from .html import save_frames, save_html
 from .picture import Picture
@@ -225,6 +226,15 @@ class Stepper:
     def explain(self, node: Node) -> str:
         """∂L/∂node as the sum of one term per edge, with the engine's numbers."""
         return explain.explain_node(node, self.record, self._names)
+
+    def derivation(self, fmt: str | None = None, every_weight: bool = False) -> Derivation:
+        """The backward pass written out (:mod:`.derivation`): each node's ∂L/∂v as its
+        chain-rule sum with the engine's numbers; ``.to_markdown()``, ``.to_latex()``,
+        rendered in Jupyter. ``every_weight`` is the network view's (ignored here)."""
+        if self.mode != "backward":
+            raise ValueError("derivation: this stepper steps the forward pass and records no "
+                             "backward pass; use step_through(L) (mode='backward')")
+        return node_derivation(self.roots, self.record, self.scene.names, fmt or self.fmt)
 
     # ------------------------------------------------------------ pictures
 
