@@ -200,6 +200,7 @@ def test_long_names_are_defined_once_as_z_with_their_forward_value():
     assert defs[0][1] == r"w_{1} \cdot x_{1} + w_{2} \cdot x_{2} + w_{0}"
     assert printed_equals(value(defs[0][2]), 0.4 - 0.5 * 2.0 + 0.75 * -1.0)
     assert r"z_{2} - y_{1}" in text  # the picture's a − y keeps its minus
+    assert r"z_{2} &= \tanh (z_{1})" in text
 
 
 # ------------------------------------------------------------ networks
@@ -242,11 +243,14 @@ def printed_weights(text: str) -> dict:
     for l, body in re.findall(r"\\frac\{\\partial L\}\{\\partial w\^\{(\d+)\}\} = "
                               r"\\begin\{array\}\{[^}]*\}\n(.*?)\n\\end\{array\}", text, re.S):
         lines = re.split(r" \\\\(?: \\hline)?\n", body)
-        cols = [int(c.split("=")[1]) for c in lines[0].split("&")[1:]]
+        cols = [c.strip().split("=") for c in lines[0].split("&")[1:]]
+        row_letter, col_letter = lines[1].split("=")[0], cols[0][0]
+        down = col_letter == "m" or (col_letter == "h" and row_letter in ("f", "j"))
         for line in lines[1:]:
             cells = line.split(" & ")
-            j = int(cells[0].split("=")[1])
-            for k, cell in zip(cols, cells[1:]):
+            r = int(cells[0].split("=")[1])
+            for (_, c), cell in zip(cols, cells[1:]):  # rows j (from), columns k, or k and j
+                j, k = (r, int(c)) if down else (int(c), r)
                 out[(int(l), j, k)] = value(cell)
     return out
 

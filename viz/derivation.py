@@ -218,7 +218,7 @@ def _expression(node, names: dict, short: dict) -> str:
         if not names.get(id(p)) or names[id(p)] not in text:
             return definition(node, short)
         text = text.replace(names[id(p)], short[id(p)])
-    text = re.sub(r"\((z[₀-₉]+)\)", r"\1", text)  # (z₂) − y₁ → z₂ − y₁
+    text = re.sub(r"(?<![\w)])\((z[₀-₉]+)\)", r"\1", text)  # (z₂) − y₁ → z₂ − y₁; tanh(z₁) stays
     return text if text else definition(node, short)
 
 

@@ -234,25 +234,31 @@ def _weights(d: Derivation, net: _Net, l: int, every: bool) -> None:
                         f"{net.f(p.input_value(l - 1, i))} = {net.n(p.dw(l, i, u))}")
     d.align(rows)
     if not lines:
-        d.text(f"All of them, ${partial('L', net.w(l, j, k))}$ in row ${j}$, column ${k}$ "
-               "(the shape of the weight Tensor and of its .grad):")
+        where = (f"in row ${j}$, column ${k}$ (as in the weight Tensor's .grad)" if n_in >= n_out
+                 else f"in row ${k}$, column ${j}$ (the weight Tensor's .grad, transposed)")
+        d.text(f"All of them, ${partial('L', net.w(l, j, k))}$ {where}:")
         d.math(_array(net, l))
 
 
 def _array(net: _Net, l: int) -> str:
+    """The layer's ∂L/∂w as an array, the longer side down (so it fits a notebook column):
+    rows j, columns k as in the weight Tensor, or rows k, columns j when k has more units."""
     p = net.p
     n_in, n_out = p.layer(l).weights.shape
     j, k = net.letter(l - 1), net.letter(l)
-    rows = _fold(list(range(n_in)))
-    cols = _fold(list(range(1, n_out + 1)))
-    head = " & ".join(r"\cdots" if c is None else f"{k}={c}" for c in cols)
+    ins, outs = list(range(n_in)), list(range(1, n_out + 1))
+    down = n_in >= n_out
+    rows, cols = (_fold(ins), _fold(outs)) if down else (_fold(outs), _fold(ins))
+    (r_letter, c_letter) = (j, k) if down else (k, j)
+    head = " & ".join(r"\cdots" if c is None else f"{c_letter}={c}" for c in cols)
     body = []
     for r in rows:
         if r is None:
             body.append(r"\vdots & " + " & ".join(r"\vdots" for _ in cols))
             continue
-        cells = [r"\cdots" if c is None else net.n(p.dw(l, r, c)) for c in cols]
-        body.append(f"{j}={r} & " + " & ".join(cells))
+        cells = [r"\cdots" if c is None else
+                 net.n(p.dw(l, r, c) if down else p.dw(l, c, r)) for c in cols]
+        body.append(f"{r_letter}={r} & " + " & ".join(cells))
     spec = "r|" + "r" * len(cols)
     return (f"{partial('L', 'w^{' + str(l) + '}')} = \\begin{{array}}{{{spec}}}\n"
             f" & {head} \\\\ \\hline\n" + " \\\\\n".join(body) + "\n\\end{array}")
