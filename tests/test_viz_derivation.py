@@ -309,7 +309,7 @@ def test_the_lecture_network_is_grouped_by_layer_with_one_array_per_layer():
     assert [h.split(":")[0] for h in headings] == [
         headings[0].split(":")[0], "Forward phase", "Output layer", "Layer 2 weights",
         "Hidden layer 1", "Layer 1 weights"]
-    assert text.count(r"\begin{array}") == 2
+    assert text.count(r"\begin{array}") == 3  # w²: 10 × 2; w¹: 9 × 7 as columns f 0–4, 5–6
     assert len(re.findall(r"^\\varepsilon\^\{1\}_\{\d\} &=", text, re.M)) == 9
     every = step_network(model, x, y, loss=loss).derivation(every_weight=True).to_markdown()
     assert r"\begin{array}" not in every

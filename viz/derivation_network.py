@@ -30,6 +30,7 @@ __all__ = ["network_derivation", "LINES_MAX"]
 
 LINES_MAX = 12  # a layer with more weights than this gets an array of ∂L/∂w
 FOLD = 16  # an array with more rows (or columns) than this shows the first and last ones
+COLUMNS = 5  # columns of one array: wider layers are written as several arrays
 
 # ε_m = ∂L/∂a_m of each loss (reduction "sum", one sample), as a formula and filled in
 LOSS_TEX = {
@@ -237,12 +238,14 @@ def _weights(d: Derivation, net: _Net, l: int, every: bool) -> None:
         where = (f"in row ${j}$, column ${k}$ (as in the weight Tensor's .grad)" if n_in >= n_out
                  else f"in row ${k}$, column ${j}$ (the weight Tensor's .grad, transposed)")
         d.text(f"All of them, ${partial('L', net.w(l, j, k))}$ {where}:")
-        d.math(_array(net, l))
+        for part in _arrays(net, l):
+            d.math(part)
 
 
-def _array(net: _Net, l: int) -> str:
-    """The layer's ∂L/∂w as an array, the longer side down (so it fits a notebook column):
-    rows j, columns k as in the weight Tensor, or rows k, columns j when k has more units."""
+def _arrays(net: _Net, l: int) -> list:
+    """The layer's ∂L/∂w as arrays, the longer side down (rows j, columns k as in the weight
+    Tensor, or rows k, columns j when k has more units), at most ``COLUMNS`` columns each,
+    so each fits a notebook column of 700 px."""
     p = net.p
     n_in, n_out = p.layer(l).weights.shape
     j, k = net.letter(l - 1), net.letter(l)
@@ -250,18 +253,23 @@ def _array(net: _Net, l: int) -> str:
     down = n_in >= n_out
     rows, cols = (_fold(ins), _fold(outs)) if down else (_fold(outs), _fold(ins))
     (r_letter, c_letter) = (j, k) if down else (k, j)
-    head = " & ".join(r"\cdots" if c is None else f"{c_letter}={c}" for c in cols)
-    body = []
-    for r in rows:
-        if r is None:
-            body.append(r"\vdots & " + " & ".join(r"\vdots" for _ in cols))
-            continue
-        cells = [r"\cdots" if c is None else
-                 net.n(p.dw(l, r, c) if down else p.dw(l, c, r)) for c in cols]
-        body.append(f"{r_letter}={r} & " + " & ".join(cells))
-    spec = "r|" + "r" * len(cols)
-    return (f"{partial('L', 'w^{' + str(l) + '}')} = \\begin{{array}}{{{spec}}}\n"
-            f" & {head} \\\\ \\hline\n" + " \\\\\n".join(body) + "\n\\end{array}")
+    parts = []
+    for start in range(0, len(cols), COLUMNS):
+        chunk = cols[start:start + COLUMNS]
+        head = " & ".join(r"\cdots" if c is None else f"{c_letter}={c}" for c in chunk)
+        body = []
+        for r in rows:
+            if r is None:
+                body.append(r"\vdots & " + " & ".join(r"\vdots" for _ in chunk))
+                continue
+            cells = [r"\cdots" if c is None else
+                     net.n(p.dw(l, r, c) if down else p.dw(l, c, r)) for c in chunk]
+            body.append(f"{r_letter}={r} & " + " & ".join(cells))
+        spec = "r|" + "r" * len(chunk)
+        parts.append(f"{partial('L', 'w^{' + str(l) + '}')} = \\begin{{array}}{{{spec}}}\n"
+                     f" & {head} \\\\ \\hline\n" + " \\\\\n".join(body)
+                     + "\n\\end{array}")
+    return parts
 
 
 def _fold(items: list) -> list:
