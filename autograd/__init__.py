@@ -27,6 +27,7 @@ from .backward import BackwardStep, backprop, toposort
 from .backward_graph import SecondDerivativeError
 from .finite_differences import GradcheckError, gradcheck
 from .functional import (
+    affine,
     concat,
     dot,
     exp,
@@ -58,6 +59,6 @@ __all__ = [
     "DivisionByZeroError", "gradcheck", "GradcheckError",
     "exp", "log", "tanh", "sigmoid", "relu", "sign", "hardtanh", "identity", "nsum", "dot",
     "mean", "local_derivatives", "ops", "tensor_ops",
-    "matmul", "concat", "stack", "where", "softmax", "log_softmax",
+    "matmul", "affine", "concat", "stack", "where", "softmax", "log_softmax",
     "grad", "hvp", "hessian", "SecondDerivativeError",
 ]

@@ -22,11 +22,11 @@ from .node import Node, apply
 from .shape_ops import Concat, Stack
 from .softmax_ops import LogSoftmaxAt, SoftmaxAt
 from .tensor import Tensor
-from .tensor_ops import MatMul, Where
+from .tensor_ops import Affine, MatMul, Where
 from .value import Value
 
 __all__ = ["exp", "log", "tanh", "sigmoid", "relu", "sign", "hardtanh", "identity",
-           "nsum", "dot", "mean", "matmul", "concat", "stack", "where", "softmax",
+           "nsum", "dot", "mean", "matmul", "affine", "concat", "stack", "where", "softmax",
            "log_softmax", "local_derivatives"]
 
 
@@ -193,6 +193,14 @@ def matmul(a: Tensor | ArrayLike, b: Tensor | ArrayLike) -> Tensor:
     """A·B as numpy's ``@`` (see :class:`MatMul`); either may be an array."""
     a, b = _tensors((a, b), "matmul")
     return apply(MatMul, (a, b), (a.requires_grad, b.requires_grad))
+
+
+def affine(X: Tensor | ArrayLike, W: Tensor | ArrayLike) -> Tensor:
+    """U = X·W[1:] + W[0] = [1 X]·W for a batch X (N, F) and a weight W (F + 1, H), row 0
+    the biases: a layer's weighted sums u_nh = Σ_{f=0}^{F} x_nf·w_fh (x_n0 = 1) as one node
+    (see :class:`Affine`); either may be an array."""
+    X, W = _tensors((X, W), "affine")
+    return apply(Affine, (X, W), (X.requires_grad, W.requires_grad))
 
 
 def concat(ts: Iterable[Tensor | ArrayLike], axis: int = 0) -> Tensor:

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arrays import fast_sum
+from .arrays import _ones, fast_sum
 from .buffers import reusable
+from .node import apply
 from .ops import Op
+from .shape_ops import Concat
 
-__all__ = ["MatMul", "SumAxes", "MaxAxes", "Where", "Clip"]
+__all__ = ["MatMul", "Affine", "SumAxes", "MaxAxes", "Where", "Clip"]
 
 
 def _axes_text(consts) -> str:
@@ -93,6 +95,47 @@ class MatMul(Op):
         return ga, gb
 
 
+class Affine(Op):
+    """U = X·W[1:] + W[0] = [1 X]·W, i.e. u_nh = Σ_{f=0}^{F} x_nf·w_fh with x_n0 = 1;
+    ∂L/∂X = G·W[1:]ᵀ,  ∂L/∂W = [1 X]ᵀ·G (row 0: Σ_n G_n, the biases' gradient).
+
+    A layer's weighted sums for a batch X (N, F) and a weight W (F + 1, H) in the
+    lecture's layout, row 0 the biases w_0h: one node instead of four (W[1:], W[0],
+    the matmul and the bias add). The bias is added into the matmul's result in
+    place, and ∂L/∂W is one array, written by one matmul and one sum, with no
+    scatter of W[1:] and W[0] into W's gradient. ``consts`` says which operands
+    need a gradient, as for :class:`MatMul`.
+    """
+
+    symbol = "[1 X]·W"
+    formula = "U = [1 X]·W;  ∂L/∂X = G·W[1:]ᵀ,  ∂L/∂W = [1 X]ᵀ·G"
+
+    @staticmethod
+    def forward(B, consts, x, w):
+        if x.ndim != 2 or w.ndim != 2 or w.shape[0] != x.shape[1] + 1:
+            raise ValueError(
+                f"affine: X of shape {x.shape} and W of shape {w.shape} do not fit: "
+                "X·W[1:] + W[0] needs a 2-D X (N, F) and a 2-D W (F + 1, H), row 0 the biases")
+        out = np.matmul(x, w[1:], out=reusable((x.shape[0], w.shape[1]), np.result_type(x, w)))
+        out += w[0]  # in place: the sum's array is the matmul's
+        return out
+
+    @staticmethod
+    def vjp(B, consts, g, out, x, w):
+        need_x, need_w = consts
+        if type(g) is not np.ndarray:  # nodes (create_graph): the same formulas, recorded
+            gx = g @ w[1:].T if need_x else None
+            gw = apply(Concat, (g.sum(0, keepdims=True), x.T @ g), 0) if need_w else None
+            return gx, gw
+        gx = g @ w[1:].T if need_x else None  # ∂L/∂X = G·W[1:]ᵀ
+        gw = None
+        if need_w:  # ∂L/∂W = [1 X]ᵀ·G: row 0 is 1ᵀ·G (one BLAS call), rows 1… are Xᵀ·G
+            gw = reusable(w.shape, np.result_type(x, g))
+            np.matmul(x.T, g, out=gw[1:])
+            np.matmul(_ones(g.shape[0], g.dtype), g, out=gw[0])
+        return gx, gw
+
+
 class SumAxes(Op):
     """f = Σ_{i ∈ axes} X_i (all entries when axis is None);  ∂L/∂X_i = G.
 
@@ -139,7 +182,7 @@ class MaxAxes(Op):
     @staticmethod
     def vjp(B, consts, g, out, x):
         axes, _ = consts
-        at_max = x == _kept(out, x.shape, axes)
+        at_max = np.asarray(x == _kept(out, x.shape, axes))  # an array for a 0-d x too
         count = at_max.sum(axis=axes, keepdims=True).astype(x.dtype)
         with np.errstate(divide="ignore", invalid="ignore"):  # NaN input: no entry ties
             return (at_max * (_kept(g, x.shape, axes) / count),)

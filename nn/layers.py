@@ -5,7 +5,7 @@ W of shape (n_in + 1, n_out) in the lecture's layout: ``W[f, h - 1]`` is
 wˡ_fh, row 0 the biases wˡ_0h (x₀ = 1).
 
 * The Tensor view (a batch X of shape (N, n_in), to train fast):
-  U = X·W[1:] + W[0], then A = σ(U): a few array nodes per layer.
+  U = X·W[1:] + W[0] (one Affine node, [1 X]·W), then A = σ(U): two array nodes per layer.
 * The scalar view (one sample, to step through and draw): ``W.scalars()``
   gives each w_fh as a leaf Value whose gradient lands in ``W.grad``; unit h
   computes u_h = Σ_{f=0}^{F} w_fh·x_f as one ``Dot`` node, then α_h = σ(u_h).
@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike
 
-from stepgrad.autograd import Tensor, Value, dot
+from stepgrad.autograd import Tensor, Value, affine, dot
 from stepgrad.common.rng import Seed, make_rng
 
 from .activations import ActivationLike, get_activation
@@ -113,9 +113,9 @@ class Layer(Module):
         self._columns: tuple | None = None
 
     def preactivation(self, X: Tensor) -> Tensor:
-        """U = X·W[1:] + W[0] for a 2-D batch X: u_h for every sample."""
-        W = self.weight
-        return X @ W[1:] + W[0]
+        """U = X·W[1:] + W[0] for a 2-D batch X: u_h for every sample (one
+        :class:`~stepgrad.autograd.tensor_ops.Affine` node, [1 X]·W)."""
+        return affine(X, self.weight)
 
     def forward(self, X: Tensor | ArrayLike) -> Tensor:
         """σ(X·W[1:] + W[0]) for X of shape (N, F): shape (N, H) (a 1-D x gives (H,))."""

@@ -30,6 +30,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from stepgrad.autograd import Node, Tensor, Value
+from stepgrad.autograd.softmax_ops import Softmax
 from stepgrad.common.registry import Registry
 
 from .value_vector import ValueVector
@@ -114,8 +115,8 @@ def _is_one_hot(y: np.ndarray) -> bool:
     return bool(np.all((y == 0) | (y == 1)) and np.all(y.sum(axis=-1) == 1))
 
 
-def _one_hot(name: str, idx: np.ndarray, m: int) -> np.ndarray:
-    """Class indices 0…M−1 as one-hot rows."""
+def _check_indices(name: str, idx: np.ndarray, m: int) -> None:
+    """Refuse class indices that are not integers or not in 0…M−1, naming the problem."""
     if idx.dtype.kind not in "iu":
         raise ValueError(f"{name}: a target of shape {idx.shape or '()'} is read as class "
                          f"indices (one per sample), and indices must be integers, got "
@@ -126,7 +127,35 @@ def _one_hot(name: str, idx: np.ndarray, m: int) -> np.ndarray:
             raise ValueError(f"{name}: class index must be in 0..{m - 1}, got {int(idx)}")
         raise ValueError(f"{name}: class indices must be in 0..{m - 1}, got {idx.min()}"
                          f"..{idx.max()}")
+
+
+def _one_hot(name: str, idx: np.ndarray, m: int) -> np.ndarray:
+    """Class indices 0…M−1 as one-hot rows."""
+    _check_indices(name, idx, m)
     return np.eye(m)[idx]
+
+
+def _class_indices(name: str, a, target):
+    """The checked class indices when ``target`` holds one per sample of the Tensor ``a``
+    (shape (N,) for a prediction (N, M), one int for one sample), else None."""
+    if not isinstance(a, Tensor):
+        return None
+    shape = a.shape
+    y = _target(target)
+    if len(shape) >= 1 and shape[-1] > 1 and y.shape == shape[:-1]:
+        _check_indices(name, y, shape[-1])
+        return y
+    return None
+
+
+def _picked(y: np.ndarray):
+    """The index of each sample's true class, a[n, y_n]: ``(arange(N), y)`` for a batch,
+    the int y for one sample."""
+    if y.ndim == 0:
+        return int(y)
+    if y.ndim == 1:
+        return (np.arange(len(y)), y)
+    return tuple(np.indices(y.shape, sparse=True)) + (y,)
 
 
 def _reduce(terms, reduction: str):
@@ -271,6 +300,10 @@ def cross_entropy(prediction: Prediction, target: Target, reduction: str = "mean
             indices that are not integers or out of range, or shapes that differ.
     """
     _check_reduction("cross_entropy", reduction)
+    a = _prediction("cross_entropy", prediction)
+    idx = _class_indices("cross_entropy", a, target)
+    if idx is not None:  # L_n = −log a_{n,y_n}: the true class's entry, no one-hot row
+        return _cross_entropy_of_indices(a, idx, reduction, from_logits, eps)
     a, y = _pair("cross_entropy", prediction, target)
     if from_logits:
         logp = a.log_softmax(axis=-1)
@@ -278,6 +311,27 @@ def cross_entropy(prediction: Prediction, target: Target, reduction: str = "mean
         _check_distribution(a)
         logp = _clamped(a, eps, 1.0).log()
     return _reduce_samples(logp * y, reduction, -1.0)
+
+
+def _cross_entropy_of_indices(a: Tensor, y: np.ndarray, reduction: str, from_logits: bool,
+                              eps: float) -> Tensor:
+    """L = −(1/N)·Σ_n log a_{n,y_n} for class indices y: each sample's true-class entry
+    gathered by indexing (its backward scatters ∂L/∂a back to those entries), the same
+    number as −(1/N)·Σ_n Σ_m y_nm·log a_nm with one-hot rows, without the (N, M) one-hot
+    array and product."""
+    key = _picked(y)
+    if from_logits:
+        picked = a.log_softmax(axis=-1)[key]
+    else:
+        if a.op is Softmax and a.consts == a.ndim - 1:  # rows sum to 1 by construction
+            p = a.data[key]
+            _first_bad("cross_entropy", "probabilities must be in [0, 1]", p,
+                       lambda v: (v >= 0) & (v <= 1), "; for logits pass from_logits=True")
+        else:
+            _check_distribution(a)
+        picked = _clamped(a[key], eps, 1.0).log()
+    total = picked.sum()
+    return total * (-1.0 / max(y.size, 1) if reduction == "mean" else -1.0)
 
 
 @LOSSES.register()

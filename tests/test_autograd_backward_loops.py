@@ -244,3 +244,35 @@ def test_dot_graphs_with_shared_and_special_parents_give_the_references_gradient
         leaf.grad = 0.0
     backprop_values_fast(root, 1.25)
     assert [_bits(n.grad) for n in toposort(root)] == want
+
+
+def _mlp_loss(leaves, X, y):
+    """An MLP written with Affine (a layer's [1 X]·W) and a hand-built cross-entropy."""
+    from stepgrad.autograd import affine
+
+    W1, W2, W3 = leaves
+    H = affine(X, W1).relu()
+    H2 = affine(H, W2).tanh()
+    logp = affine(H2, W3).log_softmax(axis=-1)
+    return logp[np.arange(len(y)), y].sum() * (-1.0 / len(y))
+
+
+@pytest.mark.parametrize("n", [3, 200])  # 200 rows: the (n, 130) arrays come from the pool
+def test_affine_layers_give_identical_gradients_on_both_tensor_loops(n):
+    rng = np.random.default_rng(n)
+    X = Tensor(rng.normal(size=(n, 7)), requires_grad=False)
+    Xg = Tensor(rng.normal(size=(n, 7)))  # an input that wants its gradient too
+    y = rng.integers(0, 4, n)
+    leaves = [Tensor(rng.normal(size=s) / 3) for s in ((8, 130), (131, 5), (6, 4))]
+    for x in (X, Xg):
+        grads = []
+        for loop in (backprop_reference, backprop_tensors_fast):
+            for leaf in [*leaves, x]:
+                if leaf.requires_grad:
+                    leaf.zero_grad()
+            loop(_mlp_loss(leaves, x, y), np.ones(()))
+            loop(_mlp_loss(leaves, x, y), np.ones(()))  # twice: accumulated into the leaves
+            grads.append([leaf.grad.copy() for leaf in [*leaves, x] if leaf.requires_grad])
+        for want, got in zip(*grads):
+            np.testing.assert_array_equal(got, want)  # to the last bit
+        assert all(g.any() for g in grads[0])

@@ -81,6 +81,18 @@ def _matmul(rng, pool):
     return a[0] @ b[0], a[1] @ b[1]
 
 
+def _affine(rng, pool):
+    got = _pick(rng, pool, 2, lambda p: p[0].data.ndim == 2)
+    if got is None:
+        return None
+    x, w = got
+    if w[0].data.shape[0] != x[0].data.shape[1] + 1:  # (3, 3)·(3, 3) does not fit: W = [1 X]ᵀ…
+        w = (ag.concat([w[0][:1], w[0]]), torch.cat([w[1][:1], w[1]]))
+        if w[0].data.shape[0] != x[0].data.shape[1] + 1:
+            return None
+    return ag.affine(x[0], w[0]), x[1] @ w[1][1:] + w[1][0]
+
+
 def _axes(rng, p):
     nd = p[0].data.ndim
     return None if nd == 0 else int(rng.integers(nd))
@@ -185,6 +197,7 @@ TWINS = {
     nary_ops.Sum: _nsum,
     nary_ops.Dot: _dot,
     tensor_ops.MatMul: _matmul,
+    tensor_ops.Affine: _affine,
     tensor_ops.SumAxes: _sum,
     tensor_ops.MaxAxes: _max,
     tensor_ops.Where: _where,

@@ -153,6 +153,10 @@ TENSOR_CASES = {
         (lambda r: [_rand(r, 4), _rand(r, 2, 4, 3)], lambda a, b: a @ b),
         (lambda r: [_rand(r, 2, 3, 4), _rand(r, 4)], lambda a, b: a @ b),
     ],
+    tensor_ops.Affine: [
+        (lambda r: [_rand(r, 3, 2), _rand(r, 3, 4)], lambda x, w: ag.affine(x, w).tanh() * x.sum()),
+        (lambda r: [_rand(r, 3, 4)], lambda w: ag.affine(np.arange(6.0).reshape(3, 2) / 4, w)),
+    ],
     tensor_ops.SumAxes: [(lambda r: [_rand(r, 2, 3, 4)], lambda a: a.sum(axis=(0, 2)).tanh()),
                          (lambda r: [_rand(r, 3, 4)], lambda a: a.sum(keepdims=True).exp())],
     tensor_ops.MaxAxes: [(lambda r: [_rand(r, 3, 4)], lambda a: a.max(axis=1) * a.max())],

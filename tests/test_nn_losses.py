@@ -102,11 +102,20 @@ def test_cross_entropy_of_extreme_logits_is_2000_with_gradient_1_0_minus_1():
 
 
 def test_class_indices_equal_one_hot_targets():
+    """Indices gather each row's true class, one-hot rows multiply and sum every entry:
+    the same loss and gradient, up to the order of the additions (1e-14)."""
     idx = np.array([0, 2, 1, 2])
     for kw in ({}, {"from_logits": True}):
         U = Z if kw else P
-        assert nn.cross_entropy(Tensor(U), idx, **kw).item() == \
-            nn.cross_entropy(Tensor(U), ONE_HOT, **kw).item()
+        for data in (U, U[:, :, None].repeat(2, axis=2).transpose(2, 0, 1)):  # (N, M), (2, N, M)
+            a, b = Tensor(data), Tensor(data)
+            La = nn.cross_entropy(a, idx if data.ndim == 2 else np.stack([idx, idx]), **kw)
+            Lb = nn.cross_entropy(b, ONE_HOT if data.ndim == 2 else np.stack([ONE_HOT] * 2),
+                                  **kw)
+            assert La.item() == pytest.approx(Lb.item(), rel=1e-14, abs=0)
+            La.backward()
+            Lb.backward()
+            np.testing.assert_allclose(a.grad, b.grad, rtol=1e-14, atol=1e-16)
     vs = [Value(float(x)) for x in P[1]]
     assert nn.cross_entropy(vs, 2).data == nn.cross_entropy(vs, [0.0, 0.0, 1.0]).data
 
@@ -207,7 +216,8 @@ def test_squares_are_recorded_as_d_times_d_in_both_views():
 def test_class_indices_work_in_every_loss_and_must_be_integers():
     idx = np.array([0, 2, 1, 2])
     for loss in (nn.mse, nn.half_sse, nn.mae, nn.cross_entropy):
-        assert loss(Tensor(P), idx).item() == loss(Tensor(P), ONE_HOT).item()
+        assert loss(Tensor(P), idx).item() == pytest.approx(loss(Tensor(P), ONE_HOT).item(),
+                                                            rel=1e-14, abs=0)
     with pytest.raises(ValueError, match="indices must be integers"):
         nn.cross_entropy(Tensor(P), idx.astype(float))
     with pytest.raises(ValueError, match="indices must be integers"):
@@ -232,3 +242,41 @@ def test_cross_entropy_refuses_outputs_that_are_not_distributions_and_names_the_
         nn.cross_entropy(model(list(X[0])), 1)
     soft = nn.MLP([6, 5, 2], output="softmax", seed=0)
     assert math.isfinite(nn.cross_entropy(soft(X), np.array([0, 1, 1, 0])).item())
+
+
+@pytest.mark.parametrize("from_logits", [False, True])
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_cross_entropy_of_class_indices_has_the_central_difference_gradient(from_logits,
+                                                                            reduction):
+    """The gathered true-class entries (a[n, y_n]) and their scattered gradient, float64:
+    from logits, and from a softmax output (whose check reads the gathered entries only)."""
+    from stepgrad.autograd import gradcheck
+
+    r = np.random.default_rng(3)
+    U = Tensor(r.normal(size=(6, 4)))
+    y = np.array([0, 3, 1, 1, 2, 3])
+    if from_logits:
+        def f(u):
+            return nn.cross_entropy(u, y, reduction=reduction, from_logits=True)
+    else:
+        def f(u):
+            return nn.cross_entropy(u.softmax(axis=-1), y, reduction=reduction)
+    assert gradcheck(f, [U])
+    want = -np.log(np.exp(U.data) / np.exp(U.data).sum(1, keepdims=True))[np.arange(6), y]
+    got = f(U).item()
+    assert got == pytest.approx(want.mean() if reduction == "mean" else want.sum(), rel=1e-13)
+
+
+def test_cross_entropy_of_indices_refuses_a_nan_softmax_output_and_bad_indices_as_before():
+    U = Tensor(np.array([[np.nan, 0.0, 1.0], [0.0, 1.0, 2.0]]))
+    with pytest.raises(ValueError, match="probabilities must be in"):
+        nn.cross_entropy(U.softmax(axis=-1), np.array([0, 1]))
+    good = Tensor(np.zeros((2, 3))).softmax(axis=-1)
+    with pytest.raises(ValueError, match=r"class indices must be in 0..2, got -1..1"):
+        nn.cross_entropy(good, np.array([-1, 1]))
+    with pytest.raises(ValueError, match="indices must be integers"):
+        nn.cross_entropy(good, np.array([0.0, 1.0]))
+    with pytest.raises(ValueError, match="class index must be in 0..2, got 3"):
+        nn.cross_entropy(Tensor(np.zeros(3)), 3, from_logits=True)
+    one = nn.cross_entropy(Tensor(np.array([1000.0, 0.0, -1000.0])), 2, from_logits=True)
+    assert one.item() == 2000.0  # one sample: a 1-D prediction and an int

@@ -244,3 +244,32 @@ def test_elementwise_ops_broadcast_both_ways_and_grads_keep_each_shape(sa, sb):
               lambda x, y: (x * y).tanh() + y.log()):
         ta, tb = check(f, a, b)
         assert ta.grad.shape == sa and tb.grad.shape == sb
+
+
+# ------------------------------------------------------------------ affine
+
+
+@given(n=dims, f=dims, h=dims, seed=seeds)
+def test_affine_is_one_bias_row_and_a_matmul_with_gradients_1X_t_G_and_G_W_t(n, f, h, seed):
+    from stepgrad.autograd import affine
+
+    x, w = rand(seed, n, f), rand(seed, f + 1, h, offset=1)
+    np.testing.assert_allclose(affine(x, Tensor(w)).data, x @ w[1:] + w[0], rtol=1e-12)
+    X, W = check(affine, x, w, seed=seed)  # central differences, float64
+    g = rand(seed, n, h, offset=99)  # the weights of `weighted`: ∂L/∂U
+    np.testing.assert_allclose(X.grad, g @ w[1:].T, rtol=1e-12)
+    ones_x = np.hstack([np.ones((n, 1)), x])  # [1 X]: the lecture's x₀ = 1
+    np.testing.assert_allclose(W.grad, ones_x.T @ g, rtol=1e-12)
+
+
+def test_affine_needs_a_2d_batch_and_a_weight_with_one_more_row():
+    from stepgrad.autograd import affine
+
+    with pytest.raises(ValueError, match=r"affine: X of shape \(2, 3\) and W of shape \(3, 4\)"):
+        affine(rand(0, 2, 3), Tensor(rand(0, 3, 4)))
+    with pytest.raises(ValueError, match="2-D X"):
+        affine(rand(0, 3), Tensor(rand(0, 4, 4)))
+    x = Tensor(rand(0, 2, 3), requires_grad=False)
+    W = Tensor(rand(0, 4, 2))
+    affine(x, W).sum().backward()  # data: no gradient computed for it
+    assert x.grad is None and W.grad.shape == (4, 2)
