@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arrays import _ones, fast_sum
+from .arrays import fast_sum
 from .buffers import reusable
 from .node import apply
 from .ops import Op
@@ -129,10 +129,10 @@ class Affine(Op):
             return gx, gw
         gx = g @ w[1:].T if need_x else None  # ∂L/∂X = G·W[1:]ᵀ
         gw = None
-        if need_w:  # ∂L/∂W = [1 X]ᵀ·G: row 0 is 1ᵀ·G (one BLAS call), rows 1… are Xᵀ·G
+        if need_w:  # ∂L/∂W = [1 X]ᵀ·G: row 0 is 1ᵀ·G, rows 1… are Xᵀ·G
             gw = reusable(w.shape, np.result_type(x, g))
             np.matmul(x.T, g, out=gw[1:])
-            np.matmul(_ones(g.shape[0], g.dtype), g, out=gw[0])
+            gw[0] = fast_sum(g, (0,))  # 1ᵀ·G, one BLAS call for a large G
         return gx, gw
 
 
