@@ -129,7 +129,17 @@ def test_cross_entropy_from_logits_expands_its_log_softmax_with_the_stable_shift
     step = replay([L]).step_of(node)
     assert label_of(src, "n0", "n1s1") == f"⇒ {number(step.contributions[0])}"
     assert label_of(src, "n0", "n1s0") == ""
-    assert label_of(src, "n1", "n3") == label_of(draw(L).source, "n1", "n3")
+    # ℓ → ℓ[n, yₙ] → Σ → −½·Σ: the true class's entries picked by indexing
+    chain = [("n1", "n2"), ("n2", "n3"), ("n3", "n5")]
+    assert {(s, d) for s, d, _ in arrows(src) if "s" not in s + d} == {*chain, ("n4", "n5")}
+    assert cells(box(src, "n2")[0])[0] == "(log softmax(…))[arange(2), [0, 2]]"
+    for s, d in chain:
+        assert label_of(src, s, d) == label_of(draw(L).source, s, d)
+    # the gather's backward: G at (n, yₙ), zeros elsewhere, drawn as that (2, 3) array
+    picked = np.zeros((2, 3))
+    picked[[0, 1], [0, 2]] = -0.5
+    assert label_of(src, "n1", "n2") == f"⇒ {number(picked)}"
+    assert np.array_equal(replay([L]).by_edge[(id(L.parents[0].parents[0]), 0)].value, picked)
     assert {(s, d) for s, d, _ in arrows(src) if "s" in s + d} == {
         ("n0", "n1s0"), ("n0", "n1s1"), ("n1s0", "n1s1"), ("n1s1", "n1s2"), ("n1s2", "n1s3"),
         ("n1s3", "n1s4"), ("n1s1", "n1"), ("n1s4", "n1")}
@@ -185,3 +195,19 @@ def test_a_stepper_over_an_expanded_tanh_steps_the_engines_steps():
         assert len(st) == len(plain)
         assert st.frame(len(st) - 1).texts.items() >= {
             k: v for k, v in plain.frame(len(st) - 1).texts.items() if k[0] != "edge"}.items()
+
+
+def test_a_batch_layer_is_drawn_as_the_lectures_one_affine_step():
+    from stepgrad.nn import MLP
+    from stepgrad.nn.losses import half_sse
+
+    model = MLP([6, 9, 2])
+    L = half_sse(model(Tensor(np.linspace(-1, 1, 24).reshape(4, 6), label="X")), np.zeros((4, 2)))
+    L.backward()
+    src = draw(L, expand_fused=True).source
+    titles = re.findall(r"<B>(.*?)</B>", src)
+    assert "[1 X]·w¹" in titles and "[1 tanh([1 X]·w¹)]·w²" in titles
+    assert "σ([1 tanh([1 X]·w¹)]·w²)" in titles
+    u = next(b for b in re.findall(r"^\s*(n\d+) \[label=<<TABLE", src, re.M)
+             if cells(box(src, b)[0])[0] == "[1 X]·w¹")
+    assert "∂L/∂W = [1 X]ᵀ·G" in box(src, u)[1]  # the tooltip: its one vjp

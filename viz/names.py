@@ -19,9 +19,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from stepgrad.autograd.nary_ops import Dot, Sum
 from stepgrad.autograd.ops import Add, Mul, PowConst
+from stepgrad.autograd.shape_ops import Index
 from stepgrad.autograd.softmax_ops import SoftmaxAt
+from stepgrad.autograd.tensor_ops import Affine
 
 from .rows import number
 
@@ -50,6 +54,10 @@ def _short(node, text: str) -> str:
         return text
     if node.op is Sum:
         return "Σ(…)"
+    if node.op is Index:
+        return "(…)[·]"
+    if node.op is Affine:
+        return "[1 …]·W"
     return f"{node.op.symbol}(…)" if node.op is not None else text
 
 
@@ -85,10 +93,26 @@ def _expression(node, args) -> str:
         count, bias = node.consts
         terms = f"{_wrap(args[0])}·{_wrap(args[count])}" + (" + …" if count > 1 else "")
         return f"{terms} + {args[-1]}" if bias else terms
+    if op is Affine and len(args) == 2:  # the lecture's [1 X]·W, X and W by their names
+        return f"[1 {args[0]}]·{_wrap(args[1])}"
+    if op is Index:  # numpy's own notation: ℓ[arange(2), [0, 2]] picks ℓ[0, 0] and ℓ[1, 2]
+        return f"{_wrap(args[0])}[{_index_note(node.consts)}]"
     if len(args) == 1:
         note = op.describe(node.consts)
         return f"{op.symbol}({args[0]}{', ' + note if note else ''})"
     return f"{op.symbol}({', '.join(args)})"
+
+
+def _index_note(idx) -> str:
+    """An index as written in numpy, a row counter 0, 1, …, N−1 as ``arange(N)``."""
+    parts = []
+    for i in idx if type(idx) is tuple else (idx,):
+        if (isinstance(i, np.ndarray) and i.ndim == 1 and i.size > 1 and i.dtype.kind in "iu"
+                and np.array_equal(i, np.arange(i.size))):
+            parts.append(f"arange({i.size})")
+        else:
+            parts.append(Index.describe(i)[1:-1])
+    return ", ".join(parts)
 
 
 def _depends(order, outputs) -> dict:

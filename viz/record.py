@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from stepgrad.autograd import Node, Value, dot, toposort
+from stepgrad.autograd.arrays import Scatter
 
 __all__ = ["as_roots", "graph_nodes", "backward_done", "Contribution", "Record", "replay"]
 
@@ -59,6 +60,14 @@ def backward_done(roots) -> bool:
 
 def _copy(g):
     return g.copy() if isinstance(g, np.ndarray) else g
+
+
+def _dense(c, parent):
+    """A contribution as the array it adds: an indexing step's :class:`Scatter` (its G
+    at idx) spread into zeros of the parent's shape, every other one copied."""
+    if type(c) is Scatter:
+        return c.added_to(None, np.shape(parent.data), np.result_type(parent.data, c.value))
+    return _copy(c)
 
 
 @dataclass(frozen=True)
@@ -143,7 +152,7 @@ def replay(roots, *, run: bool = False) -> Record:
         local = step.local
         for slot, (p, c) in enumerate(zip(step.parents, step.contributions)):
             con = Contribution(counter[0], k, step.node, slot,
-                               None if local is None else local[slot], _copy(c), _copy(p.grad))
+                               None if local is None else local[slot], _dense(c, p), _copy(p.grad))
             counter[0] += 1
             record.into.setdefault(id(p), []).append(con)
             record.by_edge[(id(step.node), slot)] = con
