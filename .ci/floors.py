@@ -11,6 +11,24 @@ so a floor in pyproject.toml is one the suite passed on. A name listed twice mus
 have the same floor both times. Exits with a message naming the requirement
 otherwise. The project's own extras (``stepgrad[render]`` inside another extra) are
 not dependencies and are left out.
+
+What ``make test-floors`` (``.ci/other-python floors``) runs on these pins:
+
+* the core and ``dev``/``render`` floors: ``make test`` (ruff, mypy, the whole suite) on
+  Python 3.10;
+* the ``bench`` extra's floors (micrograd, threadpoolctl, scikit-learn), installed in the same
+  venv: ``benchmarks/bench_micrograd.py --smoke`` (micrograd's losses against stepgrad's at
+  every step) and ``benchmarks/bench_peers_mlp.py --smoke`` (threadpoolctl's limits,
+  scikit-learn's digits and MLPClassifier); no speed bar is judged on a CI machine;
+* the ``torch`` extra's floor: torch publishes CPU-only wheels on its own index, and
+  ``pip install torch`` from PyPI pulls a multi-GB CUDA build, too big and slow for CI. So the
+  floor is the torch that CI can install without that: a CPU wheel of exactly the floor
+  version found in a folder of wheels (``TORCH_WHEELS``, else pip's find-links; this machine
+  has torch 2.13.0+cpu for Python 3.11), in a venv of the Python the wheel is for, running
+  the tests that use torch (the bridge, double backward against torch.autograd, BCE against
+  PyTorch). That is why the floor is 2.13 and not lower: older torch probably works (the
+  bridge uses only ``nn.Linear``, ``nn.Sequential`` and ``from_numpy``) but nothing here tests
+  it. Without such a wheel that part skips, saying so.
 """
 
 from __future__ import annotations

@@ -35,7 +35,9 @@ the inputs to Values once per sample; the row "micrograd, inputs lifted"
 gives micrograd that same treatment, for reference (its ratio is printed with
 the bars). W2 is micrograd's demo, which lifts the inputs once: both do.
 
-Run: ``.venv/bin/python benchmarks/bench_micrograd.py`` (``--quick`` for a short run).
+Run: ``.venv/bin/python benchmarks/bench_micrograd.py`` (``--quick`` for a short run;
+``--smoke``: one round of a few steps, to check the script runs with the micrograd
+installed, its losses still compared at every step: ``make test-floors`` runs it).
 """
 
 from __future__ import annotations
@@ -341,9 +343,11 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--rounds", type=int, default=7)
     ap.add_argument("--quick", action="store_true", help="fewer steps and rounds")
+    ap.add_argument("--smoke", action="store_true",
+                    help="one round of a few steps: does it run (timings mean nothing)")
     args = ap.parse_args(argv)
-    rounds = 3 if args.quick else args.rounds
-    w1_steps, w2_steps = (300, 4) if args.quick else (1500, 12)
+    rounds = 1 if args.smoke else 3 if args.quick else args.rounds
+    w1_steps, w2_steps = (20, 1) if args.smoke else (300, 4) if args.quick else (1500, 12)
 
     init1, X1, Y1 = w1_data()
     t1 = compare({
@@ -358,7 +362,7 @@ def main(argv=None) -> int:
         "micrograd": (lambda: w1_micrograd(init1, X1, Y1), False),
         "micrograd, gc off": (lambda: w1_micrograd(init1, X1, Y1), True),
     }, w1_steps, rounds, collect_every=100)
-    view = scalar_view_overhead(repeats=300 if args.quick else 2000)
+    view = scalar_view_overhead(repeats=20 if args.smoke else 300 if args.quick else 2000)
     init2, X2, y2, idx = w2_data()
     t2 = compare({
         "stepgrad": (lambda: w2_stepgrad(init2, X2, y2, idx), False),

@@ -28,7 +28,9 @@ thread (threadpoolctl, ``torch.set_num_threads(1)``):
   time of a fit and the mean test accuracy over the seeds. Bars: stepgrad at
   least 1.3× as fast, test accuracy within one point (0.01).
 
-Run: ``python benchmarks/bench_peers_mlp.py`` (``--quick`` for a short run).
+Run: ``python benchmarks/bench_peers_mlp.py`` (``--quick`` for a short run; ``--smoke``: one
+round, one seed of 10 epochs, scikit-learn required, only the losses' agreement judged,
+not the speed or accuracy bars: ``make test-floors`` runs it on the bench extra's floors).
 """
 
 from __future__ import annotations
@@ -152,7 +154,8 @@ def mnist_torch(x, y, ws):
     return step
 
 
-def run_mnist(rounds: int) -> tuple[dict, bool]:
+def run_mnist(rounds: int) -> tuple[dict, bool, bool]:
+    """(medians, every bar met, the losses agree with the floor's)."""
     x, y = mnist_data()
     rng = np.random.default_rng(1)
     ws = [rng.uniform(-1, 1, (a + 1, b)) / np.sqrt(a) for a, b in zip(SIZES, SIZES[1:])]
@@ -172,7 +175,7 @@ def run_mnist(rounds: int) -> tuple[dict, bool]:
             times[k].append(time.perf_counter() - t)
     med = {k: statistics.median(v) for k, v in times.items()}
     floor = med["numpy floor"]
-    ok = True
+    ok = agree = True
     print("\n### MNIST-shaped MLP 784-256-10, ReLU, softmax + cross-entropy on class indices, "
           f"batch {BATCH}, SGD, float64, one epoch of {N_SAMPLES} samples\n")
     print("| implementation | median s / epoch | × numpy floor | × torch | last loss "
@@ -184,7 +187,7 @@ def run_mnist(rounds: int) -> tuple[dict, bool]:
         print(f"| {k} | {t:.4f} | {t / floor:.2f} | {vs} | {losses[k][-1]:.10f} | {diff:.1e} |")
         if diff > 1e-10:
             print(f"\n**{k}'s losses differ from the floor's by {diff:.3g} > 1e-10**")
-            ok = False
+            ok = agree = False
     sg = med["stepgrad"]
     print(f"\n- stepgrad / numpy floor = {sg / floor:.2f} (bar ≤ 1.3): "
           f"{'met' if sg / floor <= 1.3 else 'MISSED'}")
@@ -195,7 +198,7 @@ def run_mnist(rounds: int) -> tuple[dict, bool]:
         ok &= sg < med["torch"]
     else:
         print("- torch is not installed: its column and bar are skipped")
-    return med, ok
+    return med, ok, agree
 
 
 # ----------------------------------------------------- course-sized MLP
@@ -263,22 +266,34 @@ def main(argv=None) -> int:
     ap.add_argument("--epochs", type=int, default=100, help="epochs of each digits fit")
     ap.add_argument("--quick", action="store_true", help="5 rounds, 2 seeds")
     ap.add_argument("--only", choices=("mnist", "course"), help="run one workload")
+    ap.add_argument("--smoke", action="store_true",
+                    help="does it run: 1 round, 1 seed of 10 epochs, no speed or accuracy bar")
     args = ap.parse_args(argv)
     if args.quick:
         args.rounds, args.seeds = 5, 2
+    if args.smoke:
+        args.rounds, args.seeds, args.epochs = 1, 1, 10
+        if MLPClassifier is None:
+            print("--smoke needs scikit-learn (the bench extra): pip install -e '.[bench]'")
+            return 1
     if torch is not None:
         torch.set_num_threads(1)
-    ok = True
+    ok = agreed = True
     with threadpool_limits(limits=1, user_api="blas"):
         peer = (f"torch {torch.__version__}, threads {torch.get_num_threads()}" if torch
                 else "torch not installed")
         print(f"a plain Python process; numpy {np.__version__}, BLAS threads: "
               f"{blas_threads()}; {peer}; {load()} at the start")
         if args.only != "course":
-            ok &= run_mnist(args.rounds)[1]
+            _, met, agreed = run_mnist(args.rounds)
+            ok &= met
         if args.only != "mnist":
             ok &= run_course(args.seeds, args.epochs)[1]
     print(f"\n{load()} at the end")
+    if args.smoke:
+        print("\nsmoke run: it ran, the losses agree; no bar judged" if agreed else
+              "\nsmoke run: the losses DISAGREE")
+        return 0 if agreed else 1
     print("\nall bars met" if ok else "\nsome bars MISSED")
     return 0 if ok else 1
 

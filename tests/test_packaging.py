@@ -1,7 +1,9 @@
 """pyproject.toml keeps its promises: one version, and a floor for every dependency.
 
 The floors themselves are proved by ``make test-floors`` (CI), which installs each
-one on Python 3.10 and runs the whole of ``make test`` there.
+one on Python 3.10 and runs the whole of ``make test`` there, then the bench extra's
+floors in a smoke run of the benchmarks that use them, and torch's floor (from a CPU
+wheel, on the Python it is built for) with the tests that use torch (.ci/floors.py).
 """
 
 import importlib.util
@@ -51,6 +53,19 @@ def test_no_extra_repeats_a_core_dependency():
     for extra, reqs in PROJECT["project"]["optional-dependencies"].items():
         names = {floors.name_of(r) for r in reqs}
         assert not names & core, f"the {extra} extra repeats {names & core}"
+
+
+def test_the_floors_run_installs_every_extra():
+    """Each package an extra names is installed at its floor by ``make test-floors``: the
+    dev extra (with render) by ``make test``, then the bench extra, then torch on its own."""
+    script = (ROOT / ".ci" / "other-python").read_text()
+    extras = PROJECT["project"]["optional-dependencies"]
+    assert "pip install -q -e '.[dev,bench]'" in script
+    assert "--smoke" in script and "s/^torch==//p" in script
+    covered = {floors.name_of(r) for e in ("dev", "render", "bench") for r in extras[e]}
+    covered |= {"torch", "stepgrad"}
+    left = {floors.name_of(r) for reqs in extras.values() for r in reqs} - covered
+    assert not left, f"make test-floors never installs {sorted(left)}"
 
 
 def test_pre_commit_runs_the_checks_of_make_test():
