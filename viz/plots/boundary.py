@@ -109,7 +109,8 @@ def plot_decision_boundary(model: Module, X: ArrayLike, y: ArrayLike, resolution
                          f"have {k}: {names}")
     fig, ax = figure(6.4, 5.4)
     levels = np.arange(k + 1) - 0.5
-    ax.contourf(xx, yy, classes, levels=levels, cmap=ListedColormap(REGION_COLORS[:k]))
+    # a list, not a tuple: matplotlib 3.8.0 reads a 2-tuple of colours as (colour, alpha)
+    ax.contourf(xx, yy, classes, levels=levels, cmap=ListedColormap(list(REGION_COLORS[:k])))
     ax.contour(xx, yy, classes, levels=levels[1:-1], colors="#111827", linewidths=1.2)
     for c in range(k):
         pts = X[labels == c]
