@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
 
@@ -78,7 +79,7 @@ def check_step(step) -> None:
 
 
 @contextmanager
-def detect_anomaly():
+def detect_anomaly() -> Iterator[None]:
     """Check every forward value and backward contribution for NaN and inf.
 
     ::

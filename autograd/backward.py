@@ -20,7 +20,8 @@ gradients. :func:`backprop` picks one of the three.
 from __future__ import annotations
 
 import weakref
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 
@@ -36,6 +37,29 @@ _add_arrays = np.add
 
 __all__ = ["BackwardStep", "toposort", "toposort_values", "toposort_values_stack", "backprop",
            "backprop_reference", "backprop_values_fast", "backprop_tensors_fast"]
+
+
+class NodeLike(Protocol):
+    """What the backward pass reads of a node: a Value or a Tensor.
+
+    Both are :class:`~stepgrad.autograd.node.Node`, which imports this module (its
+    ``backward`` calls :func:`backprop`), so here a node is described by what it has.
+    """
+
+    data: Any
+    label: str
+    _op: Any
+    _consts: Any
+    is_scalar: bool
+
+    @property
+    def _parents(self) -> tuple[Any, ...]: ...
+
+    @property
+    def op(self) -> Any: ...
+
+
+NodeLikeT = TypeVar("NodeLikeT", bound=NodeLike)
 
 
 class BackwardStep:
@@ -56,7 +80,8 @@ class BackwardStep:
 
     __slots__ = ("index", "node", "upstream", "local", "contributions")
 
-    def __init__(self, index, node, upstream, local, contributions):
+    def __init__(self, index: int, node: NodeLike, upstream: float | np.ndarray,
+                 local: Sequence[Any] | None, contributions: Sequence[Any]):
         self.index = index
         self.node = node
         self.upstream = upstream
@@ -72,7 +97,7 @@ class BackwardStep:
         return f"BackwardStep({self.index}, {name}, upstream={self.upstream!r})"
 
 
-def toposort(root, leaves: bool = True) -> list:
+def toposort(root: NodeLikeT, leaves: bool = True) -> list[NodeLikeT]:
     """Every node ``root`` depends on, each after all its parents (iterative).
 
     No recursion, so a chain of a million nodes sorts at Python's default
@@ -82,7 +107,7 @@ def toposort(root, leaves: bool = True) -> list:
     """
     if root._op is None:
         return [root] if leaves else []
-    order = []
+    order: list[NodeLikeT] = []
     seen: set[Any] = set()
     stack = [(root, False)]
     push = stack.append
@@ -102,7 +127,7 @@ def toposort(root, leaves: bool = True) -> list:
                 push((p, False))
     if not leaves:
         return order
-    full = []
+    full: list[NodeLikeT] = []
     for node in order:  # each leaf just before the first node that uses it
         for p in node._parents:
             if p._op is None and p not in seen:
@@ -124,8 +149,12 @@ def send_views_home() -> None:
         view.send_home()
 
 
-def backprop(root, seed, observer=None) -> None:
+def backprop(root: NodeLike, seed: Any,
+             observer: Callable[[BackwardStep], object] | None = None) -> None:
     """Reverse-mode differentiation of ``root`` with ∂L/∂root = ``seed``.
+
+    ``seed`` is a float for a Value root, an array of its shape for a Tensor
+    (``Node._seed`` makes it).
 
     Intermediate nodes' gradients are reset first; leaves keep what they had,
     so calling backward twice accumulates into the leaves, as PyTorch does.

@@ -10,6 +10,8 @@ deliberately wrong derivative and shows that gradcheck catches it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 import numpy as np
 
 from .grad_mode import no_grad
@@ -38,8 +40,9 @@ def _evaluate(f, inputs) -> float:
         return _scalar_of(f(*inputs))
 
 
-def gradcheck(f, inputs, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
-              directions: int = 3, seed: int = 0) -> bool:
+def gradcheck(f: Callable[..., Node], inputs: Iterable[Node], eps: float = 1e-6,
+              atol: float = 1e-5, rtol: float = 1e-3, directions: int = 3,
+              seed: int = 0) -> bool:
     """Compare backward's gradient of ``f(*inputs)`` with central differences.
 
     Args:

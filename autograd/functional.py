@@ -19,6 +19,7 @@ from .arrays import axis_of
 from .backend import ArrayMath, ScalarMath
 from .nary_ops import Dot, Sum
 from .node import Node, apply
+from .ops import Op
 from .shape_ops import Concat, Stack
 from .softmax_ops import LogSoftmaxAt, SoftmaxAt
 from .tensor import Tensor
@@ -30,7 +31,8 @@ __all__ = ["exp", "log", "tanh", "sigmoid", "relu", "sign", "hardtanh", "identit
            "log_softmax", "local_derivatives"]
 
 
-def local_derivatives(op, *x, consts=None) -> tuple:
+def local_derivatives(op: type[Op], *x: float | np.ndarray, consts: object = None,
+                      ) -> tuple[float | np.ndarray, ...]:
     """The op's local derivatives ∂f/∂xᵢ at ``x`` (floats or arrays), with no graph.
 
     The derivative is the op's own ``partials``, written once in the op table:
@@ -151,7 +153,12 @@ def nsum(xs: Iterable[Node | float]) -> Node:
     return apply(Sum, xs)
 
 
-def dot(w, x, bias=None):
+@overload
+def dot(w: Sequence[Tensor], x: Sequence[Tensor], bias: Tensor | None = None) -> Tensor: ...
+@overload
+def dot(w: Sequence[Value | float], x: Sequence[Value | float],
+        bias: Value | float | None = None) -> Value: ...
+def dot(w: Sequence[Any], x: Sequence[Any], bias: Any = None) -> Node:  # the overloads' union
     """u = Σᵢ wᵢ·xᵢ (+ bias) as one node (:class:`~.nary_ops.Dot`): a neuron's weighted sum.
 
     In the lecture's notation u_h = Σ_{f=0}^{F} w_fh·x_f with x₀ = 1, the bias
@@ -173,7 +180,11 @@ def dot(w, x, bias=None):
     return apply(Dot, terms, consts)
 
 
-def mean(xs):
+@overload
+def mean(xs: Iterable[Tensor]) -> Tensor: ...
+@overload
+def mean(xs: Iterable[Value | float]) -> Value: ...
+def mean(xs: Iterable[Any]) -> Node:  # the overloads' union
     """(1/n)·Σᵢ xᵢ."""
     xs = tuple(xs)
     return nsum(xs) * (1.0 / len(xs)) if xs else nsum(xs)

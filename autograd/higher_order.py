@@ -22,13 +22,17 @@ H = AᵀA, so x₁ = x₀ − H⁻¹g = (AᵀA)⁻¹Aᵀb, the minimum, in one s
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any, overload
+
 import numpy as np
+from numpy.typing import ArrayLike
 
 from .backward import toposort
 from .backward_graph import gradient_nodes
 from .functional import nsum
 from .grad_mode import enable_grad, no_grad
-from .node import Node
+from .node import Node, NodeT
 from .tensor import Tensor
 from .value import Value
 
@@ -46,8 +50,9 @@ def _node_list(xs, what: str) -> list:
     return xs
 
 
-def grad(outputs, inputs, grad_outputs=None, create_graph: bool = False,
-         retain_graph=None) -> tuple:
+def grad(outputs: Node | Sequence[Node], inputs: NodeT | Sequence[NodeT],
+         grad_outputs: Any = None,
+         create_graph: bool = False, retain_graph: bool | None = None) -> tuple[NodeT, ...]:
     """∂(Σⱼ vⱼ·outputⱼ)/∂inputᵢ for each input, with vⱼ = ``grad_outputs[j]`` (1 for a loss).
 
     Args:
@@ -55,7 +60,8 @@ def grad(outputs, inputs, grad_outputs=None, create_graph: bool = False,
         inputs: a node or a list of nodes (leaves or not) to differentiate
             with respect to.
         grad_outputs: ∂L/∂outputⱼ, one per output (numbers, arrays or
-            nodes); defaults to 1 for each, which needs one-element outputs.
+            nodes: a sequence of them, or one for a single output node);
+            defaults to 1 for each, which needs one-element outputs.
         create_graph: the gradients are nodes of a recorded graph (the
             backward pass as a graph), to be differentiated again or drawn;
             otherwise they are leaves holding the numbers.
@@ -116,7 +122,8 @@ def _through_scalar_view(x, outputs) -> bool:
     return any(id(n) in leaves for o in outputs for n in toposort(o))
 
 
-def hvp(f, params, v) -> list:
+def hvp(f: Callable[[], Node], params: Node | Sequence[Node],
+        v: Sequence[ArrayLike | Node]) -> list[np.ndarray | float]:
     """The Hessian-vector product H·v of the loss ``f()`` at the parameters θ.
 
     H·v = ∇_θ(∇_θL · v): one backward pass recorded as a graph (g = ∇L), the
@@ -140,7 +147,7 @@ def hvp(f, params, v) -> list:
     loss = f()
     gs = grad(loss, params, create_graph=True)
     for i, (p, g, vi) in enumerate(zip(params, gs, v)):
-        if isinstance(vi, (Tensor, Value)):
+        if isinstance(vi, Node):
             vi = vi.data
         if np.shape(vi) != np.shape(p.data):
             raise ValueError(f"hvp: v[{i}] has shape {np.shape(vi)}, the parameter has shape "
@@ -150,7 +157,12 @@ def hvp(f, params, v) -> list:
     return [h.data for h in grad(gv, params)]
 
 
-def hessian(f, x) -> np.ndarray | float:
+@overload
+def hessian(f: Callable[[Value], Node], x: Value | float) -> float: ...
+@overload
+def hessian(f: Callable[[Tensor], Node],
+            x: Tensor | np.ndarray | Sequence[float]) -> np.ndarray: ...
+def hessian(f: Callable[[Any], Node], x: Any) -> np.ndarray | float:  # the overloads' union
     """∇²f at ``x``: H_ij = ∂²f/∂x_i∂x_j, for small problems (n + 1 backward passes).
 
     Args:
@@ -168,9 +180,9 @@ def hessian(f, x) -> np.ndarray | float:
         (g,) = grad(f(v), v, create_graph=True)
         return grad(g, v)[0].data
     t = Tensor(x.data if isinstance(x, Tensor) else x, dtype=np.float64)
-    (g,) = grad(f(t), t, create_graph=True)
+    (gt,) = grad(f(t), t, create_graph=True)
     n = t.data.size
-    rows = g.reshape(n)
+    rows = gt.reshape(n)
     H = np.empty((n, n))
     for i in range(n):
         H[i] = grad(rows[i], t)[0].data.reshape(n)

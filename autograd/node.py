@@ -22,15 +22,24 @@ This module knows no op: the operators (``+``, ``*``, ``tanh``, ...) are in
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .anomaly import check_forward
-from .backward import backprop
+from .backward import BackwardStep, backprop
 from .grad_mode import NO_GRAD_RESULT, GradMode
+from .ops import Op
+
+if TYPE_CHECKING:
+    from numpy.typing import ArrayLike
 
 __all__ = ["Node", "apply"]
 
-def apply(op, parents: tuple, consts=None, kind=None):
+NodeT = TypeVar("NodeT", bound="Node")
+"""A node kind (Value or Tensor): an op on Values gives a Value, on Tensors a Tensor."""
+
+
+def apply(op: type[Op], parents: tuple[NodeT, ...], consts: object = None,
+          kind: type[NodeT] | None = None) -> NodeT:
     """Run ``op`` forward on ``parents`` (nodes) and record the result node.
 
     This is the one place that does the plumbing: pick the node kind (Value or
@@ -90,11 +99,14 @@ class Node:
     _consts: Any
     math: Any
     is_scalar: bool
-    _make: Callable[..., Node]
+    grad: Any  # a float for a Value; an array (or None) for a Tensor
+    _make: Callable[..., Any]  # (data, parents, op, consts) -> a node of the subclass's kind
     _lift: Callable[[Any], Node]
     _seed: Callable[[Any], Any]
     _accumulate: Callable[[Any], None]
     _backprop_graph: Callable[[Any], None]
+    _broadcast_error: Callable[[type[Op], tuple[Node, ...]], ValueError]  # Tensor's only
+    zero_grad: Callable[[], None]
 
     # ------------------------------------------------------------- graph
 
@@ -118,7 +130,9 @@ class Node:
     def is_leaf(self) -> bool:
         return self._op is None
 
-    def backward(self, grad=None, observer=None, create_graph: bool = False) -> None:
+    def backward(self, grad: ArrayLike | Node | None = None,
+                 observer: Callable[[BackwardStep], object] | None = None,
+                 create_graph: bool = False) -> None:
         """Fill ``.grad`` of every node this one depends on with ∂self/∂node.
 
         Args:
@@ -135,10 +149,11 @@ class Node:
             if observer is not None:
                 raise ValueError("backward: an observer watches the plain backward pass; "
                                  "with create_graph=True draw the gradient's graph instead")
-            return self._backprop_graph(grad)
+            self._backprop_graph(grad)
+            return
         backprop(self, self._seed(grad), observer)
 
-    def detach(self):
+    def detach(self: NodeT) -> NodeT:
         """The same data as a new leaf, cut off from the graph."""
         return self._make(self.data, (), None, None)
 

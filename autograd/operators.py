@@ -13,7 +13,7 @@ import numbers
 
 from . import ops
 from .backward_graph import backprop_graph
-from .node import Node, apply
+from .node import Node, NodeT, apply
 
 __all__ = ["Operators"]
 
@@ -45,41 +45,41 @@ class Operators(Node):
     def __rpow__(self, other):
         return apply(ops.Pow, (self._lift(other), self))
 
-    def exp(self):
+    def exp(self: NodeT) -> NodeT:
         """eˣ."""
         return apply(ops.Exp, (self,))
 
-    def log(self):
+    def log(self: NodeT) -> NodeT:
         """ln x; x <= 0 raises ValueError."""
         return apply(ops.Log, (self,))
 
-    def tanh(self):
+    def tanh(self: NodeT) -> NodeT:
         """tanh x, stable at ±1000."""
         return apply(ops.Tanh, (self,))
 
-    def sigmoid(self):
+    def sigmoid(self: NodeT) -> NodeT:
         """1/(1 + e⁻ˣ), stable at ±1000."""
         return apply(ops.Sigmoid, (self,))
 
-    def relu(self):
+    def relu(self: NodeT) -> NodeT:
         """max{x, 0}; relu′(0) = 0."""
         return apply(ops.Relu, (self,))
 
-    def sign(self):
+    def sign(self: NodeT) -> NodeT:
         """sign x; its derivative is 0 everywhere."""
         return apply(ops.Sign, (self,))
 
-    def hardtanh(self):
+    def hardtanh(self: NodeT) -> NodeT:
         """max{min{x, 1}, −1}; derivative 1 on (−1, 1), else 0."""
         return apply(ops.Hardtanh, (self,))
 
-    def abs(self):
+    def abs(self: NodeT) -> NodeT:
         """|x|; derivative sign x, 0 at 0."""
         return apply(ops.Abs, (self,))
 
     __abs__ = abs
 
-    def identity(self):
+    def identity(self: NodeT) -> NodeT:
         """x, as a node of its own (the identity activation)."""
         return apply(ops.Identity, (self,))
 

@@ -51,6 +51,9 @@ How to add an op:
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any
+
 
 class Op:
     """Base of every op; the class attributes describe it to ``viz``.
@@ -75,6 +78,12 @@ class Op:
     formula = ""
     has_partials = False
     second_order = True
+
+    # What each op class defines (static methods), declared for the type checker only: the
+    # class attributes are the subclass's, so ``hasattr(cls, "partials")`` still tells.
+    forward: Callable[..., Any]  # (B, consts, *x) -> out
+    partials: Callable[..., Sequence[Any]]  # (B, consts, out, *x) -> ∂out/∂xᵢ, one per parent
+    vjp: Callable[..., Sequence[Any]]  # (B, consts, g, out, *x) -> g·∂out/∂xᵢ, one per parent
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)

@@ -29,6 +29,7 @@ compares each with ``apply`` to the last bit.
 from __future__ import annotations
 
 import numbers
+from typing import SupportsFloat
 
 from .backend import ScalarMath
 from .grad_mode import GradMode
@@ -94,7 +95,7 @@ class Value(Operators):
     is_scalar = True
     _GRAD0 = 0.0
 
-    def __init__(self, data, label: str = ""):
+    def __init__(self, data: SupportsFloat, label: str = ""):
         self.data = data if type(data) is float else _as_float(data)
         self.grad = 0.0
         self._a = self._b = None
