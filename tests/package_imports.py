@@ -20,8 +20,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent / "src" / "stepgrad"
 
-LAYERS = ("common", "autograd", "nn", "optim", "saving", "viz", "cli")
-"""Bottom to top: shared helpers → autograd → nn → optim → saving/loading → viz → cli."""
+LAYERS = ("common", "autograd", "nn", "optim", "saving", "viz", "practice", "cli")
+"""Bottom to top: shared helpers → autograd → nn → optim → saving/loading → viz → practice
+(exercises) → cli."""
 
 OPTIONAL = ("torch", "matplotlib", "ipywidgets", "IPython")
 """Third-party packages that may be imported inside a function: optional extras (torch,

@@ -3,8 +3,8 @@
     python tests/public_api.py          # the unannotated ones, then the count
 
 The public API: what the packages export (``__all__`` of stepgrad.common, .autograd, .nn,
-.nn.data, .optim, .saving, .viz, .viz.plots): each exported function, and each public method
-(and ``__init__``) of an exported class, written in stepgrad. Annotated means every parameter
+.nn.data, .optim, .saving, .viz, .viz.plots, .practice): each exported function, and each
+public method (and ``__init__``) of an exported class, written in stepgrad. Annotated means every parameter
 but ``self``/``cls`` and the return (``__init__`` may leave out ``-> None``).
 """
 
@@ -15,7 +15,8 @@ import inspect
 from collections.abc import Iterator
 
 PACKAGES = ["stepgrad.common", "stepgrad.autograd", "stepgrad.nn", "stepgrad.nn.data",
-            "stepgrad.optim", "stepgrad.saving", "stepgrad.viz", "stepgrad.viz.plots"]
+            "stepgrad.optim", "stepgrad.saving", "stepgrad.viz", "stepgrad.viz.plots",
+            "stepgrad.practice"]
 
 
 def _ours(f: object) -> bool:

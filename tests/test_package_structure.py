@@ -1,4 +1,5 @@
-"""The whole package imports one way: common → autograd → nn → optim → saving → viz → cli.
+"""The whole package imports one way: common → autograd → nn → optim → saving → viz → practice
+→ cli.
 
 Each module is parsed (not imported) by ``package_imports``; the test fails on an
 import cycle, an import up the layer order, an import of the package's own
@@ -25,7 +26,7 @@ def test_every_folder_of_the_package_has_a_layer():
     files = pi.module_files()
     folders = {m.split(".")[1] for m in files if m.count(".") >= 1 and m != "stepgrad.__main__"}
     assert folders == set(pi.LAYERS)
-    assert pi.LAYERS == ("common", "autograd", "nn", "optim", "saving", "viz", "cli")
+    assert pi.LAYERS == ("common", "autograd", "nn", "optim", "saving", "viz", "practice", "cli")
 
 
 @pytest.mark.parametrize("rule", sorted(FINDINGS))

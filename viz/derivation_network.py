@@ -40,6 +40,24 @@ LOSS_TEX = {
     "binary_cross_entropy": (r"-\sum_m \left[y_m \ln a_m + (1 - y_m)\ln(1 - a_m)\right]",
                              "({a} - {y}) / ({a}\\,(1 - {a}))"),
     "mae": (r"\sum_m |a_m - y_m|", r"\operatorname{{sign}}({a} - {y})"),
+    "msle": (r"\sum_m \left(\ln(1 + a_m) - \ln(1 + y_m)\right)^2",
+             r"2\,(\ln(1 + {a}) - \ln(1 + {y})) / (1 + {a})"),
+    "squared_hinge": (r"\sum_m \max\{0,\ 1 - y_m a_m\}^2",
+                      r"-2 \cdot {y} \cdot \max\{{0,\ 1 - {y} \cdot {a}\}}"),
+}
+# σ′ from the unit's output o (what a hand computes); a piecewise-linear σ: 1 or 0 by where
+# the net input s lies
+SIGMA_PRIME_TEX = {"sigmoid": "{o}\\,(1 - {o})", "tanh": "1 - {o}^2", "identity": "1"}
+SIGMA_PRIME_SIDE = {"relu": ("{s} > 0", "{s} < 0"), "hardtanh": ("-1 < {s} < 1", "|{s}| > 1")}
+# one output's term of L with its numbers (the forward phase of an exercise's solution)
+LOSS_TERM = {
+    "half_sse": (r"\frac{1}{2}", "({a} - {y})^2"),
+    "mse": ("", "({a} - {y})^2"),
+    "mae": ("", "|{a} - {y}|"),
+    "binary_cross_entropy": ("-", r"\left[{y}\ln {a} + (1 - {y})\ln(1 - {a})\right]"),
+    "msle": ("", r"(\ln(1 + {a}) - \ln(1 + {y}))^2"),
+    "squared_hinge": ("", r"\max\{{0,\ 1 - {y} \cdot {a}\}}^2"),
+    "cross_entropy": ("-", r"{y}\ln {a}"),
 }
 ACT_TEX = {"tanh": r"\tanh", "sigmoid": r"\sigma", "identity": r"\operatorname{id}",
            "relu": r"\operatorname{relu}", "hardtanh": r"\operatorname{hardtanh}",
@@ -49,8 +67,8 @@ ACT_TEX = {"tanh": r"\tanh", "sigmoid": r"\sigma", "identity": r"\operatorname{i
 class _Net:
     """Names and numbers of the pass ``p``, in LaTeX."""
 
-    def __init__(self, p, fmt: str):
-        self.p, self.fmt, self.top = p, fmt, p.n_layers
+    def __init__(self, p, fmt: str, by_hand: bool = False):
+        self.p, self.fmt, self.top, self.by_hand = p, fmt, p.n_layers, by_hand
 
     def n(self, x) -> str:
         return tex_number(x, self.fmt)
@@ -102,9 +120,16 @@ class _Net:
         return ACT_TEX.get(name, rf"\operatorname{{{name}}}")
 
 
-def network_derivation(p, fmt: str = ".4g", every_weight: bool = False) -> Derivation:
-    """The derivation of one sample's pass ``p`` (a :class:`~.network_pass.NetworkPass`)."""
-    net = _Net(p, fmt)
+def network_derivation(p, fmt: str = ".4g", every_weight: bool = False,
+                       by_hand: bool = False) -> Derivation:
+    """The derivation of one sample's pass ``p`` (a :class:`~.network_pass.NetworkPass`).
+
+    ``by_hand``: also every step a hand computes (an exercise's solution): each weighted
+    sum with its terms, u_h = w¹_0h + Σ_f w¹_fh x_f = … (a layer of at most ``FOLD``
+    inputs), L with each output's term, and each σ′ from the unit's output
+    (σ′(v_m) = a_m (1 − a_m) for a sigmoid), its number the engine's local derivative.
+    """
+    net = _Net(p, fmt, by_hand)
     d = Derivation()
     sizes = "-".join(str(s) for s in p.model.sizes)
     loss = LOSS_TEX.get(p.loss_name, (rf"\operatorname{{{p.loss_name}}}(a, y)", None))[0]
@@ -132,6 +157,8 @@ def _forward(d: Derivation, net: _Net) -> None:
     for l in range(1, net.top + 1):
         for u in net.units(l):
             o, s = p.output(l, u), p.total(l, u)
+            if net.by_hand and len(net.units(l - 1)) <= FOLD:
+                rows.append(_sum_row(net, l, u))
             arg = net.total(l, u) if p.activation(l).elementwise else \
                 rf"\mathbf{{{net.base(l, 'sum')}}}"
             rows.append(f"{net.out(l, u)} &= {net.act(l)}({arg}) = {net.act(l)}"
@@ -139,8 +166,53 @@ def _forward(d: Derivation, net: _Net) -> None:
                         if p.activation(l).elementwise else
                         f"{net.out(l, u)} &= {net.act(l)}_{{{u}}}({arg}) = {net.n(o.data)}")
     ys = ",\\quad ".join(f"y_{{{m}}} = {net.n(y)}" for m, y in enumerate(p.y, 1))
-    rows += [f"&{ys}", f"L &= {net.n(p.L.data)}"]
+    rows += [f"&{ys}", _loss_row(net) if net.by_hand else f"L &= {net.n(p.L.data)}"]
     d.align(rows)
+
+
+def _sigma_rows(net: _Net, l: int, u: int, sp: float) -> list:
+    """σ′ of unit u from its output (by hand), its number the engine's local derivative."""
+    name = net.p.activation(l).name
+    o, s = net.out(l, u), net.total(l, u)
+    if not net.by_hand:
+        return []
+    if name in SIGMA_PRIME_SIDE:
+        on, off = SIGMA_PRIME_SIDE[name]
+        return [f"\\sigma'({s}) &= {net.n(sp)} \\quad ({(on if sp else off).format(s=s)})"]
+    form = SIGMA_PRIME_TEX.get(name)
+    if form is None:
+        return []
+    if "{o}" not in form:
+        return [f"\\sigma'({s}) &= {form}"]
+    filled = form.format(o=net.f(net.p.output(l, u).data))
+    return [f"\\sigma'({s}) &= {form.format(o=o)} = {filled} = {net.n(sp)}"]
+
+
+def _loss_row(net: _Net) -> str:
+    """L with each output's term written in (4 digits), = the engine's L."""
+    p = net.p
+    if p.loss_name not in LOSS_TERM or p.loss_name not in LOSS_TEX:
+        return f"L &= {net.n(p.L.data)}"
+    sign, term = LOSS_TERM[p.loss_name]
+    terms = [term.format(a=net.f(p.output(net.top, m).data), y=net.f(p.y[m - 1]))
+             for m in net.units(net.top)]
+    if len(terms) == 1 or not sign:
+        filled = sign + " + ".join(terms)
+    else:
+        left, right = (r"\left(", r"\right)") if sign == "-" else (r"\left[", r"\right]")
+        filled = sign + left + " + ".join(terms) + right
+    return f"L &= {LOSS_TEX[p.loss_name][0]} = {filled} = {net.n(p.L.data)}"
+
+
+def _sum_row(net: _Net, l: int, u: int) -> str:
+    """u_h = w_0h + Σ_f w_fh x_f with the weights and inputs written in, = its value."""
+    p, ins = net.p, [0, *net.units(l - 1)]
+    sym = " + ".join(net.w(l, 0, u) if j == 0 else f"{net.w(l, j, u)}\\,{net.out(l - 1, j)}"
+                     for j in ins)
+    num = " + ".join(net.n(p.weight(l, 0, u).data) if j == 0 else
+                     f"{net.f(p.weight(l, j, u).data)} \\cdot {net.f(p.input_value(l - 1, j))}"
+                     for j in ins)
+    return f"{net.total(l, u)} &= {sym} = {num} = {net.n(p.total(l, u).data)}"
 
 
 def _shown(units: range) -> list:
@@ -163,6 +235,7 @@ def _output_errors(d: Derivation, net: _Net) -> None:
         sp = p.sigma_prime(l, m)
         if sp is not None:
             v = net.total(l, m)
+            rows += _sigma_rows(net, l, m, sp)
             rows.append(f"{partial('L', v)} &= {net.eps(l, m)}\\,\\sigma'({v}) = "
                         f"{net.f(p.grad(a))} \\cdot {net.f(sp)} = {net.n(p.grad(p.total(l, m)))}")
     if p.sigma_prime(l, 1) is None:
@@ -211,6 +284,7 @@ def _hidden_errors(d: Derivation, net: _Net, l: int) -> None:
         sp = p.sigma_prime(l, u)
         if sp is not None:
             s = net.total(l, u)
+            rows += _sigma_rows(net, l, u, sp)
             rows.append(f"{partial('L', s)} &= {net.eps(l, u)}\\,\\sigma'({s}) = "
                         f"{net.f(p.grad(o))} \\cdot {net.f(sp)} = {net.n(p.grad(p.total(l, u)))}")
     if p.sigma_prime(l, 1) is None:

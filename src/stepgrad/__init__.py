@@ -9,6 +9,7 @@ layer order: each imports only from the ones above it::
     stepgrad.optim      the six update rules and fit
     stepgrad.saving     save(model, path, optimizer=…), load(path)
     stepgrad.viz        pictures of the recorded graph
+    stepgrad.practice   backprop exercises with worked solutions and answer keys
     stepgrad.cli        the ``stepgrad`` command (also ``python -m stepgrad``)
 
 The folders sit at the repository root (``autograd/``, ``nn/``, ...); ``src/stepgrad``
