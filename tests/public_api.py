@@ -4,8 +4,8 @@
 
 The public API: what the packages export (``__all__`` of stepgrad.common, .autograd, .nn,
 .nn.data, .optim, .saving, .viz, .viz.plots, .practice): each exported function, and each
-public method (and ``__init__``) of an exported class, written in stepgrad. Annotated means every parameter
-but ``self``/``cls`` and the return (``__init__`` may leave out ``-> None``).
+public method (and ``__init__``) of an exported class, written in stepgrad. Annotated means
+every parameter but ``self``/``cls`` and the return (``__init__`` may leave out ``-> None``).
 """
 
 from __future__ import annotations
