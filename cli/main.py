@@ -4,6 +4,7 @@
     stepgrad train   train an MLP on a CSV file or a bundled data set; print metrics; save it
     stepgrad graph   draw a saved model's graph for one input (SVG, or the stepper's HTML)
     stepgrad neuron  one neuron's forward and backward phase, step by step, as text
+    stepgrad exercise  a backprop exercise to do by hand, with its worked solution and answer key
     stepgrad info    the versions of stepgrad, numpy and the Graphviz program that draws
 
 A bad argument or an unusable path prints one line on stderr and exits with 2; a file that
@@ -24,12 +25,15 @@ import threading
 import warnings
 from contextlib import contextmanager
 
+from stepgrad.common import normalise
 from stepgrad.nn import ACTIVATIONS, INITS, LOSSES
 from stepgrad.optim import OPTIMIZERS
+from stepgrad.practice import LEVELS
 
 from .console import fit_streams, one_line_warning
 from .demo import run_demo
 from .errors import USAGE_ERROR, CLIError
+from .exercise import run_exercise
 from .graph import run_graph
 from .info import VersionAction, run_info
 from .neuron import run_neuron
@@ -89,6 +93,20 @@ def _fraction(text: str) -> float:
 
 def _batch_size(text: str):
     return None if text == "full" else _positive_int(text)
+
+
+def _count(text: str) -> int:
+    n = _positive_int(text)
+    if n > 1000:
+        raise argparse.ArgumentTypeError(f"expected at most 1000 exercises, got {text!r}")
+    return n
+
+
+def _difficulty(text: str) -> str:
+    for level in LEVELS:
+        if normalise(level) == normalise(text):
+            return level
+    raise argparse.ArgumentTypeError(f"expected one of {', '.join(LEVELS)}, got {text!r}")
 
 
 def _optimizer(text: str) -> str:
@@ -171,11 +189,30 @@ def build_parser() -> argparse.ArgumentParser:
     graph.add_argument("--out", metavar="FILE", default="graph.svg",
                        help="FILE.svg or FILE.html (default: graph.svg)")
 
+    exercise = sub.add_parser(
+        "exercise", help="a backprop exercise to do by hand, with its worked solution",
+        formatter_class=fmt,
+        description="Write a backprop exercise in the lecture's notation: a small network "
+        "(2-2-1, 2-3-2 or 3-3-2, bias units, one-decimal weights), one sample, its target and "
+        "μ; the task: the forward values, ε²_m, ∂L/∂w²_hm, ε¹_h, ∂L/∂w¹_fh and the weights "
+        "after one step. Files: problem.md, solution.md, exercise.html (offline), network.svg "
+        "and answer_key.csv; with --count K, K folders and one answer key. Every number is "
+        "the engine's; the same seed writes the same files.",
+        epilog="examples:\n  stepgrad exercise --seed 7 --out ex7\n"
+               "  stepgrad exercise --seed 100 --count 30 --difficulty medium --out class")
+    exercise.add_argument("--seed", type=_seed, default=0, help="default: 0")
+    exercise.add_argument("--out", metavar="DIR", default="stepgrad-exercise",
+                          help="the folder to write into (default: stepgrad-exercise)")
+    exercise.add_argument("--count", type=_count, metavar="K",
+                          help="K exercises (seeds N, N+1, …), one folder each, one answer key")
+    exercise.add_argument("--difficulty", type=_difficulty, default="easy",
+                          help="easy (2-2-1), medium (2-3-2) or hard (3-3-2); default: easy")
+
     neuron = sub.add_parser("neuron", help="one neuron's forward and backward phase, as text")
     neuron.add_argument("--svg", metavar="FILE", help="also save the graph as SVG")
     sub.add_parser("info", help="the versions of stepgrad, numpy and the renderer (its path)")
 
-    for p in (demo, train, graph, neuron):
+    for p in (demo, train, graph, neuron, exercise):
         p.add_argument("--force", action="store_true", help="replace files that exist")
     for p in (demo, train):
         p.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -192,6 +229,8 @@ def _run(args) -> int:
         return run_graph(args)
     if args.command == "info":
         return run_info()
+    if args.command == "exercise":
+        return run_exercise(args)
     return run_neuron(svg=args.svg, force=args.force)
 
 

@@ -145,7 +145,7 @@ class _Reader:
 def _text(s: str) -> str:
     """Text of a formula: a true minus, and space around = + < > (TeX spaces relations)."""
     s = html.escape(s).replace("-", "−")
-    return re.sub(r"\s*(=|\+|&lt;|&gt;)\s*", r" \1 ", s)
+    return re.sub(r"\s*(:=|=|\+|&lt;|&gt;)\s*", r" \1 ", s)
 
 
 def _wrap(part: str) -> str:

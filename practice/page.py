@@ -35,14 +35,14 @@ h3 { font-size: 15px; margin: 16px 0 6px; }
             border-radius: 6px; }
 .tables { display: flex; gap: 14px; flex-wrap: wrap; margin-top: 6px; }
 .tables figure { margin: 0; }
-figcaption { font-size: 13.5px; margin: 2px 0; }
+figcaption { font-size: 14px; margin: 2px 0; }
 table.w { border-collapse: collapse; font-size: 14px; background: #fff; }
 table.w th, table.w td { border: 1px solid #d1d5db; padding: 1px 7px; text-align: right; }
 table.w th:first-child, table.w td:first-child { text-align: left; }
 ul, ol { margin: 4px 0 6px; padding-left: 22px; }
 li { margin: 2px 0; }
 p { margin: 5px 0; }
-sub, sup { font-size: 72%; line-height: 0; }
+sub, sup { font-size: 75%; line-height: 0; }
 details { margin-top: 14px; background: #fff; border: 1px solid #d1d5db; border-radius: 6px;
           padding: 6px 14px; }
 summary { cursor: pointer; font-weight: bold; font-size: 16px; padding: 4px 0; }

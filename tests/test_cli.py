@@ -40,11 +40,11 @@ def test_version_and_help_from_python_m_and_the_console_script():
     script = Path(sys.executable).with_name("stepgrad")
     p = subprocess.run([str(script), "--help"], capture_output=True, text=True, timeout=60)
     assert p.returncode == 0
-    for command in ("demo", "train", "graph", "neuron", "info"):
+    for command in ("demo", "train", "graph", "neuron", "exercise", "info"):
         assert command in p.stdout
 
 
-@pytest.mark.parametrize("command", ["demo", "train", "graph", "neuron"])
+@pytest.mark.parametrize("command", ["demo", "train", "graph", "neuron", "exercise"])
 def test_every_command_has_help(command, capsys):
     assert main([command, "--help"]) == 0
     assert f"usage: stepgrad {command}" in capsys.readouterr().out
