@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 from stepgrad.viz.quiz import ATOL, RTOL, is_right, parse_answer
 
@@ -26,8 +27,8 @@ from .picture import network_svg
 from .problem import Problem, draw_problem
 from .solution import Worked, solve
 
-__all__ = ["Exercise", "Checked", "make_exercise", "make_exercises", "exercise_set_files",
-           "save_exercises", "write_files", "FILES", "KEY"]
+__all__ = ["Exercise", "Checked", "expand_answers", "make_exercise", "make_exercises",
+           "exercise_set_files", "save_exercises", "write_files", "FILES", "KEY"]
 
 FILES = ("problem.md", "solution.md", "exercise.html", "network.svg")
 KEY = "answer_key.csv"
@@ -52,8 +53,9 @@ class Checked:
         marks = {"right": "✓ right", "wrong": "✗ wrong", "not a number": "✗ not a number",
                  "not answered": "—"}
         lines = ["| quantity | yours | the engine's | |", "|---|---:|---:|---|"]
-        for symbol, key, given, value, mark in self.rows:
-            lines.append(f"| {symbol} (`{key}`) | {given} | {value:.6g} | {marks[mark]} |")
+        for symbol, key, given, value, mark in self.rows:  # unanswered: not given away
+            shown = "(not shown)" if mark == "not answered" else f"{value:.6g}"
+            lines.append(f"| {symbol} (`{key}`) | {given} | {shown} | {marks[mark]} |")
         lines.append("")
         lines.append(f"**{self.right} right, {self.wrong} wrong** of {len(self.rows)} "
                      f"(right: within {RTOL:.0%} or {ATOL:g}).")
@@ -71,9 +73,10 @@ class Exercise:
     problem: Problem
     worked: Worked
 
-    def problem_markdown(self) -> str:
-        """``problem.md``: Markdown with LaTeX (the picture is ``network.svg`` beside it)."""
-        return problem_markdown(self.problem)
+    def problem_markdown(self, picture: str | None = "network.svg") -> str:
+        """``problem.md``: Markdown with LaTeX; ``picture`` the network's SVG file beside it
+        (None: no picture, as in a notebook, which shows :meth:`svg` itself)."""
+        return problem_markdown(self.problem, picture)
 
     def solution_markdown(self) -> str:
         """``solution.md``: each line the formula, the numbers filled in, the result."""
@@ -106,12 +109,14 @@ class Exercise:
     def check(self, answers: Mapping[str, object]) -> Checked:
         """The student's ``answers`` (key → number, or text such as ``"−0.55"``; ``...``
         or None: not answered yet) against the engine's, as the quiz marks them: right
-        within 1 % or 0.00001 (:mod:`stepgrad.viz.quiz`).
+        within 1 % or 0.00001 (:mod:`stepgrad.viz.quiz`). A whole layer may be given at
+        once (:func:`expand_answers`): ``{"alpha": [0.6, 0.4], "dL/dw2": [[…], …]}``.
 
         Raises:
             KeyError: a key that is not one of the solution's (the message lists them).
         """
         known = {a.key: a for a in self.worked.answers}
+        answers = expand_answers(answers, self.problem.sizes)
         unknown = [k for k in answers if k not in known]
         if unknown:
             raise KeyError(f"check: {', '.join(map(repr, unknown))} is not a quantity of this "
@@ -130,6 +135,47 @@ class Exercise:
 
     def _repr_markdown_(self) -> str:
         return self.problem_markdown()
+
+
+VECTORS = ("u", "alpha", "v", "a", "eps2", "dL/dv", "eps1", "dL/du")
+MATRICES = ("dL/dw1", "dL/dw2", "w1_new", "w2_new")
+
+
+def expand_answers(answers: Mapping[str, object], sizes: Sequence[int]) -> dict:
+    """Answers keyed one number each: a vector key (``"alpha": [α₁, α₂]``, also ``u``, ``v``,
+    ``a``, ``eps2``, ``dL/dv``, ``eps1``, ``dL/du``) becomes ``alpha_1``, ``alpha_2``; a
+    matrix key (``"dL/dw1"``, ``"dL/dw2"``, ``"w1_new"``, ``"w2_new"``: rows j = 0 … (the
+    bias first), columns k = 1 …, as the problem's tables) becomes ``dL/dw1_01`` … A whole
+    ``...`` stands for every entry not answered yet.
+
+    Raises:
+        ValueError: a list whose length does not fit the network (the message says which).
+    """
+    F, H, M = sizes
+    width = {"u": H, "alpha": H, "eps1": H, "dL/du": H, "v": M, "a": M, "eps2": M, "dL/dv": M}
+    shape = {"dL/dw1": (F + 1, H), "w1_new": (F + 1, H), "dL/dw2": (H + 1, M),
+             "w2_new": (H + 1, M)}
+    out: dict = {}
+    for key, given in answers.items():
+        if key in VECTORS:
+            values = [...] * width[key] if given is Ellipsis else list(cast(Iterable, given))
+            if len(values) != width[key]:
+                raise ValueError(f"check: {key} has {len(values)} entries; the network has "
+                                 f"{width[key]}")
+            out.update({f"{key}_{k}": v for k, v in enumerate(values, 1)})
+        elif key in MATRICES:
+            rows, cols = shape[key]
+            table = ([[...] * cols] * rows if given is Ellipsis else
+                     [list(r) for r in cast(Iterable, given)])
+            if len(table) != rows or any(len(r) != cols for r in table):
+                raise ValueError(f"check: {key} needs {rows} rows (j = 0 … {rows - 1}, the "
+                                 f"bias first) of {cols} numbers (k = 1 … {cols})")
+            stem, new = (key[:-4], "_new") if key.endswith("_new") else (key, "")
+            for j, row in enumerate(table):
+                out.update({f"{stem}_{j}{k}{new}": v for k, v in enumerate(row, 1)})
+        else:
+            out[key] = given
+    return out
 
 
 def make_exercise(seed: int, *, difficulty: str = "easy", sizes: Sequence[int] | None = None,

@@ -98,3 +98,21 @@ def test_the_check_marks_right_wrong_and_unanswered_as_the_quiz_does():
     assert "2 right, 2 wrong" in checked._repr_markdown_()
     with pytest.raises(KeyError, match="eps_1"):
         ex.check({"eps_1": 0.1})
+
+
+def test_a_whole_layer_may_be_checked_at_once_in_the_problems_layout():
+    ex = make_exercise(4, difficulty="medium")  # 2-3-2
+    w = ex.worked
+    alpha = [w.value(f"alpha_{h}") for h in (1, 2, 3)]
+    dw1 = [[w.value(f"dL/dw1_{f}{h}") for h in (1, 2, 3)] for f in (0, 1, 2)]
+    new_w2 = [[w.value(f"w2_{h}{m}_new") for m in (1, 2)] for h in (0, 1, 2, 3)]
+    checked = ex.check({"alpha": alpha, "dL/dw1": dw1, "w2_new": new_w2, "eps2": ...})
+    marks = [r[4] for r in checked.rows]
+    assert marks == ["right"] * (3 + 9 + 8) + ["not answered"] * 2
+    dw1[2][0] += 1.0  # ∂L/∂w¹_21 wrong: only that one is marked
+    wrong = [r[1] for r in ex.check({"dL/dw1": dw1}).rows if r[4] == "wrong"]
+    assert wrong == ["dL/dw1_21"]
+    with pytest.raises(ValueError, match="alpha has 2 entries; the network has 3"):
+        ex.check({"alpha": [0.1, 0.2]})
+    with pytest.raises(ValueError, match="dL/dw2 needs 4 rows"):
+        ex.check({"dL/dw2": [[0.1, 0.2]]})
