@@ -1,11 +1,13 @@
 """Shared test settings: a hypothesis profile that keeps the suite quick and
 deterministic; the `dot` marker for the tests that need a Graphviz program (the
-system `dot` or the pip-installed `graphviz-pure`); and the `renderer` fixture,
-which runs a test once with each of the two that is installed."""
+system `dot` or the pip-installed `graphviz-pure`); the `renderer` fixture,
+which runs a test once with each of the two that is installed; and the `lab`
+fixture, a JupyterLab server for the browser tests (tests/browser.py)."""
 
 from __future__ import annotations
 
 import pytest
+from browser import jupyterlab
 from hypothesis import HealthCheck, settings
 
 from stepgrad.viz.renderer import (
@@ -40,6 +42,14 @@ def renderer(request):
     use_renderer(request.param)
     yield request.param
     use_renderer(None)
+
+
+@pytest.fixture()
+def lab(tmp_path):
+    """A JupyterLab server on a copy of notebooks/ (``tmp_path / "notebooks"``); yields its
+    URL. Skips, saying why, without JupyterLab, chromium or playwright."""
+    with jupyterlab(tmp_path) as url:
+        yield url
 
 
 def pytest_collection_modifyitems(config, items):

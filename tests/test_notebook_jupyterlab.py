@@ -17,149 +17,57 @@ playwright or chromium.
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
+from browser import ARTIFACTS, RECT, chromium_page, inside, run_notebook
 
-import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-TOKEN = "stepgrad-test"
 PRESSES = 6
 WINDOW = {"width": 1300, "height": 900}  # with the file browser open: a ~950 px column
 
-RECT = ("(el) => { const r = el.getBoundingClientRect(); return {left: r.left, top: r.top, "
-        "right: r.right, bottom: r.bottom, width: r.width, height: r.height}; }")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _inside(rect, box, slack=1.0) -> bool:
-    return (rect["left"] >= box["left"] - slack and rect["right"] <= box["right"] + slack
-            and rect["top"] >= box["top"] - slack and rect["bottom"] <= box["bottom"] + slack)
-
-
-@pytest.fixture()
-def lab(tmp_path):
-    """A JupyterLab server on a copy of notebooks/; yields its URL."""
-    pytest.importorskip("jupyterlab", reason="JupyterLab is in the notebooks extra: "
-                        "pip install -e '.[notebooks]'")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("no chromium: sudo apt-get install -y chromium")
-    pytest.importorskip("playwright.sync_api", reason="pip install -e '.[dev]' (playwright)")
-    folder = tmp_path / "notebooks"
-    shutil.copytree(ROOT / "notebooks", folder)
-    port = _free_port()
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        [str(ROOT / "src"), *filter(None, [os.environ.get("PYTHONPATH")])]),
-        JUPYTER_CONFIG_DIR=str(tmp_path / "config"), JUPYTER_RUNTIME_DIR=str(tmp_path / "rt"))
-    cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}",
-           "--ServerApp.ip=127.0.0.1", f"--IdentityProvider.token={TOKEN}",
-           f"--ServerApp.root_dir={folder}", "--ServerApp.open_browser=False",
-           "--LabApp.news_url=", "--LabApp.check_for_updates_class="
-           "jupyterlab.NeverCheckForUpdate"]
-    if hasattr(os, "getuid") and os.getuid() == 0:
-        cmd.append("--allow-root")
-    log = open(tmp_path / "lab.log", "w")
-    server = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(f"{url}/api/status?token={TOKEN}", timeout=1)
-                break
-            except OSError:
-                if server.poll() is not None:
-                    pytest.fail("jupyter lab stopped: " + (tmp_path / "lab.log").read_text())
-                time.sleep(0.5)
-        else:
-            pytest.fail("jupyter lab did not start in 60 s")
-        yield url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
-
 
 def test_the_stepper_widget_in_jupyterlab_keeps_controls_node_and_text_on_screen(lab):
-    from playwright.sync_api import sync_playwright  # optional: skipped above without it
-
+    # lab: conftest.py's fixture, a JupyterLab server on a copy of notebooks/ (tests/browser.py)
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as p:
-        chrome = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+    with chromium_page(WINDOW["width"], WINDOW["height"], offline=False) as page:
+        run_notebook(page, lab, "02_mlp_backprop.ipynb")
+        node_level = ".widget-vbox:has(.stepgrad-frame)"
+        nxt = page.locator(f"{node_level} button:has-text('next ▶')").first
         try:
-            page = chrome.new_page(viewport=WINDOW)
-            page.goto(f"{lab}/lab/tree/02_mlp_backprop.ipynb?token={TOKEN}")
-            page.wait_for_selector(".jp-Notebook", timeout=60_000)
-            try:  # JupyterLab may ask which kernel to start: the notebook's own
-                page.click(".jp-Dialog button:has-text('Select')", timeout=5_000)
-            except Exception:
-                pass
-            page.wait_for_selector("text=Python 3 (ipykernel) | Idle", timeout=60_000)
-            page.click("li.lm-MenuBar-item:has-text('Run')")
-            page.click("li.lm-Menu-item:has-text('Run All Cells')")
-            node_level = ".widget-vbox:has(.stepgrad-frame)"
-            nxt = page.locator(f"{node_level} button:has-text('next ▶')").first
-            try:
-                nxt.wait_for(timeout=90_000)
-            except Exception:
-                page.screenshot(path=str(ARTIFACTS / "jupyterlab-no-widget.png"))
-                raise
-            page.wait_for_function(  # every cell has run: no [*] prompt left
-                "() => ![...document.querySelectorAll('.jp-InputArea-prompt')]"
-                ".some((p) => p.textContent.includes('*'))", timeout=180_000)
-            page.wait_for_selector("text=Python 3 (ipykernel) | Idle", timeout=60_000)
-            window = {"left": 0, "top": 0, "right": WINDOW["width"], "bottom": WINDOW["height"]}
-            column = page.eval_on_selector(".jp-NotebookPanel-notebook", RECT)
-            assert column["width"] <= 1000  # the file browser is open: a ~950 px column
-            _network_widget(page, window, column)
-            widget = page.locator(node_level).first
-            for _ in range(3):  # the notebook's windowed scrolling may settle in steps
-                widget.evaluate("(el) => el.scrollIntoView({block: 'start'})")
-                page.wait_for_timeout(400)
-            sizes = []
-            for press in range(PRESSES + 1):
-                if press:
-                    nxt.click()
-                    page.wait_for_function(
-                        "(n) => [...document.querySelectorAll('b')].some("
-                        "(b) => b.textContent.startsWith('frame ' + n + ' /'))", arg=press + 1)
-                    page.wait_for_timeout(150)
-                frame = page.eval_on_selector(".stepgrad-frame", RECT)
-                current = page.eval_on_selector(
-                    ".stepgrad-frame svg g.node polygon[fill='#fca5a5']", RECT)
-                text = page.eval_on_selector("pre.stepgrad-step", RECT)
-                controls = nxt.evaluate(RECT)
-                for what, rect in (("controls", controls), ("current node", current),
-                                   ("step text", text), ("graph frame", frame)):
-                    assert _inside(rect, window), (press, what, rect)
-                    assert rect["left"] >= column["left"] - 1, (press, what, rect, column)
-                    assert rect["right"] <= column["right"] + 1, (press, what, rect, column)
-                assert _inside(current, frame), (press, current, frame)
-                sizes.append(widget.evaluate(RECT)["height"])
-                step = page.inner_text("pre.stepgrad-step").splitlines()[0]
-                assert step.startswith(f"backward step {press + 1} of ")
-                if press in (0, 3, PRESSES):
-                    page.screenshot(path=str(ARTIFACTS / f"jupyterlab-stepper-{press + 1}.png"))
-            assert max(sizes) - min(sizes) <= 1, sizes  # the widget does not jump
-        finally:
-            chrome.close()
+            nxt.wait_for(timeout=90_000)
+        except Exception:
+            page.screenshot(path=str(ARTIFACTS / "jupyterlab-no-widget.png"))
+            raise
+        page.wait_for_function(  # every cell has run: no [*] prompt left
+            "() => ![...document.querySelectorAll('.jp-InputArea-prompt')]"
+            ".some((p) => p.textContent.includes('*'))", timeout=180_000)
+        page.wait_for_selector("text=Python 3 (ipykernel) | Idle", timeout=60_000)
+        window = {"left": 0, "top": 0, "right": WINDOW["width"], "bottom": WINDOW["height"]}
+        column = page.eval_on_selector(".jp-NotebookPanel-notebook", RECT)
+        assert column["width"] <= 1000  # the file browser is open: a ~950 px column
+        _network_widget(page, window, column)
+        widget = page.locator(node_level).first
+        for _ in range(3):  # the notebook's windowed scrolling may settle in steps
+            widget.evaluate("(el) => el.scrollIntoView({block: 'start'})")
+            page.wait_for_timeout(400)
+        sizes = []
+        for press in range(PRESSES + 1):
+            if press:
+                _press(page, nxt, "b", press + 1)
+            frame = page.eval_on_selector(".stepgrad-frame", RECT)
+            current = page.eval_on_selector(
+                ".stepgrad-frame svg g.node polygon[fill='#fca5a5']", RECT)
+            text = page.eval_on_selector("pre.stepgrad-step", RECT)
+            controls = nxt.evaluate(RECT)
+            for what, rect in (("controls", controls), ("current node", current),
+                               ("step text", text), ("graph frame", frame)):
+                assert inside(rect, window), (press, what, rect)
+                assert rect["left"] >= column["left"] - 1, (press, what, rect, column)
+                assert rect["right"] <= column["right"] + 1, (press, what, rect, column)
+            assert inside(current, frame), (press, current, frame)
+            sizes.append(widget.evaluate(RECT)["height"])
+            step = page.inner_text("pre.stepgrad-step").splitlines()[0]
+            assert step.startswith(f"backward step {press + 1} of ")
+            if press in (0, 3, PRESSES):
+                page.screenshot(path=str(ARTIFACTS / f"jupyterlab-stepper-{press + 1}.png"))
+        assert max(sizes) - min(sizes) <= 1, sizes  # the widget does not jump
 
 
 LIT = ("(el) => [...el.querySelectorAll('svg g.node')].filter((g) => [...g.querySelectorAll("
@@ -179,11 +87,7 @@ def _network_widget(page, window, column):
     nxt = net.locator("button:has-text('next ▶')")
     for press in range(5):
         if press:
-            nxt.click()
-            page.wait_for_function(
-                "(n) => [...document.querySelectorAll('.widget-label')].some("
-                "(b) => b.textContent.startsWith('frame ' + n + ' /'))", arg=press + 1)
-            page.wait_for_timeout(150)
+            _press(page, nxt, ".widget-label", press + 1)
         for _ in range(2):
             net.evaluate("(el) => el.scrollIntoView({block: 'start'})")
             page.wait_for_timeout(300)
@@ -192,9 +96,19 @@ def _network_widget(page, window, column):
         parts = [("controls", nxt.evaluate(RECT)), ("step text", net.locator("pre").evaluate(RECT))]
         parts += [("current unit", r) for r in lit]
         for what, rect in parts:
-            assert _inside(rect, window), (press, what, rect)
+            assert inside(rect, window), (press, what, rect)
             assert column["left"] - 1 <= rect["left"] and rect["right"] <= column["right"] + 1, \
                 (press, what, rect, column)
         assert min(r["text"] for r in lit) >= 10, (press, lit)
         if press in (0, 4):
             page.screenshot(path=str(ARTIFACTS / f"jupyterlab-network-{press + 1}.png"))
+
+
+def _press(page, button, counter: str, frame: int) -> None:
+    """Click a widget's next button and wait until its counter (``counter``, a CSS selector)
+    reads "frame <frame> / …"."""
+    button.click()
+    page.wait_for_function(
+        f"(n) => [...document.querySelectorAll({counter!r})].some("
+        "(b) => b.textContent.startsWith('frame ' + n + ' /'))", arg=frame)
+    page.wait_for_timeout(150)

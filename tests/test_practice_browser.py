@@ -5,23 +5,16 @@ on screen without scrolling; the page asks for nothing over the network and logs
 no console error; "Show the worked solution" opens the solution, whose lines are
 the ones of solution.md; at 900 px nothing is wider than the window and the text
 is at least 10 px. Screenshots go to ``test-artifacts/`` for a person to look at.
-(A small chromium helper of its own, as the other browser tests have.)
 """
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
 import pytest
+from browser import ARTIFACTS, chromium_page
 
 from stepgrad.practice import make_exercise
 from stepgrad.practice.html_math import tex_to_html
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 BOX = """(sel) => { const e = document.querySelector(sel); if (!e) return null;
   const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }"""
 FONTS = """Array.from(document.querySelectorAll('main *')).filter((e) =>
@@ -29,78 +22,48 @@ FONTS = """Array.from(document.querySelectorAll('main *')).filter((e) =>
   n.textContent.trim())).map((e) => parseFloat(getComputedStyle(e).fontSize))"""
 
 
-def sync_api():
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip("no chromium: install it with `sudo apt-get install -y chromium` "
-                    "(make test does, as root)")
-    return pytest.importorskip("playwright.sync_api", reason="pip install -e '.[dev]' (playwright)")
-
-
-def open_page(p, path: Path, width: int, height: int, errors: list, requests: list):
-    chrome = p.chromium.launch(executable_path=shutil.which("chromium") or CHROMIUM, args=ARGS)
-    page = chrome.new_page(viewport={"width": width, "height": height})
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-
-    def route(r):
-        requests.append(r.request.url)
-        r.abort() if not r.request.url.startswith("file:") else r.continue_()
-
-    page.route("**/*", route)
-    page.goto(path.as_uri())
-    return chrome, page
-
-
 @pytest.mark.parametrize("seed,level", [(0, "easy"), (7, "medium"), (1, "hard")])
 def test_the_problem_fits_a_1280x800_window_and_the_solution_opens(tmp_path, seed, level):
-    api = sync_api()
     ex = make_exercise(seed, difficulty=level)
     ex.save(tmp_path)
     path = tmp_path / "exercise.html"
     errors: list = []
     requests: list = []
     ARTIFACTS.mkdir(exist_ok=True)
-    with api.sync_playwright() as p:
-        chrome, page = open_page(p, path, 1280, 800, errors, requests)
-        try:
-            for sel in ("h1", ".left svg", ".tables", ".right", "summary"):
-                r = page.evaluate(BOX, sel)
-                assert r is not None and r[2] > r[0] and r[3] > r[1], sel
-                assert r[0] >= 0 and r[1] >= 0 and r[2] <= 1280 and r[3] <= 800, (sel, r)
-            assert page.evaluate("document.documentElement.scrollWidth") <= 1280
-            assert not page.evaluate("document.querySelector('details').open")
-            assert not page.is_visible("table.rows")  # the solution is folded away
-            page.screenshot(path=str(ARTIFACTS / f"exercise-{level}-1280.png"))
-            page.click("summary")
-            assert page.evaluate("document.querySelector('details').open")
-            shown = page.inner_text("#solution")
-            for row in ex.worked.derivation.blocks[3].rows[:3]:  # the forward phase's lines
-                right = row.partition("&")[2]
-                last = right.rsplit("= ", 1)[-1]
-                assert tex_to_html(last).replace("<sub>", "").replace("</sub>", "") in shown
-            assert "−" in shown and "∂L/∂w" in shown
-            page.screenshot(path=str(ARTIFACTS / f"exercise-{level}-solution-1280.png"),
-                            full_page=True)
-        finally:
-            chrome.close()
+    with chromium_page(1280, 800, errors, requests=requests) as page:
+        page.goto(path.as_uri())
+        for sel in ("h1", ".left svg", ".tables", ".right", "summary"):
+            r = page.evaluate(BOX, sel)
+            assert r is not None and r[2] > r[0] and r[3] > r[1], sel
+            assert r[0] >= 0 and r[1] >= 0 and r[2] <= 1280 and r[3] <= 800, (sel, r)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+        assert not page.evaluate("document.querySelector('details').open")
+        assert not page.is_visible("table.rows")  # the solution is folded away
+        page.screenshot(path=str(ARTIFACTS / f"exercise-{level}-1280.png"))
+        page.click("summary")
+        assert page.evaluate("document.querySelector('details').open")
+        shown = page.inner_text("#solution")
+        for row in ex.worked.derivation.blocks[3].rows[:3]:  # the forward phase's lines
+            right = row.partition("&")[2]
+            last = right.rsplit("= ", 1)[-1]
+            assert tex_to_html(last).replace("<sub>", "").replace("</sub>", "") in shown
+        assert "−" in shown and "∂L/∂w" in shown
+        page.screenshot(path=str(ARTIFACTS / f"exercise-{level}-solution-1280.png"),
+                        full_page=True)
     assert errors == []
     assert [u for u in requests if not u.startswith("file:")] == []
 
 
 def test_at_900_px_the_page_is_one_column_of_readable_text(tmp_path):
-    api = sync_api()
     make_exercise(3, difficulty="hard").save(tmp_path)
     errors: list = []
-    with api.sync_playwright() as p:
-        chrome, page = open_page(p, tmp_path / "exercise.html", 900, 800, errors, [])
-        try:
-            assert page.evaluate("document.documentElement.scrollWidth") <= 900
-            svg, right = page.evaluate(BOX, ".left svg"), page.evaluate(BOX, ".right")
-            assert right[1] >= svg[3]  # stacked: the text under the picture
-            assert svg[3] <= 800  # the picture whole in the first screen
-            page.click("summary")
-            assert min(page.evaluate(FONTS)) >= 10
-            page.screenshot(path=str(ARTIFACTS / "exercise-hard-900.png"), full_page=True)
-        finally:
-            chrome.close()
+    with chromium_page(900, 800, errors) as page:
+        page.goto((tmp_path / "exercise.html").as_uri())
+        assert page.evaluate("document.documentElement.scrollWidth") <= 900
+        svg, right = page.evaluate(BOX, ".left svg"), page.evaluate(BOX, ".right")
+        assert right[1] >= svg[3]  # stacked: the text under the picture
+        assert svg[3] <= 800  # the picture whole in the first screen
+        page.click("summary")
+        assert min(page.evaluate(FONTS)) >= 10
+        page.screenshot(path=str(ARTIFACTS / "exercise-hard-900.png"), full_page=True)
     assert errors == []

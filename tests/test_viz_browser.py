@@ -7,68 +7,41 @@ Screenshots of a few frames are kept in ``test-artifacts/`` for a person to look
 Without chromium the test skips and says how to install it (``make test`` does, as root).
 """
 
-import shutil
-from pathlib import Path
-
 import pytest
+from browser import ARTIFACTS, RECT, chromium_page, inside
 from test_viz_stepper import neuron
 
 from stepgrad.nn import MLP, cross_entropy, half_sse
 from stepgrad.viz import step_through
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
-
 pytestmark = pytest.mark.dot
 
 
-def browser():
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip("no chromium: install it with `sudo apt-get install -y chromium` "
-                    "(make test does, as root)")
-    sync_api = pytest.importorskip("playwright.sync_api",
-                                   reason="pip install -e '.[dev]' (playwright)")
-    return sync_api
-
-
 def test_the_exported_page_steps_with_the_arrow_keys_in_chromium(tmp_path):
-    sync_api = browser()
     stepper = step_through(neuron()[0])
     page_path = stepper.save_html(tmp_path / "steps.html")
     errors = []
-    with sync_api.sync_playwright() as p:
-        chrome = p.chromium.launch(executable_path=shutil.which("chromium") or CHROMIUM,
-                                   args=ARGS)
-        try:
-            page = chrome.new_page(viewport={"width": 1000, "height": 800})
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.route("**/*", lambda route: route.abort()
-                       if not route.request.url.startswith("file:") else route.continue_())
-            page.goto(page_path.as_uri())
-            seen = [page.evaluate("document.body.dataset.current")]
-            frames = [page.evaluate("document.body.dataset.frame")]
-            for _ in range(len(stepper) - 1):
-                page.keyboard.press("ArrowRight")
-                seen.append(page.evaluate("document.body.dataset.current"))
-                frames.append(page.evaluate("document.body.dataset.frame"))
-            assert frames == [str(k) for k in range(1, len(stepper) + 1)]  # counted from 1
-            assert seen == [stepper.frame(k).box for k in range(len(stepper))]
-            fill = page.evaluate(f"document.querySelector('#{seen[-1]} polygon')"
-                                 ".getAttribute('fill')")
-            assert fill == "#fca5a5"  # the current node is highlighted
-            page.keyboard.press("ArrowLeft")
-            assert page.evaluate("document.body.dataset.current") == seen[-2]
-            page.keyboard.press("f")  # fit: the whole graph, every node can be clicked
-            page.click(f"#{stepper.scene.owner[id(stepper.record.steps[-1].parents[0])]}")
-            assert "∂L/∂" in page.inner_text("#explain")
-            assert stepper.text(len(stepper) - 2).splitlines()[0] in page.inner_text("#panel")
-            ARTIFACTS.mkdir(exist_ok=True)
-            page.screenshot(path=str(ARTIFACTS / "stepper-frame.png"), full_page=True)
-        finally:
-            chrome.close()
+    with chromium_page(1000, 800, errors) as page:
+        page.goto(page_path.as_uri())
+        seen = [page.evaluate("document.body.dataset.current")]
+        frames = [page.evaluate("document.body.dataset.frame")]
+        for _ in range(len(stepper) - 1):
+            page.keyboard.press("ArrowRight")
+            seen.append(page.evaluate("document.body.dataset.current"))
+            frames.append(page.evaluate("document.body.dataset.frame"))
+        assert frames == [str(k) for k in range(1, len(stepper) + 1)]  # counted from 1
+        assert seen == [stepper.frame(k).box for k in range(len(stepper))]
+        fill = page.evaluate(f"document.querySelector('#{seen[-1]} polygon')"
+                             ".getAttribute('fill')")
+        assert fill == "#fca5a5"  # the current node is highlighted
+        page.keyboard.press("ArrowLeft")
+        assert page.evaluate("document.body.dataset.current") == seen[-2]
+        page.keyboard.press("f")  # fit: the whole graph, every node can be clicked
+        page.click(f"#{stepper.scene.owner[id(stepper.record.steps[-1].parents[0])]}")
+        assert "∂L/∂" in page.inner_text("#explain")
+        assert stepper.text(len(stepper) - 2).splitlines()[0] in page.inner_text("#panel")
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "stepper-frame.png"), full_page=True)
     assert errors == []
 
 
@@ -82,15 +55,6 @@ def lecture_sample_loss(sizes=(6, 9, 2), output="sigmoid", loss=half_sse):
     L = loss(model(x), y, reduction="sum")
     L.backward()
     return L
-
-
-def inside(rect, box, slack=1.0):
-    return (rect["left"] >= box["left"] - slack and rect["right"] <= box["right"] + slack
-            and rect["top"] >= box["top"] - slack and rect["bottom"] <= box["bottom"] + slack)
-
-
-RECT = "(el) => { const r = el.getBoundingClientRect(); return {left: r.left, top: r.top, " \
-       "right: r.right, bottom: r.bottom}; }"
 
 
 TEXT_HEIGHTS = ("(g) => [...g.querySelectorAll('text')].filter((t) => t.textContent.trim())"
@@ -108,7 +72,6 @@ def test_every_frame_shows_the_current_node_readable_and_its_parents_or_where_th
     overview), its text is at least 10 px high, and each parent's box is inside the frame
     too or named in a marker on the frame's edge; the controls and the step text are on
     screen."""
-    sync_api = browser()
     L = (lecture_sample_loss() if case.startswith("demo") else
          lecture_sample_loss((4, 6, 3), "softmax", cross_entropy))
     stepper = step_through(L)
@@ -117,47 +80,43 @@ def test_every_frame_shows_the_current_node_readable_and_its_parents_or_where_th
     screen = {"left": 0, "top": 0, "right": width, "bottom": height}
     shots = {0, len(stepper) // 2, len(stepper) - 1}
     marked = 0
-    with sync_api.sync_playwright() as p:
-        chrome = p.chromium.launch(executable_path=shutil.which("chromium") or CHROMIUM,
-                                   args=ARGS)
-        try:
-            page = chrome.new_page(viewport={"width": width, "height": height})
-            page.goto(path.as_uri())
-            frame = page.eval_on_selector("#graph", RECT)
-            overview = page.eval_on_selector("#overview", RECT)
-            assert inside(frame, screen)
-            for k in range(len(stepper)):
-                if k:
-                    page.keyboard.press("ArrowRight")
-                f = stepper.frame(k)
-                assert page.evaluate("document.body.dataset.current") == f.box
-                rect = page.eval_on_selector(f"#{f.box} polygon", RECT)
-                assert inside(rect, frame), (k + 1, f.box, rect, frame)
-                assert (rect["right"] <= overview["left"] or rect["bottom"] <= overview["top"]), \
-                    (k + 1, "under the overview", rect, overview)
-                heights = page.eval_on_selector(f"#{f.box}", TEXT_HEIGHTS)
-                assert heights and min(heights) >= 10, (k + 1, f.box, heights)
-                away = set(page.evaluate(AWAY).split())
-                marked += len(away)
-                for b in f.parents:
-                    if b in away:
-                        continue
-                    rect = page.eval_on_selector(f"#{b} polygon", RECT)
-                    assert inside(rect, frame), (k + 1, b, rect, frame)
-                for sel in ("#next", "#counter", "#panel"):
-                    assert inside(page.eval_on_selector(sel, RECT), screen), (k + 1, sel)
-                assert page.inner_text("#counter") == f"frame {k + 1} / {len(stepper)}"
-                if k in shots:
-                    ARTIFACTS.mkdir(exist_ok=True)
-                    name = f"{case.split()[1]}-{width}"
-                    page.screenshot(path=str(ARTIFACTS / f"stepper-{name}-frame-{k + 1}.png"))
-            if case.startswith("demo"):  # a Σw·x node's 13 parents do not fit at 10 px
-                assert marked > 0
-            page.keyboard.press("f")  # fit: the whole graph inside the frame
-            whole = page.eval_on_selector("#graph svg", "(s) => s.getBBox ? "
-                                          "s.querySelector('g.graph').getBoundingClientRect()"
-                                          ".toJSON() : null")
-            assert inside(whole, frame, slack=2)
-            assert page.eval_on_selector("#overview rect.view", "(r) => r.getAttribute('x')")
-        finally:
-            chrome.close()
+    errors = []
+    with chromium_page(width, height, errors) as page:
+        page.goto(path.as_uri())
+        frame = page.eval_on_selector("#graph", RECT)
+        overview = page.eval_on_selector("#overview", RECT)
+        assert inside(frame, screen)
+        for k in range(len(stepper)):
+            if k:
+                page.keyboard.press("ArrowRight")
+            f = stepper.frame(k)
+            assert page.evaluate("document.body.dataset.current") == f.box
+            rect = page.eval_on_selector(f"#{f.box} polygon", RECT)
+            assert inside(rect, frame), (k + 1, f.box, rect, frame)
+            assert (rect["right"] <= overview["left"] or rect["bottom"] <= overview["top"]), \
+                (k + 1, "under the overview", rect, overview)
+            heights = page.eval_on_selector(f"#{f.box}", TEXT_HEIGHTS)
+            assert heights and min(heights) >= 10, (k + 1, f.box, heights)
+            away = set(page.evaluate(AWAY).split())
+            marked += len(away)
+            for b in f.parents:
+                if b in away:
+                    continue
+                rect = page.eval_on_selector(f"#{b} polygon", RECT)
+                assert inside(rect, frame), (k + 1, b, rect, frame)
+            for sel in ("#next", "#counter", "#panel"):
+                assert inside(page.eval_on_selector(sel, RECT), screen), (k + 1, sel)
+            assert page.inner_text("#counter") == f"frame {k + 1} / {len(stepper)}"
+            if k in shots:
+                ARTIFACTS.mkdir(exist_ok=True)
+                name = f"{case.split()[1]}-{width}"
+                page.screenshot(path=str(ARTIFACTS / f"stepper-{name}-frame-{k + 1}.png"))
+        if case.startswith("demo"):  # a Σw·x node's 13 parents do not fit at 10 px
+            assert marked > 0
+        page.keyboard.press("f")  # fit: the whole graph inside the frame
+        whole = page.eval_on_selector("#graph svg", "(s) => s.getBBox ? "
+                                      "s.querySelector('g.graph').getBoundingClientRect()"
+                                      ".toJSON() : null")
+        assert inside(whole, frame, slack=2)
+        assert page.eval_on_selector("#overview rect.view", "(r) => r.getAttribute('x')")
+    assert errors == []

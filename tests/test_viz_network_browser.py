@@ -7,19 +7,12 @@ scroll bar and its text is at least 10 px high. Screenshots of a few frames go
 to ``test-artifacts/`` for a person to look at.
 """
 
-import shutil
-from pathlib import Path
-
 import pytest
+from browser import ARTIFACTS, chromium_page
 
 from stepgrad.nn import MLP
 from stepgrad.nn.data import lecture_data
 from stepgrad.viz import step_network
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 pytestmark = pytest.mark.dot
 
@@ -29,15 +22,6 @@ BOXES = """(ids) => ids.map((id) => {
   const r = e.getBoundingClientRect();
   return [id, r.left, r.top, r.right, r.bottom];
 })"""
-
-
-def chromium():
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip("no chromium: install it with `sudo apt-get install -y chromium` "
-                    "(make test does, as root)")
-    sync_api = pytest.importorskip("playwright.sync_api",
-                                   reason="pip install -e '.[dev]' (playwright)")
-    return sync_api
 
 
 @pytest.fixture(scope="module")
@@ -50,67 +34,48 @@ def page_path(tmp_path_factory):
     return path, stepper
 
 
-def open_page(p, path, width, height, errors):
-    chrome = p.chromium.launch(executable_path=shutil.which("chromium") or CHROMIUM, args=ARGS)
-    page = chrome.new_page(viewport={"width": width, "height": height})
-    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    page.route("**/*", lambda route: route.abort()
-               if not route.request.url.startswith("file:") else route.continue_())
-    page.goto(path.as_uri())
-    return chrome, page
-
-
 def test_every_frames_units_edges_and_text_are_on_screen_at_1280x800(page_path):
-    sync_api = chromium()
     path, stepper = page_path
     errors, shots = [], {0, 16, 20, 30, len(stepper) - 1}
     ARTIFACTS.mkdir(exist_ok=True)
-    with sync_api.sync_playwright() as p:
-        chrome, page = open_page(p, path, 1280, 800, errors)
-        try:
-            for k in range(len(stepper)):
-                if k:
-                    page.keyboard.press("ArrowRight")
-                assert page.evaluate("document.body.dataset.frame") == str(k + 1)  # from 1
-                frame = stepper.frame(k)
-                labels = ["W" + e[1:] for e in frame.edges]
-                ids = list(frame.current) + list(frame.edges) + labels + ["panel"]
-                for box in page.evaluate(BOXES, ids):
-                    assert box is not None, (k, ids)
-                    name, left, top, right, bottom = box
-                    assert right > left and bottom > top, (k, name)  # drawn, not hidden
-                    assert 0 <= left and right <= 1280 and 0 <= top and bottom <= 800, \
-                        (k, name, box)
-                assert page.inner_text("#panel") == frame.panel.strip() or \
-                    page.inner_text("#panel").split("\n")[0] == frame.panel.split("\n")[0]
-                if k in shots:
-                    page.screenshot(path=str(ARTIFACTS / f"network-frame-{k + 1:02d}.png"))
-            assert page.evaluate("document.documentElement.scrollWidth") <= 1280
-        finally:
-            chrome.close()
+    with chromium_page(1280, 800, errors) as page:
+        page.goto(path.as_uri())
+        for k in range(len(stepper)):
+            if k:
+                page.keyboard.press("ArrowRight")
+            assert page.evaluate("document.body.dataset.frame") == str(k + 1)  # from 1
+            frame = stepper.frame(k)
+            labels = ["W" + e[1:] for e in frame.edges]
+            ids = list(frame.current) + list(frame.edges) + labels + ["panel"]
+            for box in page.evaluate(BOXES, ids):
+                assert box is not None, (k, ids)
+                name, left, top, right, bottom = box
+                assert right > left and bottom > top, (k, name)  # drawn, not hidden
+                assert 0 <= left and right <= 1280 and 0 <= top and bottom <= 800, \
+                    (k, name, box)
+            assert page.inner_text("#panel") == frame.panel.strip() or \
+                page.inner_text("#panel").split("\n")[0] == frame.panel.split("\n")[0]
+            if k in shots:
+                page.screenshot(path=str(ARTIFACTS / f"network-frame-{k + 1:02d}.png"))
+        assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     assert errors == []
 
 
 def test_at_900_px_the_picture_fits_and_its_text_is_10_px_high(page_path):
-    sync_api = chromium()
     path, stepper = page_path
     errors = []
-    with sync_api.sync_playwright() as p:
-        chrome, page = open_page(p, path, 900, 800, errors)
-        try:
-            last = len(stepper) - 1
-            page.evaluate(f"window.networkShow({last})")
-            assert page.evaluate("document.documentElement.scrollWidth") <= 900
-            pic = page.evaluate("(() => { const r = document.querySelector('#pic svg')"
-                                ".getBoundingClientRect(); return [r.left, r.right]; })()")
-            assert pic[0] >= 0 and pic[1] <= 900
-            heights = page.evaluate("""Array.from(document.querySelectorAll('#pic svg text'))
-                .filter((t) => t.textContent.trim() && t.getClientRects().length)
-                .map((t) => t.getBoundingClientRect().height)""")
-            assert len(heights) > 40  # units, titles, L, the last step's edge labels
-            assert min(heights) >= 10, min(heights)
-            page.screenshot(path=str(ARTIFACTS / "network-frame-900px.png"), full_page=True)
-        finally:
-            chrome.close()
+    with chromium_page(900, 800, errors) as page:
+        page.goto(path.as_uri())
+        last = len(stepper) - 1
+        page.evaluate(f"window.networkShow({last})")
+        assert page.evaluate("document.documentElement.scrollWidth") <= 900
+        pic = page.evaluate("(() => { const r = document.querySelector('#pic svg')"
+                            ".getBoundingClientRect(); return [r.left, r.right]; })()")
+        assert pic[0] >= 0 and pic[1] <= 900
+        heights = page.evaluate("""Array.from(document.querySelectorAll('#pic svg text'))
+            .filter((t) => t.textContent.trim() && t.getClientRects().length)
+            .map((t) => t.getBoundingClientRect().height)""")
+        assert len(heights) > 40  # units, titles, L, the last step's edge labels
+        assert min(heights) >= 10, min(heights)
+        page.screenshot(path=str(ARTIFACTS / "network-frame-900px.png"), full_page=True)
     assert errors == []

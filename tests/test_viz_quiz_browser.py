@@ -9,21 +9,14 @@ question, a wrong answer and the final score, at 1280×800 and at 900 px, go to
 ``test-artifacts/`` for a person to look at; the quiz's text is ≥ 10 px at 900 px.
 """
 
-import shutil
-from pathlib import Path
-
 import pytest
+from browser import ARTIFACTS, chromium_page
 from test_viz_stepper import neuron
 
 from stepgrad.nn import MLP
 from stepgrad.nn.data import lecture_data
 from stepgrad.viz import step_network, step_through
 from stepgrad.viz.quiz import ATOL, RTOL
-
-CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 pytestmark = pytest.mark.dot
 
@@ -32,13 +25,6 @@ BOX = """(sel) => { const e = document.querySelector(sel); if (!e) return null;
 FONTS = """Array.from(document.querySelectorAll('#quiz *')).filter((e) =>
   e.getClientRects().length && Array.from(e.childNodes).some((n) => n.nodeType === 3 &&
   n.textContent.trim())).map((e) => parseFloat(getComputedStyle(e).fontSize))"""
-
-
-def chromium():
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.skip("no chromium: install it with `sudo apt-get install -y chromium` "
-                    "(make test does, as root)")
-    return pytest.importorskip("playwright.sync_api", reason="pip install -e '.[dev]' (playwright)")
 
 
 def node_stepper():
@@ -77,7 +63,6 @@ def wrong(x: float) -> str:
 
 @pytest.mark.parametrize("view", ["node", "network"])
 def test_a_wrong_answer_is_wrong_the_right_one_right_and_the_score_counts_them(tmp_path, view):
-    sync_api = chromium()
     stepper = node_stepper() if view == "node" else network_stepper()
     questions = stepper.questions
     asked = [k for k, q in enumerate(questions) if q is not None]
@@ -85,113 +70,95 @@ def test_a_wrong_answer_is_wrong_the_right_one_right_and_the_score_counts_them(t
     path = stepper.save_html(tmp_path / "quiz.html")
     ARTIFACTS.mkdir(exist_ok=True)
     errors = []
-    with sync_api.sync_playwright() as p:
-        chrome = p.chromium.launch(executable_path=shutil.which("chromium") or CHROMIUM,
-                                   args=ARGS)
-        try:
-            page = chrome.new_page(viewport={"width": 1280, "height": 800})
-            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.route("**/*", lambda route: route.abort()
-                       if not route.request.url.startswith("file:") else route.continue_())
-            page.goto(path.as_uri())
-            data = lambda key: page.evaluate(f"document.body.dataset.{key}")
-            for _ in range(first):  # frames that ask nothing: → steps on
-                assert data("quiz") == "none"
-                page.keyboard.press("ArrowRight")
-            # the question: result hidden, the step and the question on screen together
-            assert data("quiz") == "asking"
-            assert questions[first].text in page.inner_text("#quiz-q")
-            assert stepper.text(first).splitlines()[0] not in page.inner_text("#panel")
-            on_screen(page, current_ids(stepper, first) + ["quiz", "quiz-answer"], 1280, 800)
-            page.screenshot(path=str(ARTIFACTS / f"quiz-{view}-question-1280.png"))
-            # a wrong answer, Enter: marked wrong, then the step's computation
-            page.keyboard.type(wrong(questions[first].answer))
-            page.keyboard.press("Enter")
-            assert data("quiz") == "wrong" and data("wrong") == "1" and data("right") == "0"
-            assert "✗ wrong" in page.inner_text("#quiz-verdict")
-            assert page.inner_text("#panel").splitlines()[0] == \
-                stepper.text(first).splitlines()[0]
-            on_screen(page, current_ids(stepper, first) + ["quiz-verdict"], 1280, 800)
-            page.screenshot(path=str(ARTIFACTS / f"quiz-{view}-wrong-1280.png"))
-            # Enter goes on; the right value (rounded by hand, true minus) is right
-            page.keyboard.press("Enter")
-            for _ in range(second - first - 1):
-                page.keyboard.press("ArrowRight")
-            assert data("quiz") == "asking"
-            page.keyboard.type(typed(questions[second].answer))
-            page.keyboard.press("Enter")
-            assert data("quiz") == "right" and data("right") == "1" and data("wrong") == "1"
-            assert "✓ right" in page.inner_text("#quiz-verdict")
-            # not a number: asked again, nothing counted
-            page.keyboard.press("Enter")
-            for _ in range(third - second - 1):
-                page.keyboard.press("ArrowRight")
-            page.keyboard.type("abc")
-            page.keyboard.press("Enter")
-            assert data("quiz") == "asking" and "not a number" in page.inner_text("#quiz-verdict")
-            # → on the question shows it, counted as skipped, and stays on the step
-            page.fill("#quiz-answer", "")
-            frame = data("frame")
+    with chromium_page(1280, 800, errors) as page:
+        page.goto(path.as_uri())
+        data = lambda key: page.evaluate(f"document.body.dataset.{key}")
+        for _ in range(first):  # frames that ask nothing: → steps on
+            assert data("quiz") == "none"
             page.keyboard.press("ArrowRight")
-            assert data("quiz") == "skipped" and data("skipped") == "1" and data("frame") == frame
-            assert page.inner_text("#panel").splitlines()[0] == \
-                stepper.text(third).splitlines()[0]
-            assert page.inner_text("#quiz-score").startswith("score: 1 right · 1 wrong · 1 skipped")
-            # End: every question passed over is skipped; the last one is asked, → shows it
-            page.keyboard.press("End")
-            n = len(asked)
-            assert data("quiz") == "asking" and data("left") == "1"
+        # the question: result hidden, the step and the question on screen together
+        assert data("quiz") == "asking"
+        assert questions[first].text in page.inner_text("#quiz-q")
+        assert stepper.text(first).splitlines()[0] not in page.inner_text("#panel")
+        on_screen(page, current_ids(stepper, first) + ["quiz", "quiz-answer"], 1280, 800)
+        page.screenshot(path=str(ARTIFACTS / f"quiz-{view}-question-1280.png"))
+        # a wrong answer, Enter: marked wrong, then the step's computation
+        page.keyboard.type(wrong(questions[first].answer))
+        page.keyboard.press("Enter")
+        assert data("quiz") == "wrong" and data("wrong") == "1" and data("right") == "0"
+        assert "✗ wrong" in page.inner_text("#quiz-verdict")
+        assert page.inner_text("#panel").splitlines()[0] == \
+            stepper.text(first).splitlines()[0]
+        on_screen(page, current_ids(stepper, first) + ["quiz-verdict"], 1280, 800)
+        page.screenshot(path=str(ARTIFACTS / f"quiz-{view}-wrong-1280.png"))
+        # Enter goes on; the right value (rounded by hand, true minus) is right
+        page.keyboard.press("Enter")
+        for _ in range(second - first - 1):
             page.keyboard.press("ArrowRight")
-            assert data("left") == "0"
-            assert page.inner_text("#quiz-score") == \
-                f"Final score: 1 / {n} right (1 wrong, {n - 2} skipped)"
-            page.screenshot(path=str(ARTIFACTS / f"quiz-{view}-final-1280.png"))
-            # back: the marks stay
-            page.keyboard.press("Home")
-            for _ in range(first):
-                page.keyboard.press("ArrowRight")
-            assert data("quiz") == "wrong" and data("wrong") == "1"
-        finally:
-            chrome.close()
+        assert data("quiz") == "asking"
+        page.keyboard.type(typed(questions[second].answer))
+        page.keyboard.press("Enter")
+        assert data("quiz") == "right" and data("right") == "1" and data("wrong") == "1"
+        assert "✓ right" in page.inner_text("#quiz-verdict")
+        # not a number: asked again, nothing counted
+        page.keyboard.press("Enter")
+        for _ in range(third - second - 1):
+            page.keyboard.press("ArrowRight")
+        page.keyboard.type("abc")
+        page.keyboard.press("Enter")
+        assert data("quiz") == "asking" and "not a number" in page.inner_text("#quiz-verdict")
+        # → on the question shows it, counted as skipped, and stays on the step
+        page.fill("#quiz-answer", "")
+        frame = data("frame")
+        page.keyboard.press("ArrowRight")
+        assert data("quiz") == "skipped" and data("skipped") == "1" and data("frame") == frame
+        assert page.inner_text("#panel").splitlines()[0] == \
+            stepper.text(third).splitlines()[0]
+        assert page.inner_text("#quiz-score").startswith("score: 1 right · 1 wrong · 1 skipped")
+        # End: every question passed over is skipped; the last one is asked, → shows it
+        page.keyboard.press("End")
+        n = len(asked)
+        assert data("quiz") == "asking" and data("left") == "1"
+        page.keyboard.press("ArrowRight")
+        assert data("left") == "0"
+        assert page.inner_text("#quiz-score") == \
+            f"Final score: 1 / {n} right (1 wrong, {n - 2} skipped)"
+        page.screenshot(path=str(ARTIFACTS / f"quiz-{view}-final-1280.png"))
+        # back: the marks stay
+        page.keyboard.press("Home")
+        for _ in range(first):
+            page.keyboard.press("ArrowRight")
+        assert data("quiz") == "wrong" and data("wrong") == "1"
     assert errors == []
 
 
 @pytest.mark.parametrize("view", ["node", "network"])
 def test_at_900_px_the_question_and_the_step_show_together_in_readable_text(tmp_path, view):
-    sync_api = chromium()
     stepper = node_stepper() if view == "node" else network_stepper()
     asked = [k for k, q in enumerate(stepper.questions) if q is not None]
     path = stepper.save_html(tmp_path / "quiz.html")
     ARTIFACTS.mkdir(exist_ok=True)
     errors = []
-    with sync_api.sync_playwright() as p:
-        chrome = p.chromium.launch(executable_path=shutil.which("chromium") or CHROMIUM,
-                                   args=ARGS)
-        try:
-            page = chrome.new_page(viewport={"width": 900, "height": 800})
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(path.as_uri())
-            k = asked[len(asked) // 2]
-            for _ in range(k):
-                if page.evaluate("document.body.dataset.quiz") == "asking":
-                    page.keyboard.press("ArrowRight")  # shown, skipped; the next → goes on
-                page.keyboard.press("ArrowRight")
-            assert page.evaluate("document.body.dataset.quiz") == "asking"
-            on_screen(page, current_ids(stepper, k) + ["quiz-q", "quiz-answer"], 900, 800)
-            assert min(page.evaluate(FONTS)) >= 10
-            assert page.evaluate("document.documentElement.scrollWidth") <= 900
-            page.screenshot(path=str(ARTIFACTS / f"quiz-{view}-question-900.png"),
-                            full_page=True)
-            page.keyboard.type(wrong(stepper.questions[k].answer))
-            page.keyboard.press("Enter")
-            assert page.evaluate("document.body.dataset.quiz") == "wrong"
-            page.screenshot(path=str(ARTIFACTS / f"quiz-{view}-wrong-900.png"), full_page=True)
-            page.keyboard.press("End")
+    with chromium_page(900, 800, errors) as page:
+        page.goto(path.as_uri())
+        k = asked[len(asked) // 2]
+        for _ in range(k):
+            if page.evaluate("document.body.dataset.quiz") == "asking":
+                page.keyboard.press("ArrowRight")  # shown, skipped; the next → goes on
             page.keyboard.press("ArrowRight")
-            assert "Final score" in page.inner_text("#quiz-score")
-            assert min(page.evaluate(FONTS)) >= 10
-            page.screenshot(path=str(ARTIFACTS / f"quiz-{view}-final-900.png"), full_page=True)
-        finally:
-            chrome.close()
+        assert page.evaluate("document.body.dataset.quiz") == "asking"
+        on_screen(page, current_ids(stepper, k) + ["quiz-q", "quiz-answer"], 900, 800)
+        assert min(page.evaluate(FONTS)) >= 10
+        assert page.evaluate("document.documentElement.scrollWidth") <= 900
+        page.screenshot(path=str(ARTIFACTS / f"quiz-{view}-question-900.png"),
+                        full_page=True)
+        page.keyboard.type(wrong(stepper.questions[k].answer))
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.body.dataset.quiz") == "wrong"
+        page.screenshot(path=str(ARTIFACTS / f"quiz-{view}-wrong-900.png"), full_page=True)
+        page.keyboard.press("End")
+        page.keyboard.press("ArrowRight")
+        assert "Final score" in page.inner_text("#quiz-score")
+        assert min(page.evaluate(FONTS)) >= 10
+        page.screenshot(path=str(ARTIFACTS / f"quiz-{view}-final-900.png"), full_page=True)
     assert errors == []
