@@ -26,7 +26,7 @@ from typing import Any, Protocol, TypeVar
 import numpy as np
 
 from .anomaly import check_step
-from .buffers import Lease, reusable
+from .buffers import Lease, ZeroGrad, reusable
 from .grad_mode import NO_GRAD_RESULT, GradMode
 from .nary_ops import Dot
 from .ops import Add, Mul
@@ -34,6 +34,7 @@ from .ops import Add, Mul
 _ndarray = np.ndarray
 _multiply = np.multiply
 _add_arrays = np.add
+_copyto = np.copyto
 
 __all__ = ["BackwardStep", "toposort", "toposort_values", "toposort_values_stack", "backprop",
            "backprop_reference", "backprop_values_fast", "backprop_tensors_fast"]
@@ -395,14 +396,23 @@ def backprop_tensors_fast(root, seed) -> None:
                 else:
                     _add(p, g * d, True, own)
         else:
+            fresh = op.fresh_vjp
             for p, c in zip(parents, op.vjp(node.math, node._consts, g, node.data, *x)):
                 if c is not None and p.requires_grad:
-                    _add(p, c, False, own)
+                    _add(p, c, fresh, own)
 
 
 def _add(p, c, fresh: bool, own: set) -> None:
     """p.grad += c, in place where p's array is its own; ``fresh``: nobody else holds c."""
     grad = p._grad
+    if type(grad) is ZeroGrad:  # a leaf after zero_grad: its gradient becomes c (0 + c)
+        buf = grad.buffer
+        if (type(c) is _ndarray and c.shape == p.data.shape and c.dtype == p.data.dtype
+                and not fresh and type(buf) is _ndarray and buf.shape == c.shape
+                and buf.dtype == c.dtype and buf.flags.writeable):
+            p._grad = _copyto(buf, c) or buf  # into the leaf's own buffer: one pass
+            return
+        grad = p._grad = None  # c itself when fresh, else a copy (below)
     if (type(c) is not _ndarray or c.shape != p.data.shape or c.dtype != p.data.dtype
             or (grad is not None and type(grad) is not _ndarray)):  # a node (create_graph)
         # broadcast, scattered or another dtype: the general way, in place into an owned array

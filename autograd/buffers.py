@@ -33,7 +33,7 @@ import math
 
 import numpy as np
 
-__all__ = ["reusable", "Lease", "free_bytes", "clear", "REUSE_MIN", "KEEP_PER_SHAPE",
+__all__ = ["reusable", "Lease", "ZeroGrad", "free_bytes", "clear", "REUSE_MIN", "KEEP_PER_SHAPE",
            "KEEP_BYTES"]
 
 REUSE_MIN = 16384  # arrays of at least this many entries come from the pool
@@ -124,3 +124,29 @@ def clear() -> None:
     """Drop every free block (blocks in use come back later, within the bounds)."""
     _FREE.clear()
     _free_bytes[0] = 0
+
+
+class ZeroGrad:
+    """A leaf Tensor's gradient right after ``zero_grad``: zeros, not yet written.
+
+    ``zero_grad`` leaves this mark instead of filling the gradient array with
+    zeros; the backward pass then *sets* the leaf's gradient to its first
+    contribution (0 + c = c) instead of adding it to zeros, which saves two
+    passes over a weight-sized array per step. Reading ``grad`` before that
+    gives zeros, written into ``buffer`` (the array the leaf had, kept so that
+    ``grad`` stays the same array across steps where it can) or a new array.
+    """
+
+    __slots__ = ("buffer",)
+
+    def __init__(self, buffer: np.ndarray | None):
+        self.buffer = buffer
+
+    def zeros(self, like: np.ndarray) -> np.ndarray:
+        """The zeros this mark stands for: the buffer filled, or a new array like ``like``."""
+        buf = self.buffer
+        if (type(buf) is np.ndarray and buf.shape == like.shape and buf.dtype == like.dtype
+                and buf.flags.writeable):
+            buf.fill(0.0)
+            return buf
+        return np.zeros_like(like)

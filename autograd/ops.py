@@ -71,6 +71,9 @@ class Op:
             (``create_graph=True``) and the op is twice differentiable. An op
             that computes its derivative another way sets it False: asking
             for its second derivative then raises an error naming the op.
+        fresh_vjp: True when ``vjp`` returns arrays made in the call that
+            nothing else refers to (a matmul's products): the Tensor fast path
+            may keep one as a gradient and add into it in place.
     """
 
     name = "op"
@@ -78,6 +81,7 @@ class Op:
     formula = ""
     has_partials = False
     second_order = True
+    fresh_vjp = False
 
     # What each op class defines (static methods), declared for the type checker only: the
     # class attributes are the subclass's, so ``hasattr(cls, "partials")`` still tells.

@@ -83,7 +83,7 @@ class ScalarView:
             return
         new = self.gathered()
         if new is not None:
-            t._grad = t._grad + new.reshape(t.data.shape).astype(t.data.dtype, copy=False)
+            t._grad = t.grad + new.reshape(t.data.shape).astype(t.data.dtype, copy=False)
 
     def settle(self) -> None:
         """Count the leaves' gradients as sent (the Tensor's grad was set by hand)."""

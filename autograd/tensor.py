@@ -22,6 +22,7 @@ from numpy.typing import ArrayLike, DTypeLike
 
 from .arrays import Scatter, as_array, axes_of, axis_of, permutation_of, unbroadcast
 from .backend import ArrayMath
+from .buffers import ZeroGrad
 from .node import Node, apply
 from .operators import Operators
 from .scalar_view import ScalarView
@@ -63,7 +64,7 @@ class Tensor(Operators):
     math = ArrayMath
     is_scalar = False
     _GRAD0 = None
-    _grad: np.ndarray | None
+    _grad: np.ndarray | ZeroGrad | None  # ZeroGrad: zeroed, not yet written (zero_grad)
     _view: ScalarView | None
 
     def __init__(self, data: ArrayLike, label: str = "", dtype: DTypeLike | None = None,
@@ -127,6 +128,8 @@ class Tensor(Operators):
             return
         data = self.data
         grad = self._grad
+        if type(grad) is ZeroGrad:  # zeroed by zero_grad: 0 + c is c (kept as a copy below)
+            grad = self._grad = None
         if (owned and type(grad) is np.ndarray and grad.shape == data.shape
                 and grad.dtype == data.dtype and grad.flags.writeable):
             if type(c) is Scatter:  # W[1:], W[0]: added where they came from, no copy of W
@@ -199,7 +202,10 @@ class Tensor(Operators):
         Gradients that the leaf Values of :meth:`scalars` gather are added here
         when the backward pass ends (see :mod:`.scalar_view`); reading changes nothing.
         """
-        return self._grad
+        g = self._grad
+        if type(g) is ZeroGrad:  # zero_grad's mark, read before backward wrote it: zeros
+            g = self._grad = g.zeros(self.data)
+        return g
 
     @grad.setter
     def grad(self, value: np.ndarray | None) -> None:
@@ -208,13 +214,15 @@ class Tensor(Operators):
         self._grad = value
 
     def zero_grad(self) -> None:
-        """Zero the gradient in place (a buffer kept across steps), and that of
-        the leaf Values :meth:`scalars` gave."""
+        """Zero the gradient, and that of the leaf Values :meth:`scalars` gave.
+
+        ``grad`` reads zeros afterwards (the same array as before where it can:
+        a buffer kept across steps); the next backward pass sets it to its first
+        contribution instead of adding that to zeros (see :class:`~.arrays.ZeroGrad`).
+        """
         g = self._grad
-        if type(g) is np.ndarray and g.shape == self.data.shape and g.flags.writeable:
-            g.fill(0.0)
-        else:
-            self._grad = np.zeros_like(self.data)
+        if not isinstance(g, ZeroGrad):
+            self._grad = ZeroGrad(g)
         if self._view is not None:
             self._view.zero_grad()
 

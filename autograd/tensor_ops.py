@@ -61,6 +61,7 @@ class MatMul(Op):
 
     symbol = "@"
     formula = "F = A·B;  ∂L/∂A = G·Bᵀ,  ∂L/∂B = Aᵀ·G"
+    fresh_vjp = True  # each gradient a new product (or a view of one)
 
     @staticmethod
     def forward(B, consts, a, b):
@@ -109,6 +110,7 @@ class Affine(Op):
 
     symbol = "[1 X]·W"
     formula = "U = [1 X]·W;  ∂L/∂X = G·W[1:]ᵀ,  ∂L/∂W = [1 X]ᵀ·G"
+    fresh_vjp = True  # G·W[1:]ᵀ a new product, ∂L/∂W an array of the pool made here
 
     @staticmethod
     def forward(B, consts, x, w):

@@ -12,7 +12,7 @@ import math
 import numpy as np
 import pytest
 
-from stepgrad.autograd import Tensor, Value, apply, nary_ops, ops, toposort
+from stepgrad.autograd import Tensor, Value, affine, apply, nary_ops, ops, toposort
 from stepgrad.autograd.backward import (
     backprop_reference,
     backprop_tensors_fast,
@@ -248,7 +248,6 @@ def test_dot_graphs_with_shared_and_special_parents_give_the_references_gradient
 
 def _mlp_loss(leaves, X, y):
     """An MLP written with Affine (a layer's [1 X]·W) and a hand-built cross-entropy."""
-    from stepgrad.autograd import affine
 
     W1, W2, W3 = leaves
     H = affine(X, W1).relu()
@@ -276,3 +275,53 @@ def test_affine_layers_give_identical_gradients_on_both_tensor_loops(n):
         for want, got in zip(*grads):
             np.testing.assert_array_equal(got, want)  # to the last bit
         assert all(g.any() for g in grads[0])
+
+
+def test_after_zero_grad_both_loops_set_each_leaf_to_its_first_contribution():
+    """zero_grad leaves a mark, not a pass of zeros: the next backward sets ∂L/∂W to its
+    first contribution (0 + c is c) and adds the rest; both loops to the last bit, signed
+    zeros included, and a leaf no gradient reached reads zeros in its old buffer."""
+    rng = np.random.default_rng(3)
+    X = Tensor(rng.normal(size=(200, 7)), requires_grad=False)  # (200, 130): pooled arrays
+    y = rng.integers(0, 4, 200)
+    leaves = [Tensor(rng.normal(size=s) / 3) for s in ((8, 130), (131, 5), (6, 4))]
+    unused = Tensor(np.ones((2, 2)))
+    bits = []
+    for loop in (backprop_reference, backprop_tensors_fast):
+        for leaf in [*leaves, unused]:
+            leaf.grad = np.full(leaf.shape, 7.0)  # stale numbers, which zero_grad forgets
+            leaf.zero_grad()
+        buffer = unused._grad.buffer
+        negzero = Tensor(np.full((8, 130), -0.0), requires_grad=False)
+        loop(_mlp_loss(leaves, X, y), np.ones(()))
+        bits.append([leaf.grad.tobytes() for leaf in leaves])
+        assert unused.grad is buffer and not buffer.any()
+        leaves[0].zero_grad()
+        loop((leaves[0] * negzero).sum(), np.ones(()))
+        assert np.signbit(leaves[0].grad).all()  # 1·(−0.0) kept: set, not added to +0.0
+        for leaf in leaves:
+            leaf.zero_grad()
+        loop(_mlp_loss(leaves, X, y), np.ones(()))
+        once = [leaf.grad.copy() for leaf in leaves]
+        loop(_mlp_loss(leaves, X, y), np.ones(()))  # no zero_grad: added to the first
+        bits.append([leaf.grad.tobytes() for leaf in leaves])
+        for leaf, g in zip(leaves, once):
+            np.testing.assert_array_equal(leaf.grad, g + g)
+    assert bits[0] == bits[2] and bits[1] == bits[3]
+
+
+def test_a_gradient_held_across_zero_grad_is_never_handed_out_again():
+    """The fast loop keeps an Affine's ∂L/∂W (an array of the pool made for it) as W.grad;
+    after zero_grad an array the caller still holds is theirs: the next steps, whose
+    ∂L/∂W come from the pool, never write into it."""
+    rng = np.random.default_rng(4)
+    X = Tensor(rng.normal(size=(300, 127)), requires_grad=False)
+    W = Tensor(rng.normal(size=(128, 130)) / 10)
+    held = []
+    for step in range(4):
+        W.zero_grad()
+        affine(X * float(step + 1), W).tanh().sum().backward()
+        held.append((W.grad, W.grad.copy()))
+    for k, (g, copy) in enumerate(held):
+        np.testing.assert_array_equal(g, copy)
+        assert not any(np.shares_memory(g, h) for h, _ in held[k + 1:])
