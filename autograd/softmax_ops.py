@@ -30,7 +30,7 @@ def _floats(x) -> np.ndarray:
     return x if x.dtype.kind == "f" else x.astype(np.float64)
 
 
-def softmax_steps(x, axis=-1) -> dict:
+def softmax_steps(x, axis=-1, log: bool = True) -> dict:
     """The stable softmax, step by step, along ``axis`` of the array ``x``: the one place
     its formula is written.
 
@@ -38,7 +38,8 @@ def softmax_steps(x, axis=-1) -> dict:
     overflows), ``e = e^z`` (≤ 1), ``s = Σ e`` (≥ 1), ``ln = ln s`` (≥ 0, never
     overflows); then softmax = e / s and log-softmax = z − ln. Shifting by the
     maximum changes nothing mathematically: softmax([1e4, 1e4]) = [0.5, 0.5], not nan.
-    The pictures draw these same steps (``viz.unfuse``).
+    The pictures draw these same steps (``viz.unfuse``). ``log=False``: without ``ln``
+    (the softmax does not need it).
     """
     x = _floats(x)
     m = x.max(axis=axis, keepdims=True)
@@ -46,6 +47,8 @@ def softmax_steps(x, axis=-1) -> dict:
         z = x - m
     e = np.exp(z)
     s = e.sum(axis=axis, keepdims=True)
+    if not log:
+        return {"m": m, "z": z, "e": e, "s": s}
     return {"m": m, "z": z, "e": e, "s": s, "ln": np.log(s)}
 
 
@@ -54,8 +57,9 @@ def stable_softmax(x, axis=-1) -> np.ndarray:
     x = _floats(x)
     if x.shape[axis] == 0:
         return x.copy()
-    st = softmax_steps(x, axis)
-    return st["e"] / st["s"]
+    st = softmax_steps(x, axis, log=False)
+    e = st["e"]
+    return np.divide(e, st["s"], out=e)  # e is this call's own array
 
 
 def stable_log_softmax(x, axis=-1) -> np.ndarray:

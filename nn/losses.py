@@ -323,15 +323,22 @@ def _cross_entropy_of_indices(a: Tensor, y: np.ndarray, reduction: str, from_log
     if from_logits:
         picked = a.log_softmax(axis=-1)[key]
     else:
+        picked = a[key]
+        p = picked.data
         if a.op is Softmax and a.consts == a.ndim - 1:  # rows sum to 1 by construction
-            p = a.data[key]
+            if p.size and p.min() >= eps and p.max() <= 1.0:  # in [eps, 1]: nothing to clamp
+                return _total(picked.log(), y, reduction)
             _first_bad("cross_entropy", "probabilities must be in [0, 1]", p,
                        lambda v: (v >= 0) & (v <= 1), "; for logits pass from_logits=True")
         else:
             _check_distribution(a)
-        picked = _clamped(a[key], eps, 1.0).log()
-    total = picked.sum()
-    return total * (-1.0 / max(y.size, 1) if reduction == "mean" else -1.0)
+        picked = _clamped(picked, eps, 1.0).log()
+    return _total(picked, y, reduction)
+
+
+def _total(picked: Tensor, y: np.ndarray, reduction: str) -> Tensor:
+    """−(1/N)·Σ_n (or −Σ_n) of the gathered log-probabilities."""
+    return picked.sum() * (-1.0 / max(y.size, 1) if reduction == "mean" else -1.0)
 
 
 @LOSSES.register()

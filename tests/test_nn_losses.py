@@ -280,3 +280,22 @@ def test_cross_entropy_of_indices_refuses_a_nan_softmax_output_and_bad_indices_a
         nn.cross_entropy(Tensor(np.zeros(3)), 3, from_logits=True)
     one = nn.cross_entropy(Tensor(np.array([1000.0, 0.0, -1000.0])), 2, from_logits=True)
     assert one.item() == 2000.0  # one sample: a 1-D prediction and an int
+
+
+def test_cross_entropy_of_indices_on_a_softmax_clamps_only_when_a_picked_entry_is_below_eps():
+    """Picked probabilities all in [eps, 1]: log a[n, y_n] directly (no clamp node); one
+    below eps (a softmax that underflowed to 0): clamped, L = −ln eps, the gradient finite."""
+    from stepgrad.autograd.ops import Log
+
+    U = Tensor(np.array([[2.0, 0.0, -1.0], [1000.0, 0.0, 0.0]]))
+    a = U.softmax(axis=-1)
+    inside = nn.cross_entropy(a, np.array([0, 0]), reduction="sum")
+    log = inside.parents[0].parents[0]
+    assert log.op is Log and log.parents[0].parents[0] is a  # log(a[key]), nothing between
+    want = -np.log(a.data[[0, 1], [0, 0]]).sum()
+    assert inside.item() == pytest.approx(want, rel=1e-15)
+    below = nn.cross_entropy(a, np.array([0, 1]), reduction="sum")
+    assert a.data[1, 1] == 0.0
+    assert below.item() == pytest.approx(-np.log(a.data[0, 0]) - math.log(1e-12), rel=1e-15)
+    below.backward()
+    assert np.all(np.isfinite(U.grad)) and a.grad[1, 1] == -1e12  # −1/eps: a push, not 0
