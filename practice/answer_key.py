@@ -5,7 +5,9 @@ Columns: ``exercise`` (its folder, ``exercise-01``), ``seed`` (``stepgrad exerci
 ``eps2_1``, ``dL/dw1_01``, ``w2_01_new``), ``symbol`` (the lecture's: ``a₁``,
 ``ε²₁``, ``∂L/∂w¹₀₁``, ``w²₀₁ (new)``) and ``value`` (``repr`` of the float: read
 back with ``float()`` it is the engine's number to the last bit). UTF-8, ``\\n``
-line ends, so the same exercises give the same bytes everywhere.
+line ends: the same exercises give the same bytes on one machine. The givens are the
+same on every machine (PCG64); a value's last digit may differ where the platform's
+``exp``/``tanh`` round differently (the 4 digits of the solution do not).
 """
 
 from __future__ import annotations

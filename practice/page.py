@@ -110,7 +110,7 @@ def exercise_html(problem: Problem, worked: Worked) -> str:
         '<section class="right">', *right, "</section>", "</div>",
         '<details id="solution"><summary>Show the worked solution</summary>',
         _solution_html(worked), "</details>",
-        f'<p class="foot">stepgrad exercise --seed {problem.seed} --difficulty '
-        f"{escape(problem.difficulty)}: {escape(problem.name)}. Every number of the solution "
-        "is the engine's, from its recorded backward pass.</p>",
+        f'<p class="foot">Seed {problem.seed}, {escape(problem.difficulty)}: '
+        f"{escape(problem.name)}. Every number of the solution is the engine's, from its "
+        "recorded backward pass and its SGD step (stepgrad.practice).</p>",
         "</main>", "</body>", "</html>", ""])

@@ -18,6 +18,7 @@ The claims, in the lecture's symbols:
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import replace
 
@@ -238,3 +239,49 @@ def test_every_formula_line_parses_with_matplotlibs_mathtext():
             checked += 1
     assert checked > 1000
     assert not ex.worked.derivation.check()  # well-formed LaTeX, ASCII, paired environments
+
+
+FUNCTIONS = {"sig": lambda u: 1 / (1 + math.exp(-u)), "tanh": math.tanh, "log": math.log,
+             "ident": lambda u: u, "relu": lambda u: max(u, 0.0), "max": max, "abs": abs,
+             "hardtanh": lambda u: max(min(u, 1.0), -1.0),
+             "sign": lambda u: (u > 0) - (u < 0)}
+TEX_TO_PY = [(r"\frac{1}{2}", "(1/2)*"), (r"\left[", "("), (r"\right]", ")"), (r"\left(", "("),
+             (r"\right)", ")"), (r"\max\{", "max("), (r"\}", ")"), (r"\,", "*"), (r"\ ", " "),
+             (r"\cdot", "*"), (r"\ln", "log"), (r"\sigma", "sig"), (r"\tanh", "tanh"),
+             (r"\operatorname{id}", "ident"), (r"\operatorname{relu}", "relu"),
+             (r"\operatorname{hardtanh}", "hardtanh"), (r"\operatorname{sign}", "sign"),
+             ("^2", "**2")]
+
+
+def as_python(tex: str):
+    """A filled-in LaTeX expression as Python, or None when it holds symbols."""
+    py = re.sub(r"\s*\\times 10\^\{(-?\d+)\}", r"e\1", tex)
+    for a, b in TEX_TO_PY:
+        py = py.replace(a, b)
+    py = re.sub(r"\|([^|]*)\|", r"abs(\1)", py)
+    if re.search(r"[_{}\\'&]", py) or re.search(r"\b(?!e\d)(?!e-)[a-z]\b", py):
+        return None
+    return py
+
+
+def test_each_filled_in_line_computes_its_result_from_its_4_digit_numbers():
+    """The hand's arithmetic: every `= expression with numbers = result` of a solution (the
+    weighted sums, σ and σ′, L's terms, ε for each loss, the products, the sums, the steps),
+    evaluated from the numbers as printed, gives the printed result to their precision."""
+    checked = 0
+    for seed in range(45):
+        d = make_exercise(seed, difficulty=level_of(seed)).worked.derivation
+        for b in d.blocks:
+            for row in b.rows:
+                sides = row.partition("&")[2].lstrip(":").split(" = ")
+                for expr, result in zip(sides[1:], sides[2:]):
+                    py, res = as_python(expr), as_python(result)
+                    if py is None or res is None or not re.search(r"[-+*/(]", py.strip("-")):
+                        continue
+                    value, stated = eval(py, dict(FUNCTIONS)), eval(res)  # noqa: S307
+                    scale = max(abs(float(t)) for t in re.findall(r"\d+\.?\d*(?:e-?\d+)?", py))
+                    # 4 digits each: the error grows with the terms (a sum can cancel)
+                    assert abs(value - stated) <= 1e-3 * (abs(stated) + scale), \
+                        (seed, row, value)
+                    checked += 1
+    assert checked > 1500

@@ -54,10 +54,11 @@ LOSS_TERM = {
     "half_sse": (r"\frac{1}{2}", "({a} - {y})^2"),
     "mse": ("", "({a} - {y})^2"),
     "mae": ("", "|{a} - {y}|"),
-    "binary_cross_entropy": ("-", r"\left[{y}\ln {a} + (1 - {y})\ln(1 - {a})\right]"),
+    "binary_cross_entropy": ("-", r"\left[{y} \cdot \ln({a}) + (1 - {y}) \cdot "
+                                  r"\ln(1 - {a})\right]"),
     "msle": ("", r"(\ln(1 + {a}) - \ln(1 + {y}))^2"),
     "squared_hinge": ("", r"\max\{{0,\ 1 - {y} \cdot {a}\}}^2"),
-    "cross_entropy": ("-", r"{y}\ln {a}"),
+    "cross_entropy": ("-", r"{y} \cdot \ln({a})"),
 }
 ACT_TEX = {"tanh": r"\tanh", "sigmoid": r"\sigma", "identity": r"\operatorname{id}",
            "relu": r"\operatorname{relu}", "hardtanh": r"\operatorname{hardtanh}",
