@@ -116,12 +116,12 @@ class Node:
         return self._parents
 
     @property
-    def op(self):
+    def op(self) -> type[Op] | None:
         """The op class that made this node, or ``None`` for a leaf."""
         return self._op
 
     @property
-    def consts(self):
+    def consts(self) -> Any:  # a number, a tuple, an axis…: what the op reads
         """The op's constants (an exponent, an axis), or ``None`` for a leaf
         (``NO_GRAD_RESULT`` for a Value made inside ``no_grad()``)."""
         return self._consts

@@ -104,7 +104,7 @@ class Optimizer:
         return self.hyper["lr"]
 
     @lr.setter
-    def lr(self, value) -> None:
+    def lr(self, value: float) -> None:
         self.hyper["lr"] = check_number("lr", value)
 
     def step(self) -> None:

@@ -4,8 +4,9 @@
 
 The public API: what the packages export (``__all__`` of stepgrad.common, .autograd, .nn,
 .nn.data, .optim, .saving, .viz, .viz.plots, .practice): each exported function, and each
-public method (and ``__init__``) of an exported class, written in stepgrad. Annotated means
-every parameter but ``self``/``cls`` and the return (``__init__`` may leave out ``-> None``).
+public method and property (and ``__init__``) of an exported class, written in stepgrad.
+Annotated means every parameter but ``self``/``cls`` and the return (``__init__`` may leave
+out ``-> None``).
 """
 
 from __future__ import annotations
@@ -30,9 +31,9 @@ def functions() -> Iterator[tuple[str, object]]:
         module = importlib.import_module(package)
         for name in module.__all__:
             thing = getattr(module, name)
-            found = []
+            found: list = []
             if inspect.isfunction(thing) and _ours(thing):
-                found.append(thing)
+                found.append((thing, ""))
             elif inspect.isclass(thing) and _ours(thing):
                 for klass in thing.__mro__:
                     if not _ours(klass):
@@ -42,12 +43,14 @@ def functions() -> Iterator[tuple[str, object]]:
                             continue
                         if isinstance(f, (staticmethod, classmethod)):
                             f = f.__func__
-                        if inspect.isfunction(f) and _ours(f):
-                            found.append(f)
-            for f in found:
-                if id(f) not in seen:
+                        if isinstance(f, property):  # its getter, and its setter if any
+                            found += [(f.fget, ""), (f.fset, " (setter)")]
+                        elif inspect.isfunction(f):
+                            found.append((f, ""))
+            for f, role in found:
+                if inspect.isfunction(f) and _ours(f) and id(f) not in seen:
                     seen.add(id(f))
-                    yield f"{f.__module__}.{f.__qualname__}", f
+                    yield f"{f.__module__}.{f.__qualname__}{role}", f
 
 
 def unannotated(f: object) -> list[str]:

@@ -30,7 +30,8 @@ def test_mypy_finds_no_error_in_the_package():
 
 def test_every_public_function_is_annotated():
     """Every public API function (tests/public_api.py: what the packages export, and the
-    public methods of the exported classes) annotates its parameters and its return."""
+    public methods and properties of the exported classes) annotates its parameters and its
+    return."""
     import public_api
 
     found = dict(public_api.functions())
