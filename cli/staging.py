@@ -50,15 +50,32 @@ def stale_partials(out) -> list:
 
 @contextmanager
 def signals_held():
-    """Hold back SIGINT and SIGTERM (delivered when the block ends)."""
+    """Hold back SIGINT and SIGTERM (delivered when the block ends).
+
+    Two guards. The signal mask keeps a signal that comes during the block pending in
+    the kernel. A signal that came just before the block is already past the mask:
+    Python's C-level handler has noted it, and Python would raise KeyboardInterrupt at
+    its next check, inside the block (inside a C extension's initialisation, say). So
+    for the block the Python-level handlers only record what came, and it is raised
+    again, to the handler there was before, when the block ends.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    caught: list[int] = []
+    old_handlers: dict = {}
+    old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
     try:
+        for s in _HELD:
+            old_handlers[s] = signal.signal(s, lambda signum, frame: caught.append(signum))
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        for s, handler in old_handlers.items():  # masked: nothing can arrive in between
+            if handler is not None:              # None: set from C, cannot be restored
+                signal.signal(s, handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)  # pending ones: old handlers
+        for s in dict.fromkeys(caught):
+            signal.raise_signal(s)
 
 
 def load_uninterrupted(*modules: str) -> None:

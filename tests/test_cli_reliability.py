@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from stepgrad.cli import staging
 from stepgrad.cli.console import spell
 from stepgrad.cli.demo import FILES, MARK
 from stepgrad.cli.main import main
@@ -258,6 +259,42 @@ def test_ctrl_c_while_the_demo_writes_leaves_all_outputs_or_none(tmp_path, exist
     assert p.returncode == 0, err
     assert sorted(f.name for f in out.iterdir()) == sorted([*FILES.values(), MARK])
     assert _partial(tmp_path) == []
+
+
+HELD_BLOCK = """
+import importlib.util, os, signal, sys, threading, time
+spec = importlib.util.spec_from_file_location("staging", sys.argv[1])
+staging = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(staging)               # standard library only: no numpy, no BLAS threads
+gate = threading.Event()
+other = threading.Thread(target=gate.wait)     # started outside the block: SIGINT not blocked
+other.start()
+steps, block_done = 0, False
+try:
+    with staging.signals_held():
+        os.kill(os.getpid(), signal.SIGINT)   # the kernel gives it to `other`
+        deadline = time.monotonic() + 0.3
+        while time.monotonic() < deadline:    # Python checks for signals in this loop
+            steps += 1
+        block_done = True
+    print("no KeyboardInterrupt")
+except KeyboardInterrupt:
+    print("KeyboardInterrupt, block done:", block_done, steps)
+gate.set()
+other.join()
+"""
+
+
+def test_a_ctrl_c_taken_by_another_thread_waits_for_the_end_of_a_held_block():
+    """The mask alone is not enough: a Ctrl-C sent to the process goes to a thread that does
+    not block it, and Python then raises KeyboardInterrupt in the main thread at its next
+    check, inside the block (in `stepgrad demo`, inside matplotlib's C extension: Python
+    aborted at exit). Held, it comes once, after the block has ended."""
+    p = subprocess.run([sys.executable, "-c", HELD_BLOCK, staging.__file__], capture_output=True,
+                       text=True, timeout=60, preexec_fn=lambda: signal.signal(signal.SIGINT,
+                                                                              signal.SIG_DFL))
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.startswith("KeyboardInterrupt, block done: True"), p.stdout
 
 
 def test_ctrl_c_at_any_moment_leaves_the_demo_complete_or_absent(tmp_path):
