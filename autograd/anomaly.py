@@ -31,7 +31,7 @@ __all__ = ["detect_anomaly", "AnomalyError", "check_forward", "check_step"]
 
 _LIBRARY = tuple(
     os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), d) + os.sep
-    for d in ("autograd", "nn", "optim", "viz", "cli")
+    for d in ("common", "autograd", "nn", "optim", "saving", "viz", "practice", "cli")
 )
 _ORIGINS: dict = {}  # node -> "file:line", only while the mode is on
 

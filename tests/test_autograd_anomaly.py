@@ -11,15 +11,18 @@ from __future__ import annotations
 import inspect
 import math
 import os
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+import stepgrad
 from stepgrad.autograd import (
     AnomalyError,
     DivisionByZeroError,
     Tensor,
     Value,
+    anomaly,
     detect_anomaly,
 )
 from stepgrad.autograd.grad_mode import GradMode
@@ -95,3 +98,11 @@ def test_division_by_zero_says_division(kind, divide):
 def test_a_tensor_division_counts_the_zero_entries():
     with pytest.raises(ZeroDivisionError, match="2 entries equal to 0"):
         Tensor([1.0, 2.0, 3.0]) / Tensor([0.0, 1.0, 0.0])
+
+
+def test_the_place_named_skips_every_folder_of_the_package_and_only_those():
+    """An anomaly names the user's line, not stepgrad's: the frames skipped are those of
+    every subpackage (a new layer such as practice/ included), and no other folder's."""
+    package = Path(stepgrad.__file__).parent
+    subpackages = {d.name for d in package.iterdir() if (d / "__init__.py").exists()}
+    assert {Path(p).name for p in anomaly._LIBRARY} == subpackages
