@@ -106,6 +106,11 @@ class ScalarMath:
         return 1.0 if condition else 0.0
 
     @staticmethod
+    def one_minus_square(s: float) -> float:
+        """1 − s², tanh′ from its output s."""
+        return 1.0 - s * s
+
+    @staticmethod
     def positive(x: float, op: str, why: str) -> None:
         """Raise ValueError naming ``op`` unless x > 0 (NaN passes through)."""
         if x <= 0:
@@ -184,6 +189,13 @@ class ArrayMath:
         out = reusable(condition.shape, like.dtype)
         np.copyto(out, condition)
         return out
+
+    @staticmethod
+    def one_minus_square(s):
+        """1 − s², the same numbers as ``1.0 - s * s``, written into one array of the pool
+        (two new arrays of a layer's size would each fault their pages in)."""
+        out = np.multiply(s, s, out=reusable(s.shape, s.dtype))
+        return np.subtract(1.0, out, out=out)
 
     expand = staticmethod(expand)  # g broadcast to a shape: the adjoint of a sum
     where = staticmethod(np.where)

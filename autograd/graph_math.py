@@ -92,6 +92,11 @@ class GraphMath:
         return like.math.indicator(condition, like.data)
 
     @staticmethod
+    def one_minus_square(s):
+        """1 − s·s, recorded (a Mul node and the subtraction)."""
+        return 1.0 - s * s
+
+    @staticmethod
     def positive(x, op: str, why: str) -> None:
         x.math.positive(x.data, op, why)
 

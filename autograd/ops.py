@@ -228,7 +228,7 @@ class Tanh(Op):
 
     @staticmethod
     def partials(B, consts, out, x):
-        return (1.0 - out * out,)
+        return (B.one_minus_square(out),)  # σ′ = 1 − σ²
 
 
 class Sigmoid(Op):

@@ -81,6 +81,9 @@ class MatMul(Op):
     def vjp(B, consts, g, out, a, b):
         need_a, need_b = consts
         if a.ndim == 2 and b.ndim == 2:  # the common case, no reshaping
+            if type(g) is np.ndarray:  # each product into an array of the pool
+                return (_product(g, b.T) if need_a else None), \
+                    (_product(a.T, g) if need_b else None)
             return (g @ b.T if need_a else None), (a.T @ g if need_b else None)
         g2 = g[..., None] if b.ndim == 1 else g  # B as a column (k, 1)
         if a.ndim == 1:
@@ -94,6 +97,12 @@ class MatMul(Op):
         if b.ndim == 1 and need_b:
             gb = gb[..., 0]
         return ga, gb
+
+
+def _product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """a·b for 2-D arrays, written into an array of the pool (a gradient of a layer's size,
+    made new every step, would fault its pages in each time)."""
+    return np.matmul(a, b, out=reusable((a.shape[0], b.shape[1]), np.result_type(a, b)))
 
 
 class Affine(Op):
@@ -129,7 +138,7 @@ class Affine(Op):
             gx = g @ w[1:].T if need_x else None
             gw = apply(Concat, (g.sum(0, keepdims=True), x.T @ g), 0) if need_w else None
             return gx, gw
-        gx = g @ w[1:].T if need_x else None  # ∂L/∂X = G·W[1:]ᵀ
+        gx = _product(g, w[1:].T) if need_x else None  # ∂L/∂X = G·W[1:]ᵀ
         gw = None
         if need_w:  # ∂L/∂W = [1 X]ᵀ·G: row 0 is 1ᵀ·G, rows 1… are Xᵀ·G
             gw = reusable(w.shape, np.result_type(x, g))

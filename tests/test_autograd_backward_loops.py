@@ -325,3 +325,27 @@ def test_a_gradient_held_across_zero_grad_is_never_handed_out_again():
     for k, (g, copy) in enumerate(held):
         np.testing.assert_array_equal(g, copy)
         assert not any(np.shares_memory(g, h) for h, _ in held[k + 1:])
+
+
+def test_the_pooled_tanh_slope_and_matmul_products_are_the_plain_formulas_to_the_bit():
+    """tanh′ = 1 − σ² and the matmul/Affine gradients G·Bᵀ, Aᵀ·G are written into arrays of
+    the pool (a layer-sized array made new each step faults its pages in); the numbers are
+    those of the plain expressions, bit for bit, special values included."""
+    from stepgrad.autograd.backend import ArrayMath, ScalarMath
+    from stepgrad.autograd.tensor_ops import Affine, MatMul
+
+    rng = np.random.default_rng(5)
+    s = np.tanh(rng.normal(size=(300, 70)) * 3)  # 21,000 entries: from the pool
+    s.flat[:len(SPECIAL)] = SPECIAL
+    got = ArrayMath.one_minus_square(s)
+    assert type(got.base).__name__ == "Lease"
+    assert got.tobytes() == (1.0 - s * s).tobytes()
+    for x in SPECIAL:
+        assert _bits(ScalarMath.one_minus_square(x)) == _bits(1.0 - x * x)
+    a, b, g = rng.normal(size=(300, 70)), rng.normal(size=(70, 60)), rng.normal(size=(300, 60))
+    ga, gb = MatMul.vjp(ArrayMath, (True, True), g, None, a, b)
+    assert ga.tobytes() == (g @ b.T).tobytes() and gb.tobytes() == (a.T @ g).tobytes()
+    w = rng.normal(size=(71, 60))
+    gx, gw = Affine.vjp(ArrayMath, (True, True), g, None, a, w)
+    assert gx.tobytes() == (g @ w[1:].T).tobytes()
+    assert gw[1:].tobytes() == (a.T @ g).tobytes()
