@@ -17,7 +17,10 @@ playwright or chromium.
 
 from __future__ import annotations
 
+import pytest
 from browser import ARTIFACTS, RECT, chromium_page, inside, run_notebook
+
+pytestmark = pytest.mark.browser
 
 PRESSES = 6
 WINDOW = {"width": 1300, "height": 900}  # with the file browser open: a ~950 px column

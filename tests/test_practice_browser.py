@@ -15,6 +15,8 @@ from browser import ARTIFACTS, chromium_page
 from stepgrad.practice import make_exercise
 from stepgrad.practice.html_math import tex_to_html
 
+pytestmark = pytest.mark.browser
+
 BOX = """(sel) => { const e = document.querySelector(sel); if (!e) return null;
   const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }"""
 FONTS = """Array.from(document.querySelectorAll('main *')).filter((e) =>

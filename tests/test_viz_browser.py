@@ -14,7 +14,7 @@ from test_viz_stepper import neuron
 from stepgrad.nn import MLP, cross_entropy, half_sse
 from stepgrad.viz import step_through
 
-pytestmark = pytest.mark.dot
+pytestmark = [pytest.mark.dot, pytest.mark.browser]
 
 
 def test_the_exported_page_steps_with_the_arrow_keys_in_chromium(tmp_path):

@@ -14,7 +14,7 @@ from stepgrad.nn import MLP
 from stepgrad.nn.data import lecture_data
 from stepgrad.viz import step_network
 
-pytestmark = pytest.mark.dot
+pytestmark = [pytest.mark.dot, pytest.mark.browser]
 
 BOXES = """(ids) => ids.map((id) => {
   const e = document.getElementById(id);

@@ -18,7 +18,7 @@ from stepgrad.nn.data import lecture_data
 from stepgrad.viz import step_network, step_through
 from stepgrad.viz.quiz import ATOL, RTOL
 
-pytestmark = pytest.mark.dot
+pytestmark = [pytest.mark.dot, pytest.mark.browser]
 
 BOX = """(sel) => { const e = document.querySelector(sel); if (!e) return null;
   const r = e.getBoundingClientRect(); return [r.left, r.top, r.right, r.bottom]; }"""

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from browser import ARTIFACTS, RECT, chromium_page, inside, run_notebook
 
 from stepgrad.nn import MLP, half_sse
 from stepgrad.nn.data import lecture_data
 from stepgrad.viz import step_network, step_through
 from stepgrad.viz.render import CURRENT
+
+pytestmark = pytest.mark.browser
 
 WINDOW = {"width": 1280, "height": 800}
 SCREEN = {"left": 0, "top": 0, "right": WINDOW["width"], "bottom": WINDOW["height"]}
