@@ -49,14 +49,24 @@ from .schedules import Schedule
 __all__ = ["fit"]
 
 
-def fit(model: Module, X: ArrayLike, Y: ArrayLike, loss: str | LossFn = "half_sse",
-        optimizer: Optimizer | str | None = None, batch_size: int | None = 1, epochs: int = 100,
-        lam: float | None = None, tol: float | None = 1e-6, w_tol: float | None = None,
-        seed: Seed = None, validation: tuple[ArrayLike, ArrayLike] | None = None,
-        patience: int | None = None, callbacks: Iterable[Callable[[History], object]] = (),
-        schedule: Schedule | None = None, view: str = "tensor", progress: bool = True,
-        restore_best: bool = True) -> History:
+def fit(model: Module, X: ArrayLike, Y: ArrayLike, *,
+        # each step: what is minimised and how (Stepping)
+        loss: str | LossFn = "half_sse", optimizer: Optimizer | str | None = None,
+        schedule: Schedule | None = None, view: str = "tensor",
+        # the data: how it is visited and averaged (TrainingData)
+        batch_size: int | None = 1, seed: Seed = None, lam: float | None = None,
+        validation: tuple[ArrayLike, ArrayLike] | None = None,
+        # when to stop (Stopping)
+        epochs: int = 100, tol: float | None = 1e-6, w_tol: float | None = None,
+        patience: int | None = None, restore_best: bool = True,
+        # what is reported on the way (Reporting)
+        callbacks: Iterable[Callable[[History], object]] = (), progress: bool = True,
+        ) -> History:
     """Train ``model`` on (X, Y) with the lecture's loop and return its :class:`History`.
+
+    Everything after Y is given by name, in four groups: each step (loss, optimizer,
+    schedule, view), the data (batch_size, seed, lam, validation), when to stop (epochs,
+    tol, w_tol, patience, restore_best) and what is reported (callbacks, progress).
 
     Args:
         model: a :class:`stepgrad.nn.Module` (e.g. ``MLP([6, 9, 2])``).
@@ -68,12 +78,19 @@ def fit(model: Module, X: ArrayLike, Y: ArrayLike, loss: str | LossFn = "half_ss
             Lᵢ = ½Σₘ(aₘ − yₘ)².
         optimizer: an optimizer on ``model.parameters()``, or a rule's name
             (``"adam"``: its default settings); default ``SGD(lr=0.1)``.
+        schedule: a :class:`~stepgrad.optim.schedules.Schedule` on the optimizer;
+            fit calls its ``step()`` after each epoch, or after each gradient
+            step when it was made with ``by="step"``.
+        view: ``"tensor"`` (a batch at a time, fast) or ``"scalar"`` (each sample
+            as a graph of Values, the lecture's view; slow, for small data).
         batch_size: 1 (the lecture's sample-wise SGD), k (mini-batches of k, the last
             one smaller), or None (the full batch: gradient descent). Each epoch
             visits every sample once, in a new random order (none for the full batch).
-        epochs: the most epochs to run.
+        seed: seeds the order in which samples are picked.
         lam: λ in Q := λ·Lᵢ + (1 − λ)·Q, in (0, 1]; None means 1/(steps per epoch),
             so Q averages about the last epoch (λ = 1 for the full batch: Q = L).
+        validation: (X_val, Y_val), evaluated after each epoch.
+        epochs: the most epochs to run.
         tol: the convergence test, checked at the end of each epoch e >= 2: stop
             when |Q_e − Q_{e−1}| < tol, Q_e being Q after the epoch's last step.
             Checking per epoch, not per step, keeps one lucky small step from
@@ -82,24 +99,17 @@ def fit(model: Module, X: ArrayLike, Y: ArrayLike, loss: str | LossFn = "half_ss
             None: never stop on convergence.
         w_tol: the lecture's "or w converges": stop when no weight moved by
             w_tol or more over an epoch, max |w_e − w_{e−1}| < w_tol. None: off.
-        seed: seeds the order in which samples are picked.
-        validation: (X_val, Y_val), evaluated after each epoch.
         patience: with validation, stop when the validation loss has not
             improved for this many epochs (early stopping).
+        restore_best: with validation, end with the weights of the epoch with the
+            lowest validation loss. On Ctrl-C or divergence the best weights so far
+            are restored in any case (by validation loss, else by epoch loss).
         callbacks: functions ``f(history)`` called after each epoch. Returning
             ``True`` (exactly: a bool) stops training; any other value, such as a
             schedule's new learning rate, is ignored. To watch training in Jupyter,
             pass ``callbacks=[stepgrad.viz.live.LiveTraining(model)]``.
-        schedule: a :class:`~stepgrad.optim.schedules.Schedule` on the optimizer;
-            fit calls its ``step()`` after each epoch, or after each gradient
-            step when it was made with ``by="step"``.
-        view: ``"tensor"`` (a batch at a time, fast) or ``"scalar"`` (each sample
-            as a graph of Values, the lecture's view; slow, for small data).
         progress: show a tqdm progress bar (inline in notebooks) with epoch, Q and
             validation loss; False hides it.
-        restore_best: with validation, end with the weights of the epoch with the
-            lowest validation loss. On Ctrl-C or divergence the best weights so far
-            are restored in any case (by validation loss, else by epoch loss).
 
     Returns:
         History: Q per step, loss and accuracy per epoch, per-layer gradient norms,
