@@ -48,16 +48,23 @@ $(VENV)/bin/activate:
 	  fi; }
 	@$(PY) -m pip install -q --upgrade pip
 
+# pip install, tried once more after a failure: a package index that does not answer for a
+# moment makes pip see no versions of a package and fail with "ResolutionImpossible" (seen in
+# CI once, on the floors venv; the same install passed at once when run again).
+comma := ,
+pip_install = $(PY) -m pip install -q $(1) || { echo "pip install failed; trying once more in 10 s"; \
+	sleep 10; $(PY) -m pip install -q $(1); }
+
 $(VENV)/.installed: $(VENV)/bin/activate pyproject.toml
-	$(PY) -m pip install -q -e '.[render]'
+	$(call pip_install,-e '.[render]')
 	@touch $@
 
 $(VENV)/.installed-dev: $(VENV)/bin/activate pyproject.toml
-	$(PY) -m pip install -q -e '.[dev]'
+	$(call pip_install,-e '.[dev]')
 	@touch $@ $(VENV)/.installed
 
 $(VENV)/.installed-bench: $(VENV)/.installed-dev
-	$(PY) -m pip install -q -e '.[dev,bench]'
+	$(call pip_install,-e '.[dev$(comma)bench]')
 	@touch $@
 
 venv: $(VENV)/.installed
@@ -88,7 +95,7 @@ test-newest:
 # --- more ---
 
 $(VENV)/.installed-notebooks: $(VENV)/.installed-dev
-	$(PY) -m pip install -q -e '.[dev,notebooks]'
+	$(call pip_install,-e '.[dev$(comma)notebooks]')
 	@touch $@
 
 # Jupyter refuses to run as root without --allow-root (a container, a VM as root).
