@@ -35,7 +35,6 @@ from numpy.typing import ArrayLike
 
 from stepgrad.common.rng import Seed
 from stepgrad.nn import Module
-from stepgrad.nn.diagnostics import gradient_norms
 from stepgrad.nn.losses import LossFn
 
 from .fit_checks import check_lam
@@ -135,18 +134,24 @@ def fit(model: Module, X: ArrayLike, Y: ArrayLike, *,
                        guess_loss(model, stepping.loss, data.X, data.Y))
     rng, opt, reason = np.random.default_rng(seed), stepping.optimizer, "epochs"
     step, loss_fn, schedule = stepping.step, stepping.loss, stepping.schedule
+    # ‖∂L/∂W‖₂ of each parameter, summed over an epoch's steps: the parameters listed once,
+    # one vdot per array (the numbers nn.diagnostics.gradient_norms gives, without its dict)
+    names, params = zip(*model.named_parameters()) if h.grad_norms else ((), ())
+    sq, dot = math.sqrt, np.vdot
     try:
         for epoch in range(1, stop.epochs + 1):
             h.lr.append(opt.lr)
             total = hits = 0.0
-            norms = dict.fromkeys(h.grad_norms, 0.0)
+            sums = [0.0] * len(params)
             for idx in data.batches(rng):                       # select xᵢ from Xˡ at random
                 model.zero_grad()
                 L, a = step(model, loss_fn, data.X, data.Y, idx)  # forward, Lᵢ, backward
                 if not math.isfinite(L):
                     raise Diverged(L, h.steps + 1)
-                for name, g in gradient_norms(model).items():
-                    norms[name] += g
+                for k, p in enumerate(params):
+                    g = p.grad
+                    if g is not None:
+                        sums[k] += sq(float(dot(g, g)))
                 opt.step()                                      # w := w − μ·L′ᵢ(w)
                 Q = lam * L + (1 - lam) * Q                     # Q := λ·Lᵢ + (1 − λ)·Q
                 h.step_loss.append(L)
@@ -157,6 +162,7 @@ def fit(model: Module, X: ArrayLike, Y: ArrayLike, *,
                 if schedule is not None and schedule.by == "step":
                     schedule.step()
             n = len(data.X)
+            norms = dict(zip(names, sums))
             h.end_epoch(total / n, hits / n if data.correct else None, norms, len(data.batches))
             if schedule is not None and schedule.by == "epoch":
                 schedule.step()
