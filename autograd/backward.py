@@ -380,6 +380,7 @@ def backprop_tensors_fast(root, seed) -> None:
         if op.has_partials:
             local = op.partials(node.math, node._consts, node.data, *x)
             made: list[Any] = []  # fresh arrays already written into
+            same: tuple | None = None  # (parent, d, g·d) of the last product, for x·x
             for p, d in zip(parents, local):
                 if not p.requires_grad:
                     continue
@@ -392,7 +393,12 @@ def backprop_tensors_fast(root, seed) -> None:
                     made.append(d)
                     _add(p, _multiply(d, g, out=d), True, own)
                 elif type(d) is _ndarray and d.shape == g.shape and d.dtype == g.dtype:
-                    _add(p, _multiply(g, d, out=reusable(g.shape, g.dtype)), True, own)
+                    if same is not None and same[0] is p and same[1] is d:  # x·x: g·x again
+                        _add(p, same[2], True, own)  # (the same bits as a second product)
+                        continue
+                    c = _multiply(g, d, out=reusable(g.shape, g.dtype))
+                    same = (p, d, c)
+                    _add(p, c, True, own)
                 else:
                     _add(p, g * d, True, own)
         else:

@@ -349,3 +349,25 @@ def test_the_pooled_tanh_slope_and_matmul_products_are_the_plain_formulas_to_the
     gx, gw = Affine.vjp(ArrayMath, (True, True), g, None, a, w)
     assert gx.tobytes() == (g @ w[1:].T).tobytes()
     assert gw[1:].tobytes() == (a.T @ g).tobytes()
+
+
+@pytest.mark.parametrize("case", ["node", "leaf", "node used twice"])
+def test_the_tensor_fast_path_squares_x_times_x_to_the_bit(case):
+    """E·E (the same node twice, as ½Σ(a − y)² writes it): the fast loop forms g·E once
+    and adds it twice; the gradients are the reference loop's, bit for bit, whether E
+    is a leaf, a node, or a node that has a gradient from elsewhere first."""
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(200, 100)) * 10 ** rng.uniform(-3, 3, size=(200, 100))
+    grads = []
+    for loop in (backprop_reference, backprop_tensors_fast):
+        W = Tensor(x.copy())
+        E = W if case == "leaf" else (W * 0.7).tanh() + W
+        L = (E * E).sum() * 0.37
+        if case == "node used twice":
+            L = (E * 1.3).sum() + L
+        loop(L, np.ones(()))
+        grads.append((W.grad.copy(), None if case == "leaf" else E.grad.copy()))
+    (w_ref, e_ref), (w_fast, e_fast) = grads
+    assert w_fast.tobytes() == w_ref.tobytes()
+    if e_ref is not None:
+        assert e_fast.tobytes() == e_ref.tobytes()
