@@ -416,7 +416,8 @@ def _add(p, c, fresh: bool, own: set) -> None:
         if (type(c) is _ndarray and c.shape == p.data.shape and c.dtype == p.data.dtype
                 and not fresh and type(buf) is _ndarray and buf.shape == c.shape
                 and buf.dtype == c.dtype and buf.flags.writeable):
-            p._grad = _copyto(buf, c) or buf  # into the leaf's own buffer: one pass
+            _copyto(buf, c)  # into the leaf's own buffer: one pass
+            p._grad = buf
             return
         grad = p._grad = None  # c itself when fresh, else a copy (below)
     if (type(c) is not _ndarray or c.shape != p.data.shape or c.dtype != p.data.dtype

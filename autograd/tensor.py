@@ -218,7 +218,7 @@ class Tensor(Operators):
 
         ``grad`` reads zeros afterwards (the same array as before where it can:
         a buffer kept across steps); the next backward pass sets it to its first
-        contribution instead of adding that to zeros (see :class:`~.arrays.ZeroGrad`).
+        contribution instead of adding that to zeros (see :class:`~.buffers.ZeroGrad`).
         """
         g = self._grad
         if not isinstance(g, ZeroGrad):

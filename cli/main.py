@@ -25,7 +25,7 @@ import threading
 import warnings
 from contextlib import contextmanager
 
-from stepgrad.common import normalise
+from stepgrad.common import by_name
 from stepgrad.nn import ACTIVATIONS, INITS, LOSSES
 from stepgrad.optim import OPTIMIZERS
 from stepgrad.practice import LEVELS
@@ -103,10 +103,11 @@ def _count(text: str) -> int:
 
 
 def _difficulty(text: str) -> str:
-    for level in LEVELS:
-        if normalise(level) == normalise(text):
-            return level
-    raise argparse.ArgumentTypeError(f"expected one of {', '.join(LEVELS)}, got {text!r}")
+    try:
+        return by_name("difficulty", text, {level: level for level in LEVELS})
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected one of {', '.join(LEVELS)}, got {text!r}") from None
 
 
 def _optimizer(text: str) -> str:

@@ -27,6 +27,7 @@ import shutil
 import signal
 import threading
 import warnings
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -49,7 +50,7 @@ def stale_partials(out) -> list:
 
 
 @contextmanager
-def signals_held():
+def signals_held() -> Iterator[None]:
     """Hold back SIGINT and SIGTERM (delivered when the block ends).
 
     Two guards. The signal mask keeps a signal that comes during the block pending in
@@ -74,8 +75,8 @@ def signals_held():
             if handler is not None:              # None: set from C, cannot be restored
                 signal.signal(s, handler)
         signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)  # pending ones: old handlers
-        for s in dict.fromkeys(caught):
-            signal.raise_signal(s)
+        for signum in dict.fromkeys(caught):
+            signal.raise_signal(signum)
 
 
 def load_uninterrupted(*modules: str) -> None:

@@ -24,15 +24,17 @@ from stepgrad.autograd import Tensor, no_grad
 from .layers import Layer
 from .module import Module
 
-__all__ = ["gradient_norms", "unit_health", "layer_trace"]
+__all__ = ["gradient_norm", "gradient_norms", "unit_health", "layer_trace"]
+
+
+def gradient_norm(grad: np.ndarray | None) -> float:
+    """‖∂L/∂W‖₂ of one gradient array (0.0 where no gradient arrived): one vdot."""
+    return 0.0 if grad is None else math.sqrt(float(np.vdot(grad, grad)))
 
 
 def gradient_norms(model: Module) -> OrderedDict[str, float]:
     """``{name: ‖grad‖₂}`` for every parameter (0.0 where no gradient arrived)."""
-    return OrderedDict(
-        (name, 0.0 if p.grad is None else math.sqrt(float(np.vdot(p.grad, p.grad))))
-        for name, p in model.named_parameters()
-    )
+    return OrderedDict((name, gradient_norm(p.grad)) for name, p in model.named_parameters())
 
 
 def layer_trace(model: Module,

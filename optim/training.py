@@ -35,6 +35,7 @@ from numpy.typing import ArrayLike
 
 from stepgrad.common.rng import Seed
 from stepgrad.nn import Module
+from stepgrad.nn.diagnostics import gradient_norm
 from stepgrad.nn.losses import LossFn
 
 from .fit_checks import check_lam
@@ -134,10 +135,9 @@ def fit(model: Module, X: ArrayLike, Y: ArrayLike, *,
                        guess_loss(model, stepping.loss, data.X, data.Y))
     rng, opt, reason = np.random.default_rng(seed), stepping.optimizer, "epochs"
     step, loss_fn, schedule = stepping.step, stepping.loss, stepping.schedule
-    # ‖∂L/∂W‖₂ of each parameter, summed over an epoch's steps: the parameters listed once,
-    # one vdot per array (the numbers nn.diagnostics.gradient_norms gives, without its dict)
+    # ‖∂L/∂W‖₂ of each parameter, summed over an epoch's steps: the parameters listed once
+    # (gradient_norms(model) would make its dict of names every step)
     names, params = zip(*model.named_parameters()) if h.grad_norms else ((), ())
-    sq, dot = math.sqrt, np.vdot
     try:
         for epoch in range(1, stop.epochs + 1):
             h.lr.append(opt.lr)
@@ -149,9 +149,7 @@ def fit(model: Module, X: ArrayLike, Y: ArrayLike, *,
                 if not math.isfinite(L):
                     raise Diverged(L, h.steps + 1)
                 for k, p in enumerate(params):
-                    g = p.grad
-                    if g is not None:
-                        sums[k] += sq(float(dot(g, g)))
+                    sums[k] += gradient_norm(p.grad)
                 opt.step()                                      # w := w − μ·L′ᵢ(w)
                 Q = lam * L + (1 - lam) * Q                     # Q := λ·Lᵢ + (1 − λ)·Q
                 h.step_loss.append(L)

@@ -12,12 +12,12 @@ Every number of the solution, the answer key and the check is the engine's
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
+from stepgrad.saving.atomic import write_atomically
 from stepgrad.viz.quiz import ATOL, RTOL, is_right, parse_answer
 
 from .answer_key import answer_key_csv
@@ -241,7 +241,8 @@ def save_exercises(exercises: Sequence[Exercise], folder: str | os.PathLike,
 def write_files(files: Mapping[str, bytes], folder: str | os.PathLike,
                 force: bool = False) -> list:
     """Write ``files`` ({relative path: bytes}) under ``folder``, each whole or not at all
-    (written beside and renamed); none is written if one exists and ``force`` is False."""
+    (:func:`stepgrad.saving.atomic.write_atomically`: written beside and renamed, a
+    replaced file keeps its mode); none is written if one exists and ``force`` is False."""
     root = Path(folder)
     paths = [root / rel for rel in files]
     existing = [str(p) for p in paths if p.exists()]
@@ -251,14 +252,5 @@ def write_files(files: Mapping[str, bytes], folder: str | os.PathLike,
                               f"(pass force=True to replace)")
     for path, data in zip(paths, files.values()):
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.parent / f".{path.name}.{secrets.token_hex(4)}.tmp"
-        try:  # mode 0666 less the umask, as any new file (the umask is never changed)
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            if tmp.exists():
-                tmp.unlink()
-            raise
+        write_atomically(path, lambda f, data=data: f.write(data))
     return paths

@@ -30,7 +30,7 @@ def problem_markdown(problem: Problem, picture: str | None = "network.svg") -> s
         elif part.kind == "text":
             out.append(part.text)
         elif part.kind == "list":
-            out.append("\n".join(f"{k}. {item}" if "Compute" in out[-1] else f"- {item}"
+            out.append("\n".join(f"{k}. {item}" if part.ordered else f"- {item}"
                                  for k, item in enumerate(part.items, 1)))
         elif part.kind == "picture":
             if picture:

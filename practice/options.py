@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from stepgrad.common import check_number, normalise
+from stepgrad.common import by_name, check_number, normalise
 
 __all__ = ["Level", "LEVELS", "ACTIVATION_CHOICES", "LOSS_CHOICES", "outputs_for", "targets_for",
            "pick_name", "check_sizes", "check_lr", "kinks"]
@@ -69,12 +69,12 @@ def pick_name(kind: str, name: str, choices: Sequence[str]) -> str:
     """``name`` as one of ``choices`` (any case, ``-`` for ``_``), or a ValueError saying why."""
     if not isinstance(name, str):
         raise TypeError(f"{kind}: expected a name, got {type(name).__name__}")
-    for c in choices:
-        if normalise(c) == normalise(name):
-            return c
-    why = LEFT_OUT.get(normalise(name))
-    raise ValueError(f"{kind} {name!r}: " + (why if why else
-                                             f"expected one of {', '.join(choices)}"))
+    try:
+        return by_name(kind, name, {c: c for c in choices})
+    except ValueError:
+        why = LEFT_OUT.get(normalise(name))
+        raise ValueError(f"{kind} {name!r}: " + (why if why else
+                                                 f"expected one of {', '.join(choices)}")) from None
 
 
 def outputs_for(loss: str) -> tuple:

@@ -60,7 +60,7 @@ def _part_html(part) -> str:
     if part.kind == "text":
         return f"<p>{inline_to_html(part.text)}</p>"
     if part.kind == "list":
-        tag = "ol" if part.items and part.items[0].startswith("the forward") else "ul"
+        tag = "ol" if part.ordered else "ul"
         items = "".join(f"<li>{inline_to_html(i)}</li>" for i in part.items)
         return f"<{tag}>{items}</{tag}>"
     if part.kind == "table":

@@ -13,9 +13,9 @@ from __future__ import annotations
 from html import escape
 
 from stepgrad.nn.labels import sub
+from stepgrad.viz.network_text import num
 
 from .problem import Problem
-from .statement import number
 
 __all__ = ["network_svg", "COLOURS"]
 
@@ -25,10 +25,6 @@ STEP = 250      # between columns
 R = 23          # a unit's radius
 TOP = 78        # the first unit's centre (the headings above it)
 LEFT = 120      # the input column's centre (the input values to its left)
-
-
-def _minus(text: str) -> str:
-    return text.replace("-", "−")
 
 
 def _columns(problem: Problem) -> list:
@@ -42,10 +38,10 @@ def _columns(problem: Problem) -> list:
         return [start + k * GAP for k in range(n)]
 
     inputs = [(y, "bias" if f == 0 else "unit", "x" + sub(f),
-               "" if f == 0 else _minus(number(problem.x[f - 1])))
+               "" if f == 0 else num(problem.x[f - 1], "g"))
               for f, y in enumerate(ys(F + 1))]
     hidden = [(y, "bias" if h == 0 else "unit", "α" + sub(h), "") for h, y in enumerate(ys(H + 1))]
-    outputs = [(y, "unit", "a" + sub(m), f"y{sub(m)} = {_minus(number(problem.y[m - 1]))}")
+    outputs = [(y, "unit", "a" + sub(m), f"y{sub(m)} = {num(problem.y[m - 1], 'g')}")
                for m, y in enumerate(ys(M), 1)]
     return [(LEFT, inputs), (LEFT + STEP, hidden), (LEFT + 2 * STEP, outputs)]
 
@@ -70,7 +66,7 @@ def _edges(problem: Problem, cols: list) -> list:
                 ax, ay = x0 + dx * R / length, y0 + dy * R / length
                 bx, by = x1 - dx * (R + 6) / length, y1 - dy * (R + 6) / length
                 lx, ly = x0 + dx * t, y0 + dy * t
-                label = _minus(number(w[j, k]))
+                label = num(w[j, k], "g")
                 width = 8.5 * len(label) + 8
                 out.append(
                     f'<line x1="{_f(ax)}" y1="{_f(ay)}" x2="{_f(bx)}" y2="{_f(by)}" '

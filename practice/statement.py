@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from stepgrad.viz.derivation_network import ACT_TEX, LOSS_TEX
+from stepgrad.viz.rows import number as _number
 
 from .problem import Problem
 
@@ -35,20 +36,21 @@ LOSS_NAME = {"half_sse": "the lecture's sample-wise loss", "mse": "squared error
 @dataclass(frozen=True)
 class Part:
     """One piece of the problem: ``kind`` is ``"title"``, ``"heading"``, ``"text"``,
-    ``"list"`` (``items``), ``"picture"`` or ``"table"`` (``head``, ``rows``, ``text``
-    its caption); prose and cells may hold ``$…$`` LaTeX."""
+    ``"list"`` (``items``; ``ordered``: numbered, as the tasks are), ``"picture"`` or
+    ``"table"`` (``head``, ``rows``, ``text`` its caption); prose and cells may hold
+    ``$…$`` LaTeX."""
 
     kind: str
     text: str = ""
     items: tuple = ()
+    ordered: bool = False
     head: tuple = ()
     rows: tuple = ()
 
 
 def number(x: float) -> str:
     """A given number as the problem writes it: ``0.5``, ``-1``, ``0`` (never -0)."""
-    text = format(float(x), "g")
-    return "0" if float(text) == 0 else text
+    return _number(x, "g")
 
 
 def _weights_table(problem: Problem, layer: int) -> Part:
@@ -89,7 +91,7 @@ def statement(problem: Problem) -> list:
         _weights_table(problem, 2),
         Part("text", f"The sample: ${xs}$; its target: ${ys}$."),
         Part("heading", "Compute, to 4 significant digits"),
-        Part("list", items=(
+        Part("list", ordered=True, items=(
             r"the forward phase: every $u_h$, $\alpha_h$, $v_m$, $a_m$ and the loss $L$;",
             r"the output errors $\varepsilon^{2}_m = \frac{\partial L}{\partial a_m}$ (the "
             r"lecture's $\varepsilon_m$) and $\frac{\partial L}{\partial v_m} = "

@@ -173,10 +173,10 @@ def _forward(d: Derivation, net: _Net) -> None:
 
 def _sigma_rows(net: _Net, l: int, u: int, sp: float) -> list:
     """σ′ of unit u from its output (by hand), its number the engine's local derivative."""
-    name = net.p.activation(l).name
-    o, s = net.out(l, u), net.total(l, u)
     if not net.by_hand:
         return []
+    name = net.p.activation(l).name
+    o, s = net.out(l, u), net.total(l, u)
     if name in SIGMA_PRIME_SIDE:
         on, off = SIGMA_PRIME_SIDE[name]
         return [f"\\sigma'({s}) &= {net.n(sp)} \\quad ({(on if sp else off).format(s=s)})"]
