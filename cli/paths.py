@@ -12,6 +12,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from stepgrad.saving.atomic import write_atomically
+
 from .errors import CLIError
 
 __all__ = ["input_file", "output_folder", "output_file", "refuse_overwrite", "write_output"]
@@ -103,14 +105,7 @@ def write_output(path, data: bytes) -> None:
             with path.open("wb") as f:
                 f.write(data)
             return
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as f:
-                f.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            os.unlink(tmp)
-            raise
+        write_atomically(path, lambda f: f.write(data))  # a new file: 0666 less the umask
     except OSError as e:
         e.filename = str(path)
         raise

@@ -23,6 +23,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from stepgrad.cli.paths import write_output
 from stepgrad.nn import MLP
 from stepgrad.optim import OPTIMIZERS, Adam
 from stepgrad.saving import ModelFileError, load, save
@@ -148,6 +149,22 @@ def test_a_new_file_gets_the_umask_and_a_replaced_one_keeps_its_mode(tmp_path):
     assert stat.S_IMODE((tmp_path / "new.npz").stat().st_mode) == 0o644
     assert stat.S_IMODE((tmp_path / "kept.npz").stat().st_mode) == 0o640
 
+
+
+def test_the_commands_pictures_get_the_umask_and_keep_a_replaced_files_mode(tmp_path):
+    """An SVG or HTML the command writes is a file like any other: 0666 less the umask when
+    new (it was 0600, mkstemp's mode), its old mode when replaced."""
+    old = os.umask(0o022)
+    try:
+        write_output(tmp_path / "graph.svg", b"<svg/>")
+        (tmp_path / "kept.svg").write_bytes(b"old")
+        os.chmod(tmp_path / "kept.svg", 0o640)
+        write_output(tmp_path / "kept.svg", b"<svg/>")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "graph.svg").stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "kept.svg").stat().st_mode) == 0o640
+    assert (tmp_path / "kept.svg").read_bytes() == b"<svg/>"
 
 # ------------------------------------------------ failed saves, temporaries
 
