@@ -24,10 +24,11 @@ Both backends share the conventions of the engine:
 from __future__ import annotations
 
 import math
+import operator
 
 import numpy as np
 
-from .arrays import expand
+from .arrays import add_rows, expand
 from .buffers import reusable
 from .softmax_ops import stable_softmax
 
@@ -44,6 +45,8 @@ def _domain(op: str, message: str) -> ValueError:
 
 class ScalarMath:
     """Math on Python floats, for :class:`Value`."""
+
+    add = staticmethod(operator.add)  # a + b
 
     @staticmethod
     def exp(x: float) -> float:
@@ -147,6 +150,8 @@ class ScalarMath:
 
 class ArrayMath:
     """Math on numpy arrays, for :class:`Tensor`; elementwise, same rules."""
+
+    add = staticmethod(add_rows)  # a + b, a short row (a bias) added to many rows in blocks
 
     @staticmethod
     def exp(x):

@@ -36,8 +36,9 @@ _multiply = np.multiply
 _add_arrays = np.add
 _copyto = np.copyto
 
-__all__ = ["BackwardStep", "toposort", "toposort_values", "toposort_values_stack", "backprop",
-           "backprop_reference", "backprop_values_fast", "backprop_tensors_fast"]
+__all__ = ["BackwardStep", "toposort", "toposort_values", "toposort_values_stack",
+           "toposort_tensors", "backprop", "backprop_reference", "backprop_values_fast",
+           "backprop_tensors_fast"]
 
 
 class NodeLike(Protocol):
@@ -362,10 +363,14 @@ def backprop_tensors_fast(root, seed) -> None:
       it was given, or new arrays the engine may overwrite;
     * a gradient is added in place into an array the node owns: a leaf's
       buffer, kept across steps, or one made in this pass for this node.
+
+    Add's local derivatives are (1, 1) (``Add.partials``), read here without
+    the call, and a node with one parent (tanh, relu, ...) takes the same
+    steps as the general loop with the bookkeeping of several parents left
+    out. ``tests/test_autograd_backward_loops.py`` ties the loop to the
+    reference, bit for bit.
     """
-    topo = toposort(root, leaves=False)
-    for node in topo:
-        node._grad = None
+    topo = toposort_tensors(root)  # each node's gradient set to None
     if not topo:
         return root._accumulate(seed)
     root._grad = seed
@@ -375,37 +380,93 @@ def backprop_tensors_fast(root, seed) -> None:
         g = node._grad
         if g is None:
             continue
-        op, parents = node._op, node._parents
-        x = [p.data for p in parents]
-        if op.has_partials:
-            local = op.partials(node.math, node._consts, node.data, *x)
-            made: list[Any] = []  # fresh arrays already written into
-            same: tuple | None = None  # (parent, d, g·d) of the last product, for x·x
-            for p, d in zip(parents, local):
-                if not p.requires_grad:
-                    continue
-                if type(d) is float and d == 1.0:
+        op = node._op
+        parents = node._parents
+        if op is Add:  # Add.partials is (1.0, 1.0): g·1.0 is g, handed on without a copy
+            for p in parents:
+                if p.requires_grad:
                     _add(p, g, False, own)
-                elif (type(d) is _ndarray and (d.base is None or type(d.base) is Lease)
-                      and d.shape == g.shape
-                      and d.dtype == g.dtype and d is not node.data
-                      and all(d is not xi for xi in x) and all(d is not m for m in made)):
-                    made.append(d)
-                    _add(p, _multiply(d, g, out=d), True, own)
-                elif type(d) is _ndarray and d.shape == g.shape and d.dtype == g.dtype:
-                    if same is not None and same[0] is p and same[1] is d:  # x·x: g·x again
-                        _add(p, same[2], True, own)  # (the same bits as a second product)
-                        continue
-                    c = _multiply(g, d, out=reusable(g.shape, g.dtype))
-                    same = (p, d, c)
-                    _add(p, c, True, own)
-                else:
-                    _add(p, g * d, True, own)
-        else:
+        elif not op.has_partials:
             fresh = op.fresh_vjp
-            for p, c in zip(parents, op.vjp(node.math, node._consts, g, node.data, *x)):
+            for p, c in zip(parents, op.vjp(node.math, node._consts, g, node.data,
+                                            *[p.data for p in parents])):
                 if c is not None and p.requires_grad:
                     _add(p, c, fresh, own)
+        elif len(parents) == 1:  # tanh, relu, x**n, ...: the loop below for one parent
+            p = parents[0]
+            if not p.requires_grad:
+                continue
+            xd = p.data
+            d = op.partials(node.math, node._consts, node.data, xd)[0]
+            if type(d) is float and d == 1.0:
+                _add(p, g, False, own)
+            elif type(d) is _ndarray and d.shape == g.shape and d.dtype == g.dtype:
+                if ((d.base is None or type(d.base) is Lease) and d is not node.data
+                        and d is not xd):  # made by partials: written into
+                    _add(p, _multiply(d, g, out=d), True, own)
+                else:
+                    _add(p, _multiply(g, d, out=reusable(g.shape, g.dtype)), True, own)
+            else:
+                _add(p, g * d, True, own)
+        else:
+            _partials_step(node, g, op, parents, own)
+
+
+def _partials_step(node, g, op, parents, own: set) -> None:
+    """One node of :func:`backprop_tensors_fast` whose op has partials and several parents."""
+    x = [p.data for p in parents]
+    local = op.partials(node.math, node._consts, node.data, *x)
+    made: list[Any] = []  # fresh arrays already written into
+    same: tuple | None = None  # (parent, d, g·d) of the last product, for x·x
+    for p, d in zip(parents, local):
+        if not p.requires_grad:
+            continue
+        if type(d) is float and d == 1.0:
+            _add(p, g, False, own)
+        elif (type(d) is _ndarray and (d.base is None or type(d.base) is Lease)
+              and d.shape == g.shape
+              and d.dtype == g.dtype and d is not node.data
+              and all(d is not xi for xi in x) and all(d is not m for m in made)):
+            made.append(d)
+            _add(p, _multiply(d, g, out=d), True, own)
+        elif type(d) is _ndarray and d.shape == g.shape and d.dtype == g.dtype:
+            if same is not None and same[0] is p and same[1] is d:  # x·x: g·x again
+                _add(p, same[2], True, own)  # (the same bits as a second product)
+                continue
+            c = _multiply(g, d, out=reusable(g.shape, g.dtype))
+            same = (p, d, c)
+            _add(p, c, True, own)
+        else:
+            _add(p, g * d, True, own)
+
+
+def toposort_tensors(root: Any) -> list:
+    """:func:`toposort` (``leaves=False``) of a graph of Tensors, each node's gradient set to None.
+
+    The same walk in the same order (a test checks both agree), by recursion, as
+    :func:`toposort_values`; a graph deeper than Python's recursion limit is
+    sorted by :func:`toposort` itself.
+    """
+    if root._op is None:
+        return []
+    order: list[Any] = []
+    try:
+        _visit_tensor(root, set(), order)
+    except RecursionError:  # a chain deeper than the recursion limit: no recursion
+        order = toposort(root, leaves=False)
+        for node in order:
+            node._grad = None
+    return order
+
+
+def _visit_tensor(node: Any, seen: set, order: list) -> None:
+    """Depth first: each parent made by an op (in order), then ``node`` itself."""
+    seen.add(node)
+    for p in node._parents:
+        if p._op is not None and p not in seen:  # leaves are never visited
+            _visit_tensor(p, seen, order)
+    node._grad = None  # intermediates start from None (no gradient yet)
+    order.append(node)
 
 
 def _add(p, c, fresh: bool, own: set) -> None:
@@ -419,6 +480,8 @@ def _add(p, c, fresh: bool, own: set) -> None:
             _copyto(buf, c)  # into the leaf's own buffer: one pass
             p._grad = buf
             return
+        if type(c) is not _ndarray:  # scattered (W[1:], W[0]): the leaf's own rule
+            return p._accumulate(c)
         grad = p._grad = None  # c itself when fresh, else a copy (below)
     if (type(c) is not _ndarray or c.shape != p.data.shape or c.dtype != p.data.dtype
             or (grad is not None and type(grad) is not _ndarray)):  # a node (create_graph)

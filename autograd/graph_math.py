@@ -87,6 +87,11 @@ class GraphMath:
         return [apply(SoftmaxAt, v, k) for k in range(len(v))]
 
     @staticmethod
+    def add(a, b):
+        """a + b, recorded (an Add node)."""
+        return a + b
+
+    @staticmethod
     def indicator(condition, like):
         """1 where ``condition`` holds, else 0: a constant (its derivative is 0)."""
         return like.math.indicator(condition, like.data)

@@ -115,7 +115,7 @@ class Add(Op):
 
     @staticmethod
     def forward(B, consts, a, b):
-        return a + b
+        return B.add(a, b)  # a + b (for arrays, a bias row added to many rows in blocks)
 
     @staticmethod
     def partials(B, consts, out, a, b):

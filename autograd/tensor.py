@@ -129,6 +129,12 @@ class Tensor(Operators):
         data = self.data
         grad = self._grad
         if type(grad) is ZeroGrad:  # zeroed by zero_grad: 0 + c is c (kept as a copy below)
+            buf = grad.buffer
+            if (type(c) is Scatter and type(buf) is np.ndarray and buf.shape == data.shape
+                    and buf.dtype == data.dtype and buf.flags.writeable):
+                buf.fill(0.0)  # W[1:], W[0]: scattered into the zeroed buffer, kept
+                self._grad = c.add_into(buf)
+                return
             grad = self._grad = None
         if (owned and type(grad) is np.ndarray and grad.shape == data.shape
                 and grad.dtype == data.dtype and grad.flags.writeable):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arrays import fast_sum
+from .arrays import add_rows, fast_sum
 from .buffers import reusable
 from .node import apply
 from .ops import Op
@@ -128,7 +128,7 @@ class Affine(Op):
                 f"affine: X of shape {x.shape} and W of shape {w.shape} do not fit: "
                 "X·W[1:] + W[0] needs a 2-D X (N, F) and a 2-D W (F + 1, H), row 0 the biases")
         out = np.matmul(x, w[1:], out=reusable((x.shape[0], w.shape[1]), np.result_type(x, w)))
-        out += w[0]  # in place: the sum's array is the matmul's
+        add_rows(out, w[0], out=out)  # out += W[0], in place: the sum's array is the matmul's
         return out
 
     @staticmethod

@@ -17,6 +17,7 @@ from stepgrad.autograd.backward import (
     backprop_reference,
     backprop_tensors_fast,
     backprop_values_fast,
+    toposort_tensors,
 )
 
 # every op a Value has, with how many parents it takes and its constants
@@ -371,3 +372,51 @@ def test_the_tensor_fast_path_squares_x_times_x_to_the_bit(case):
     assert w_fast.tobytes() == w_ref.tobytes()
     if e_ref is not None:
         assert e_fast.tobytes() == e_ref.tobytes()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_tensor_walk_visits_nodes_in_toposorts_order(seed):
+    """The fast loop's recursive walk gives toposort's order and resets each gradient."""
+    root, _ = random_tensor_graph(seed)
+    want = toposort(root, leaves=False)
+    for n in want:
+        n.grad = np.ones(n.shape)
+    got = toposort_tensors(root)
+    assert got == want and all(a is b for a, b in zip(got, want))
+    assert all(n.grad is None for n in got)
+
+
+def test_the_tensor_walk_sorts_a_chain_deeper_than_the_recursion_limit():
+    import sys
+
+    x = Tensor(np.ones(3))
+    y = x
+    for _ in range(sys.getrecursionlimit() + 50):
+        y = y * 1.0
+    got = toposort_tensors(y)
+    assert len(got) == sys.getrecursionlimit() + 50
+    assert all(a is b for a, b in zip(got, toposort(y, leaves=False)))
+    y.backward(np.ones(3))
+    np.testing.assert_array_equal(x.grad, np.ones(3))
+
+
+def test_w_rows_and_bias_row_land_in_the_leafs_kept_buffer_on_both_loops():
+    """X·W[1:] + W[0] (the bias as row 0): after zero_grad, the fast loop adds the two
+    scattered gradients into W's own buffer (kept across steps; the reference loop makes
+    new arrays), and both loops give the same bits."""
+    rng = np.random.default_rng(8)
+    X = Tensor(rng.normal(size=(50, 3)), requires_grad=False)
+    w0 = rng.normal(size=(4, 5))
+    bits = []
+    for loop in (backprop_reference, backprop_tensors_fast):
+        W = Tensor(w0)
+        buffer = W.grad
+        for _ in range(2):
+            W.zero_grad()
+            loop(((X @ W[1:] + W[0]).tanh() ** 2).sum(), np.ones(()))
+            assert (W.grad is buffer) == (loop is backprop_tensors_fast)
+        bits.append(W.grad.tobytes())
+        U = X.data @ w0[1:] + w0[0]  # the formula: ∂L/∂U = 2·tanh(U)·(1 − tanh²U)
+        dU = 2 * np.tanh(U) * (1 - np.tanh(U) ** 2)
+        np.testing.assert_allclose(W.grad, np.vstack([dU.sum(0), X.data.T @ dU]), rtol=1e-12)
+    assert bits[0] == bits[1]

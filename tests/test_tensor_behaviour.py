@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from stepgrad.autograd import Tensor, Value, concat, stack, where
-from stepgrad.autograd.arrays import Scatter, fast_sum, unbroadcast
+from stepgrad.autograd.arrays import Scatter, add_rows, fast_sum, unbroadcast
 
 
 def expression(a, b, c):
@@ -229,9 +229,35 @@ def test_fast_sum_agrees_with_numpy(shape, axes, dtype):
     np.testing.assert_allclose(fast_sum(x.T, None), np.sum(x), rtol=1e-4)
 
 
+@pytest.mark.parametrize("shape", [(10000, 2), (10001, 9), (3000, 7), (2500, 3, 5), (9000, 15),
+                                   (20000, 1), (10000, 16), (40, 2)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_add_rows_is_numpys_sum_to_the_bit(shape, dtype):
+    """A bias row added to many rows in blocks: every entry is numpy's a + b, special values
+    included, with the row on either side, into a new array or in place."""
+    rng = np.random.default_rng(1)
+    a = (rng.standard_normal(shape) * 10.0 ** rng.uniform(-30, 30, shape)).astype(dtype)
+    b = rng.standard_normal(shape[1:]).astype(dtype)
+    specials = [0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, -1e308, 1e308]
+    a.flat[: len(specials)] = specials
+    a.flat[-3:] = [-0.0, np.nan, np.inf]
+    b.flat[:2] = [-0.0, 1e308][: b.size]
+    with np.errstate(all="ignore"):
+        for x, y in ((a, b), (b, a)):
+            want = x + y
+            got = add_rows(x, y)
+            assert got.shape == want.shape and got.dtype == want.dtype
+            assert got.tobytes() == want.tobytes()
+        out = a.copy()
+        assert add_rows(out, b, out=out) is out and out.tobytes() == (a + b).tobytes()
+        t = Tensor(a) + Tensor(b)  # the Add op adds this way
+        assert t.data.tobytes() == (a + b).tobytes()
+
+
 def test_unbroadcast_sums_back_to_the_parent_shape():
     g = np.ones((4, 2, 3))
     assert unbroadcast(g, (3,)).tolist() == [8.0] * 3
+    assert unbroadcast(g, (2, 3)).tolist() == [[4.0] * 3] * 2
     assert unbroadcast(g, (2, 1)).tolist() == [[12.0], [12.0]]
     assert unbroadcast(g, ()).item() == 24.0
     assert unbroadcast(np.array(2.0), (2,)).tolist() == [2.0, 2.0]
