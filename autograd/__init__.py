@@ -9,7 +9,7 @@ loop. The modules import one way, each from the ones before it:
   backward loop), :mod:`.node` (what a node records, ``apply``);
 * the op table: :mod:`.ops` (shared by Value and Tensor), :mod:`.nary_ops`
   (``nsum``, ``dot``), :mod:`.tensor_ops`, :mod:`.shape_ops` and
-  :mod:`.softmax_ops` (Tensor only), with :mod:`.arrays` (broadcasting undone,
+  :mod:`.softmax_ops` and :mod:`.loss_ops` (Tensor only), with :mod:`.arrays` (broadcasting undone,
   scatter) and :mod:`.backend` (the math ops compute with);
 * the node types: :mod:`.operators` (what both share), :mod:`.value`,
   :mod:`.scalar_view` (a Tensor's entries as leaf Values), :mod:`.tensor`;

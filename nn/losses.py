@@ -29,7 +29,8 @@ from collections.abc import Callable, Sequence
 import numpy as np
 from numpy.typing import ArrayLike
 
-from stepgrad.autograd import Node, Tensor, Value
+from stepgrad.autograd import Node, Tensor, Value, apply
+from stepgrad.autograd.loss_ops import CrossEntropyAt
 from stepgrad.autograd.softmax_ops import Softmax
 from stepgrad.common.registry import Registry
 
@@ -122,7 +123,7 @@ def _check_indices(name: str, idx: np.ndarray, m: int) -> None:
                          f"indices (one per sample), and indices must be integers, got "
                          f"dtype {idx.dtype}; pass y.astype(int), or one-hot rows of the "
                          "prediction's shape")
-    if np.any((idx < 0) | (idx >= m)):
+    if idx.size and (idx.min() < 0 or idx.max() >= m):
         if idx.ndim == 0:
             raise ValueError(f"{name}: class index must be in 0..{m - 1}, got {int(idx)}")
         raise ValueError(f"{name}: class indices must be in 0..{m - 1}, got {idx.min()}"
@@ -318,27 +319,31 @@ def _cross_entropy_of_indices(a: Tensor, y: np.ndarray, reduction: str, from_log
     """L = −(1/N)·Σ_n log a_{n,y_n} for class indices y: each sample's true-class entry
     gathered by indexing (its backward scatters ∂L/∂a back to those entries), the same
     number as −(1/N)·Σ_n Σ_m y_nm·log a_nm with one-hot rows, without the (N, M) one-hot
-    array and product."""
+    array and product. A softmax output whose picked entries need no clamp is one node,
+    :class:`~stepgrad.autograd.loss_ops.CrossEntropyAt`; the other cases are composite
+    (the log-softmax of logits, or the clamp into [eps, 1] a node of its own)."""
     key = _picked(y)
     if from_logits:
-        picked = a.log_softmax(axis=-1)[key]
+        return _total(a.log_softmax(axis=-1)[key], y, reduction)
+    if a.op is Softmax and a.consts == a.ndim - 1:  # rows sum to 1 by construction
+        p = a.data[key]
+        if p.size and p.min() >= eps and p.max() <= 1.0:  # in [eps, 1]: nothing to clamp
+            return apply(CrossEntropyAt, (a,), (key, _scale(y, reduction)))  # one node
+        _first_bad("cross_entropy", "probabilities must be in [0, 1]", p,
+                   lambda v: (v >= 0) & (v <= 1), "; for logits pass from_logits=True")
     else:
-        picked = a[key]
-        p = picked.data
-        if a.op is Softmax and a.consts == a.ndim - 1:  # rows sum to 1 by construction
-            if p.size and p.min() >= eps and p.max() <= 1.0:  # in [eps, 1]: nothing to clamp
-                return _total(picked.log(), y, reduction)
-            _first_bad("cross_entropy", "probabilities must be in [0, 1]", p,
-                       lambda v: (v >= 0) & (v <= 1), "; for logits pass from_logits=True")
-        else:
-            _check_distribution(a)
-        picked = _clamped(picked, eps, 1.0).log()
-    return _total(picked, y, reduction)
+        _check_distribution(a)
+    return _total(_clamped(a[key], eps, 1.0).log(), y, reduction)
+
+
+def _scale(y: np.ndarray, reduction: str) -> float:
+    """c in L = −c·Σ_n ln a_{n,y_n}: 1/N for the mean, 1 for the sum."""
+    return 1.0 / max(y.size, 1) if reduction == "mean" else 1.0
 
 
 def _total(picked: Tensor, y: np.ndarray, reduction: str) -> Tensor:
-    """−(1/N)·Σ_n (or −Σ_n) of the gathered log-probabilities."""
-    return picked.sum() * (-1.0 / max(y.size, 1) if reduction == "mean" else -1.0)
+    """−c·Σ_n of the gathered log-probabilities."""
+    return picked.sum() * -_scale(y, reduction)
 
 
 @LOSSES.register()

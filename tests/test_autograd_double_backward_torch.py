@@ -18,6 +18,7 @@ import pytest
 
 import stepgrad.autograd as ag
 from stepgrad.autograd import Tensor, apply, nary_ops, ops, shape_ops, tensor_ops
+from stepgrad.autograd.loss_ops import CrossEntropyAt
 from stepgrad.autograd.softmax_ops import LogSoftmax, LogSoftmaxAt, Softmax, SoftmaxAt
 from stepgrad.nn import MLP, mse
 
@@ -175,6 +176,18 @@ def _stack(rng, pool):
     return ag.stack([p[0] for p in got], axis=1), torch.stack([p[1] for p in got], dim=1)
 
 
+def _cross_entropy_at(rng, pool):
+    """−(1/3)·Σₙ ln s_{n,yₙ} of a softmax s of a (3, 3) node (entries > 0, as log needs)."""
+    p = _square(rng, pool)
+    if p is None:
+        return None
+    y = rng.integers(0, 3, 3)
+    key = (np.arange(3), y)
+    sg = apply(CrossEntropyAt, (p[0].softmax(axis=-1),), (key, 1 / 3))
+    th = -torch.log(torch.softmax(p[1], -1)[torch.arange(3), torch.tensor(y)]).sum() * (1 / 3)
+    return sg, th
+
+
 def _clip(rng, pool):
     p = _square(rng, pool)
     return None if p is None else (p[0].clip(-0.5, 0.5), p[1].clamp(-0.5, 0.5))
@@ -212,6 +225,7 @@ TWINS = {
                     lambda p: p[0].data.ndim > 0),
     LogSoftmax: _unary(lambda t: t.log_softmax(axis=-1), lambda t: torch.log_softmax(t, -1),
                        lambda p: p[0].data.ndim > 0),
+    CrossEntropyAt: _cross_entropy_at,
 }
 
 

@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 import stepgrad.autograd as ag
 from stepgrad.autograd import Tensor, Value, apply, ops, shape_ops, tensor_ops, toposort
+from stepgrad.autograd.loss_ops import CrossEntropyAt
 from stepgrad.autograd.softmax_ops import LogSoftmax, LogSoftmaxAt, Softmax, SoftmaxAt
 
 from cases import CASES, ENGINE  # the shared op test table, tests/cases.py
@@ -176,6 +177,9 @@ TENSOR_CASES = {
                        lambda a, b: ag.stack([a, b * a], axis=1).exp())],
     Softmax: [(lambda r: [_rand(r, 3, 4)], lambda a: a.softmax(axis=0))],
     LogSoftmax: [(lambda r: [_rand(r, 3, 4)], lambda a: a.log_softmax(axis=1))],
+    CrossEntropyAt: [(lambda r: [_rand(r, 3, 4)],
+                      lambda a: apply(CrossEntropyAt, (a.softmax(axis=1),),
+                                      ((np.arange(3), np.array([2, 0, 2])), 1 / 3)) * a)],
 }
 TENSOR_ONLY = sorted(((op, i) for op, cs in TENSOR_CASES.items() for i in range(len(cs))),
                      key=lambda t: (t[0].name, t[1]))

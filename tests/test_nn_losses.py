@@ -283,15 +283,15 @@ def test_cross_entropy_of_indices_refuses_a_nan_softmax_output_and_bad_indices_a
 
 
 def test_cross_entropy_of_indices_on_a_softmax_clamps_only_when_a_picked_entry_is_below_eps():
-    """Picked probabilities all in [eps, 1]: log a[n, y_n] directly (no clamp node); one
-    below eps (a softmax that underflowed to 0): clamped, L = −ln eps, the gradient finite."""
-    from stepgrad.autograd.ops import Log
+    """Picked probabilities all in [eps, 1]: one node −Σ ln a[n, y_n] on a itself (no clamp
+    node); one below eps (a softmax that underflowed to 0): clamped, L = −ln eps, the
+    gradient finite."""
+    from stepgrad.autograd.loss_ops import CrossEntropyAt
 
     U = Tensor(np.array([[2.0, 0.0, -1.0], [1000.0, 0.0, 0.0]]))
     a = U.softmax(axis=-1)
     inside = nn.cross_entropy(a, np.array([0, 0]), reduction="sum")
-    log = inside.parents[0].parents[0]
-    assert log.op is Log and log.parents[0].parents[0] is a  # log(a[key]), nothing between
+    assert inside.op is CrossEntropyAt and inside.parents == (a,)  # nothing between
     want = -np.log(a.data[[0, 1], [0, 0]]).sum()
     assert inside.item() == pytest.approx(want, rel=1e-15)
     below = nn.cross_entropy(a, np.array([0, 1]), reduction="sum")

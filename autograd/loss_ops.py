@@ -1,0 +1,50 @@
+"""A batch's cross-entropy on class indices as one node (Tensor only).
+
+The lecture's categorical cross-entropy is L = −Σ_m y_m ln a_m; with one-hot
+targets only the true class's term is left, L_n = −ln a_{n,y_n}. Built from the
+primitive ops, the mean over a batch is four nodes (pick a_{n,y_n}, ln, Σ, ×
+(−1/N)), each a pass of Python and an array; :class:`CrossEntropyAt` is the
+same numbers in one node, with the derivative beside it: only the true class
+gets a gradient, ∂L/∂a_{n,y_n} = −c/a_{n,y_n}.
+
+``stepgrad.nn.cross_entropy`` records it for probabilities a that need no
+moving into [eps, 1] (a softmax output, the common case); the other cases keep
+the composite form, where the clamp is a node of its own.
+"""
+
+from __future__ import annotations
+
+from .arrays import Scatter
+from .ops import Op
+
+__all__ = ["CrossEntropyAt"]
+
+
+class CrossEntropyAt(Op):
+    """L = −c·Σ_n ln a_{n,y_n};  ∂L/∂a_{n,y_n} = −c/a_{n,y_n}, 0 for every other class.
+
+    a (N, M) holds probabilities (each row a distribution, such as the softmax
+    output a_m), y_n is sample n's class index, c = 1/N for the mean over the
+    batch (1 for the sum). ``consts`` is ``(key, c)``, key = (arange(N), y) the
+    entries a_{n,y_n}. The same numbers as ``(a[key].log().sum()) * (−c)``, in
+    the same order; a non-positive a_{n,y_n} raises ValueError (log's domain).
+    """
+
+    name = "cross_entropy_at"
+    symbol = "cross_entropy"
+    formula = "L = −c·Σₙ ln a_{n,yₙ};  ∂L/∂a_{n,yₙ} = −c/a_{n,yₙ}, 0 elsewhere"
+
+    @staticmethod
+    def describe(consts):
+        return f"c={consts[1]:.4g}"
+
+    @staticmethod
+    def forward(B, consts, a):
+        key, c = consts
+        return B.log(a[key]).sum() * -c
+
+    @staticmethod
+    def vjp(B, consts, g, out, a):
+        key, c = consts
+        # (1/a_{n,yₙ})·(G·(−c)): log's slope times the upstream, as the four nodes multiply it
+        return (Scatter(key, (1.0 / a[key]) * (g * -c)),)
