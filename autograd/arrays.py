@@ -60,7 +60,11 @@ class Scatter:
     def add_into(self, g: np.ndarray) -> np.ndarray:
         """``g[index] += value`` in place, into an array its owner lets us write; returns g."""
         if self.basic:  # no entry picked twice: a plain (fast) in-place add
-            g[self.index] += self.value
+            part = g[self.index]
+            if type(part) is np.ndarray:  # a view of g: added into where it lies
+                np.add(part, self.value, out=part)
+            else:  # one entry (a number, not a view)
+                g[self.index] += self.value
         else:  # repeated indices accumulate
             np.add.at(g, self.index, np.asarray(self.value, g.dtype))
         return g
@@ -119,6 +123,7 @@ def fast_sum(x, axes=None, keepdims: bool = False):
     return r
 
 
+_ndarray = np.ndarray
 _ROW_SHORT = 16  # rows of fewer entries than this are added in blocks (add_rows)
 _ROWS_MIN = 16384  # ... when the large operand has at least this many entries
 _BLOCK = 512  # entries per block row
@@ -134,12 +139,12 @@ def add_rows(a, b, out=None):
     rows are added in blocks of k rows, the row repeated k times, so each inner loop
     adds ~500 entries: every entry is still the one sum a_ij + b_j.
     """
-    if (type(a) is np.ndarray and type(b) is np.ndarray and a.dtype == b.dtype
-            and (a.ndim == b.ndim + 1 and a.shape[1:] == b.shape and a.size >= _ROWS_MIN
-                 or b.ndim == a.ndim + 1 and b.shape[1:] == a.shape and b.size >= _ROWS_MIN)):
+    if (type(a) is _ndarray and type(b) is _ndarray and a.ndim != b.ndim  # else numpy's way
+            and (a if a.ndim > b.ndim else b).size >= _ROWS_MIN):
         big, row = (a, b) if a.ndim > b.ndim else (b, a)
         r = row.size
-        if (1 < r < _ROW_SHORT and big.flags.c_contiguous
+        if (1 < r < _ROW_SHORT and big.ndim == row.ndim + 1 and big.shape[1:] == row.shape
+                and a.dtype == b.dtype and big.flags.c_contiguous
                 and (out is None or out.flags.c_contiguous)):
             if out is None:
                 out = np.empty(big.shape, big.dtype)
@@ -154,7 +159,9 @@ def add_rows(a, b, out=None):
             if n < big.shape[0]:
                 np.add(a[n:] if big is a else a, b if big is a else b[n:], out=out[n:])
             return out
-    return a + b if out is None else np.add(a, b, out=out)
+    if out is None:
+        return a + b
+    return np.add(a, b, out=out)
 
 
 def expand(g, shape: tuple):

@@ -364,11 +364,11 @@ def backprop_tensors_fast(root, seed) -> None:
     * a gradient is added in place into an array the node owns: a leaf's
       buffer, kept across steps, or one made in this pass for this node.
 
-    Add's local derivatives are (1, 1) (``Add.partials``), read here without
-    the call, and a node with one parent (tanh, relu, ...) takes the same
-    steps as the general loop with the bookkeeping of several parents left
-    out. ``tests/test_autograd_backward_loops.py`` ties the loop to the
-    reference, bit for bit.
+    Add's local derivatives are (1, 1) and Mul's (b, a) (``Add.partials``,
+    ``Mul.partials``), read here without the call, and a node with one parent
+    (tanh, relu, ...) takes the same steps as the general loop with the
+    bookkeeping of several parents left out. ``tests/test_autograd_backward_loops.py``
+    ties the loop to the reference, bit for bit.
     """
     topo = toposort_tensors(root)  # each node's gradient set to None
     if not topo:
@@ -386,6 +386,16 @@ def backprop_tensors_fast(root, seed) -> None:
             for p in parents:
                 if p.requires_grad:
                     _add(p, g, False, own)
+        elif op is Mul:  # Mul.partials(a, b) is (b, a): each parent's is the other's data
+            a, b = parents
+            if a.requires_grad:
+                c = _times(g, b.data)
+                _add(a, c, True, own)
+                if b is a:  # x·x: g·x again (the same bits as a second product)
+                    _add(a, c, True, own)
+                    continue
+            if b.requires_grad:
+                _add(b, _times(g, a.data), True, own)
         elif not op.has_partials:
             fresh = op.fresh_vjp
             for p, c in zip(parents, op.vjp(node.math, node._consts, g, node.data,
@@ -410,6 +420,14 @@ def backprop_tensors_fast(root, seed) -> None:
                 _add(p, g * d, True, own)
         else:
             _partials_step(node, g, op, parents, own)
+
+
+def _times(g, d):
+    """g·d for a local derivative d that is a parent's data: into an array of the pool when
+    d has g's shape and dtype, as the general loop forms it."""
+    if type(d) is _ndarray and d.shape == g.shape and d.dtype == g.dtype:
+        return _multiply(g, d, out=reusable(g.shape, g.dtype))
+    return g * d
 
 
 def _partials_step(node, g, op, parents, own: set) -> None:

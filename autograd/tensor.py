@@ -23,8 +23,10 @@ from numpy.typing import ArrayLike, DTypeLike
 from .arrays import Scatter, as_array, axes_of, axis_of, permutation_of, unbroadcast
 from .backend import ArrayMath
 from .buffers import ZeroGrad
+from .grad_mode import GradMode
 from .node import Node, apply
 from .operators import Operators
+from .ops import Add
 from .scalar_view import ScalarView
 from .shape_ops import Index, Reshape, Transpose, index_key
 from .softmax_ops import LogSoftmax, Softmax
@@ -172,7 +174,7 @@ class Tensor(Operators):
                     f"backward() needs a scalar loss, but this Tensor has shape {self.data.shape}: "
                     "reduce it first (t.sum(), t.mean()) or pass the gradient, t.backward(grad)"
                 )
-            return np.ones_like(self.data)
+            return np.ones(self.data.shape, self.data.dtype)
         g = as_array(grad, self.data.dtype)
         if g.shape != self.data.shape:
             raise ValueError(
@@ -270,6 +272,14 @@ class Tensor(Operators):
                                separator=", ").replace("\n", "")
         lab = f", label={self.label!r}" if self.label else ""
         return f"Tensor(shape={self.data.shape}, dtype={self.data.dtype}, data={vals}{lab})"
+
+    def __sub__(self, other):  # self + (−other): the graph Operators.__sub__ records
+        other = self._lift(other)
+        if other.requires_grad or not GradMode.plain:
+            return Operators.__sub__(self, other)
+        # −other of a constant (data, a target Y) is a constant: −1·Y, made without a node
+        neg = other.data * np.array(-1.0, other.data.dtype)  # Mul.forward's numbers
+        return apply(Add, (self, Tensor._make(neg, (), None, None)))
 
     # ------------------------------------------------------------ array ops
 

@@ -183,6 +183,12 @@ def test_add_and_mul_partials_are_what_the_fast_loop_adds():
             assert ma is b and mb is a
     for g in values:
         assert _bits(g * 1.0) == _bits(g)  # so adding g is adding g·(∂/∂a of Add)
+    from stepgrad.autograd.backend import ArrayMath
+
+    a, b = np.array(values), np.array(values[::-1])  # and on arrays, for the Tensor loop
+    assert ops.Add.partials(ArrayMath, None, a + b, a, b) == (1.0, 1.0)
+    ma, mb = ops.Mul.partials(ArrayMath, None, a * b, a, b)
+    assert ma is b and mb is a
 
 
 @pytest.mark.parametrize("seed", range(10))

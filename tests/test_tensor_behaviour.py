@@ -8,7 +8,7 @@ import math
 import numpy as np
 import pytest
 
-from stepgrad.autograd import Tensor, Value, concat, stack, where
+from stepgrad.autograd import Tensor, Value, concat, no_grad, ops, stack, where
 from stepgrad.autograd.arrays import Scatter, add_rows, fast_sum, unbroadcast
 
 
@@ -238,10 +238,11 @@ def test_add_rows_is_numpys_sum_to_the_bit(shape, dtype):
     rng = np.random.default_rng(1)
     a = (rng.standard_normal(shape) * 10.0 ** rng.uniform(-30, 30, shape)).astype(dtype)
     b = rng.standard_normal(shape[1:]).astype(dtype)
-    specials = [0.0, -0.0, np.inf, -np.inf, np.nan, 5e-324, -1e308, 1e308]
+    big, tiny = np.finfo(dtype).max, np.finfo(dtype).smallest_subnormal
+    specials = [0.0, -0.0, np.inf, -np.inf, np.nan, tiny, -big, big]
     a.flat[: len(specials)] = specials
     a.flat[-3:] = [-0.0, np.nan, np.inf]
-    b.flat[:2] = [-0.0, 1e308][: b.size]
+    b.flat[:2] = [-0.0, big][: b.size]
     with np.errstate(all="ignore"):
         for x, y in ((a, b), (b, a)):
             want = x + y
@@ -270,3 +271,25 @@ def test_scatter_basic_indices_add_in_place_and_advanced_ones_accumulate():
     t._accumulate(Scatter(slice(0, 2), np.array([1.0, 2.0])))
     t._accumulate(Scatter(np.array([2, 2, 0]), np.array([1.0, 1.0, 1.0])))
     np.testing.assert_array_equal(t.grad, [2.0, 2.0, 2.0])
+
+
+def test_minus_a_constant_records_one_add_with_the_negated_constant():
+    """A − Y for data Y (and A − 2) is A + (−Y): one Add node whose second parent is the
+    constant −Y, as for Values; A − B for a B that wants a gradient keeps the −1·B node."""
+    rng = np.random.default_rng(2)
+    A = Tensor(rng.normal(size=(3, 2)))
+    Y = Tensor(rng.normal(size=(3, 2)), requires_grad=False)
+    for other, neg in ((Y, -Y.data), (Y.data, -Y.data), (2, np.array(-2.0)), (-0.0, np.array(0.0))):
+        E = A - other
+        assert E.op is ops.Add and E.parents[0] is A
+        c = E.parents[1]
+        assert c.is_leaf and not c.requires_grad and c.dtype == A.dtype
+        assert c.data.tobytes() == np.asarray(neg, A.dtype).tobytes()
+        assert E.data.tobytes() == (A.data + np.asarray(neg)).tobytes()
+    B = Tensor(rng.normal(size=(3, 2)))
+    E = A - B
+    assert E.op is ops.Add and E.parents[1].op is ops.Mul and E.parents[1].parents[0] is B
+    (E * E).sum().backward()
+    np.testing.assert_array_equal(B.grad, -2 * (A.data - B.data))
+    with no_grad():
+        assert (A - Y).is_leaf
