@@ -83,8 +83,9 @@ class Optimizer:
         self.params = params
         self.hyper = hyper
         self.state = [self._initial_state(p) for p in params]
-        self._scratch: list = [None] * len(params)  # tmp of the in-place rules, per parameter
-        self._trusted: list = [None] * len(params)  # state records checked for in-place use
+        # per parameter, what the in-place rule may use: (θ, its state record, the state's
+        # arrays, a scratch array tmp) as last checked, or None (see _check_in_place)
+        self._checked: list = [None] * len(params)
 
     def __init_subclass__(cls, **kw):
         super().__init_subclass__(**kw)
@@ -117,19 +118,36 @@ class Optimizer:
             g = p.grad
             if g is None:
                 continue
-            if in_place is not None and rules_in_place.writable(p.data, g, self.state[i],
-                                                                self._trusted[i]):
-                tmp = self._scratch[i]
-                if tmp is None or tmp.shape != p.data.shape or tmp.dtype != p.data.dtype:
-                    tmp = self._scratch[i] = np.empty_like(p.data)
-                self._trusted[i] = self.state[i] = in_place(p.data, g, self.state[i], tmp,
-                                                            **hyper)
-                continue
+            if in_place is not None:  # θ and the state's arrays written in place
+                checked = self._checked[i]
+                if checked is None or checked[0] is not p.data or checked[1] is not self.state[i]:
+                    checked = self._check_in_place(i)  # θ and the state: once, not every step
+                if checked is not None and rules_in_place.gradient_fits(checked[0], g, checked[2]):
+                    theta, state, arrays, tmp = checked
+                    state = self.state[i] = in_place(theta, g, state, tmp, **hyper)
+                    self._checked[i] = (theta, state, arrays, tmp)  # the record it returned
+                    continue
             theta, self.state[i] = rule(p.data, g, self.state[i], **hyper)
             if p.is_scalar:
                 p.data = float(theta)
             else:
                 p.data[...] = theta  # in place: views of p.data stay in step, dtype is kept
+
+    def _check_in_place(self, i: int) -> tuple | None:
+        """(θ, state, the state's arrays, tmp) of parameter i when the in-place rule may
+        write θ and the state (:func:`.rules_in_place.state_arrays`), else None; kept in
+        ``_checked[i]`` until θ or the state record is another object (a new ``p.data``,
+        a loaded state). tmp is the rule's scratch array, kept across steps."""
+        theta, state, before = self.params[i].data, self.state[i], self._checked[i]
+        arrays = rules_in_place.state_arrays(theta, state)
+        if arrays is None:
+            self._checked[i] = None
+            return None
+        tmp = before[3] if before is not None else None
+        if tmp is None or tmp.shape != theta.shape or tmp.dtype != theta.dtype:
+            tmp = np.empty_like(theta)
+        self._checked[i] = (theta, state, arrays, tmp)
+        return self._checked[i]
 
     def zero_grad(self) -> None:
         """Set every parameter's gradient to zero (backward adds into it)."""

@@ -26,7 +26,8 @@ import numpy as np
 
 from .rules import AdaGradState, AdamState, MomentumState, RMSPropState, SGDState, decayed
 
-__all__ = ["sgd_", "momentum_", "nesterov_", "adagrad_", "rmsprop_", "adam_", "writable"]
+__all__ = ["sgd_", "momentum_", "nesterov_", "adagrad_", "rmsprop_", "adam_", "writable",
+           "state_arrays", "gradient_fits"]
 
 # numpy's ufuncs under short names; typed loosely, as the state's fields are float | ndarray
 # and the rules here run only where each is an array (see writable)
@@ -39,25 +40,51 @@ _sqrt: _Ufunc = np.sqrt
 _apart = np.may_share_memory
 
 
-def writable(theta, g, state, trusted) -> bool:
-    """Whether the in-place rules may run: θ, g and the state's fields are arrays of one
-    shape and dtype, θ and the state's arrays writable and apart from each other and g.
+def state_arrays(theta, state) -> tuple | None:
+    """The state's arrays (its fields but ``step``) when the in-place rules may write them
+    and θ: each an array of θ's shape and dtype, writable, apart from θ and from each
+    other; None when not (the optimizer then takes the pure rule).
 
-    ``trusted`` is the record the in-place rule returned last time: its arrays were
-    checked then, so only g is checked against them again.
+    The optimizer checks a parameter's θ and state once, and again only when either is
+    another object than the one checked (:meth:`~.optimizer.Optimizer.step`).
     """
-    if (type(theta) is not np.ndarray or type(g) is not np.ndarray or g.shape != theta.shape
-            or g.dtype != theta.dtype or not theta.flags.writeable or _apart(g, theta)):
+    if type(theta) is not np.ndarray or not theta.flags.writeable:
+        return None
+    arrays = tuple(a for f, a in zip(state._fields, state) if f != "step")
+    seen = [theta]
+    for a in arrays:
+        if (type(a) is not np.ndarray or a.shape != theta.shape or a.dtype != theta.dtype
+                or not a.flags.writeable or any(_apart(a, b) for b in seen)):
+            return None
+        seen.append(a)
+    return arrays
+
+
+def gradient_fits(theta, g, arrays: tuple) -> bool:
+    """Whether the in-place rules may read g: an array of θ's shape and dtype, apart from θ
+    and from the state's ``arrays`` (checked each step: backward makes a new g), θ still
+    writable.
+
+    Two arrays that each own their memory (``flags.owndata``; g from backward does) share
+    none unless they are one array, so for those a test of identity stands for numpy's
+    test of memory (``may_share_memory``, a tenth of a microsecond each).
+    """
+    if (type(g) is not np.ndarray or g.shape != theta.shape or g.dtype != theta.dtype
+            or not theta.flags.writeable):
         return False
-    arrays = [a for f, a in zip(state._fields, state) if f != "step"]
-    if trusted is not state:
-        seen = [theta]
-        for a in arrays:
-            if (type(a) is not np.ndarray or a.shape != theta.shape or a.dtype != theta.dtype
-                    or not a.flags.writeable or any(_apart(a, b) for b in seen)):
+    if g.flags.owndata:
+        for a in (theta, *arrays):
+            if a is g or (not a.flags.owndata and _apart(g, a)):
                 return False
-            seen.append(a)
-    return not any(_apart(g, a) for a in arrays)
+        return True
+    return not (_apart(g, theta) or any(_apart(g, a) for a in arrays))
+
+
+def writable(theta, g, state) -> bool:
+    """Whether the in-place rules may run: θ, g and the state's fields are arrays of one
+    shape and dtype, θ and the state's arrays writable and apart from each other and g."""
+    arrays = state_arrays(theta, state)
+    return arrays is not None and gradient_fits(theta, g, arrays)
 
 
 def _step_over(theta, num, den, tmp, scale, eps) -> None:

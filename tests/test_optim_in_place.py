@@ -91,3 +91,58 @@ def test_an_optimizers_fresh_state_has_one_array_per_field():
     opt.load_state_dict(opt.state_dict())
     s = opt.state[0]
     assert not np.may_share_memory(s.first_moment, s.second_moment)
+
+
+def _pure_after(W0, grads, hyper):
+    """θ after Adam's pure rule takes ``grads`` from θ = W0."""
+    theta, state = W0.copy(), rules.AdamState(0, np.zeros_like(W0), np.zeros_like(W0))
+    for g in grads:
+        theta, state = rules.adam(theta, g, state, **hyper)
+    return theta
+
+
+@pytest.mark.parametrize("alias", ["first_moment", "theta", "theta_view", "second_moment_view"])
+def test_a_gradient_that_shares_memory_after_the_checks_takes_the_pure_rule(alias):
+    # θ and the state are checked once; a new g is checked at every step, also when it
+    # is θ itself or a view of the state (the in-place rule would read what it wrote)
+    rng = np.random.default_rng(1)
+    W0 = rng.normal(size=(4, 3))
+    W = Tensor(W0.copy())
+    opt = Adam([W], lr=0.1)
+    grads = [rng.normal(size=(4, 3)) for _ in range(2)]
+    for g in grads:
+        W.grad = g.copy()
+        opt.step()
+    s = opt.state[0]
+    shared = {"first_moment": s.first_moment, "theta": W.data, "theta_view": W.data[:, :],
+              "second_moment_view": s.second_moment.reshape(3, 4).reshape(4, 3)}[alias]
+    g3 = shared.copy()
+    W.grad = shared
+    opt.step()
+    expected = _pure_after(W0, grads + [g3], {"lr": 0.1})
+    assert np.array_equal(W.data, expected)
+
+
+def test_a_new_theta_or_state_record_is_checked_again():
+    rng = np.random.default_rng(2)
+    W0 = rng.normal(size=(3, 2))
+    W = Tensor(W0.copy())
+    opt = Adam([W], lr=0.1)
+    g1, g2, g3 = (rng.normal(size=(3, 2)) for _ in range(3))
+    W.grad = g1
+    opt.step()
+    W.data = W.data.copy()  # a new θ: the rule must write this one
+    W.grad = g2
+    opt.step()
+    s = opt.state[0]
+    both = s.second_moment.copy()
+    opt.state[0] = rules.AdamState(s.step, both, both)  # a new record, v and s one array
+    W.grad = g3
+    opt.step()
+    theta, state = W0.copy(), rules.AdamState(0, np.zeros((3, 2)), np.zeros((3, 2)))
+    for g in (g1, g2):
+        theta, state = rules.adam(theta, g, state, lr=0.1)
+    theta, _ = rules.adam(theta, g3, rules.AdamState(state.step, state.second_moment,
+                                                      state.second_moment), lr=0.1)
+    assert np.array_equal(W.data, theta)
+    assert opt.state[0].first_moment is not opt.state[0].second_moment
