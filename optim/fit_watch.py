@@ -161,8 +161,8 @@ class EpochWatch:
         gradient is left to bring them back.
         """
         k = SATURATION_EPOCHS
-        if self.warned or len(h.loss) < k + 1:
-            return
+        if self.warned or len(h.loss) < k + 1 or not min(h.loss[-(k + 1):]) > self.Q0:
+            return  # (that cheap test first: a loss at or below Q₀ in those epochs is no warning)
         last = np.asarray(h.loss[-(k + 1):])
         flat = np.ptp(last) <= 1e-3 * max(abs(last.mean()), 1e-12)
         if flat and last.min() > self.Q0:
@@ -174,6 +174,8 @@ class EpochWatch:
                           RuntimeWarning, stacklevel=4)
 
     def show(self, h) -> None:
+        if self.bar.disable:  # progress=False: nothing to write
+            return
         val = f", val_loss={h.val_loss[-1]:.4g}" if h.val_loss else ""
         self.bar.set_postfix_str(f"Q={h.Q[-1]:.4g}{val}", refresh=False)
         self.bar.update(1)
