@@ -15,7 +15,7 @@ import numpy as np
 from stepgrad.autograd import Node, Tensor, no_grad, nsum
 
 __all__ = ["tensor_step", "scalar_step", "evaluate", "match_outputs", "Diverged",
-           "checked_loss", "guess_loss", "EpochHits"]
+           "checked_loss", "guess_loss"]
 
 
 class Diverged(Exception):
@@ -55,51 +55,6 @@ def scalar_step(model, loss_fn, X, Y, idx):
     if math.isfinite(L.data):
         L.backward()
     return L.data, np.array(preds)
-
-
-class EpochHits:
-    """The correct predictions of an epoch's steps, counted once, at the end of the epoch.
-
-    Each step's predictions are copied into one array, row after row in the order
-    the steps took the samples, and ``correct`` (:func:`~.fit_checks.accuracy_rule`,
-    an argmax per row) runs once over all of them instead of once per step: the
-    same count, as each row is right or wrong by itself, for one numpy call
-    per epoch instead of one per step.
-
-    Args:
-        correct: ``correct(predictions, index) -> count``.
-        n: the samples of an epoch (the rows the array holds).
-    """
-
-    def __init__(self, correct, n: int):
-        self.correct, self.n = correct, n
-        self.rows = np.empty(0)  # the kept predictions: its first ``filled`` rows
-        self.filled, self.hits = 0, 0
-        self.index: list = []  # the samples of each step (None: all of them)
-
-    def add(self, a: np.ndarray, idx) -> None:
-        """Keep the predictions ``a`` of the samples ``idx`` (None: all, in order)."""
-        rows, k = self.rows, len(a)
-        if (rows.shape[1:] != a.shape[1:] or rows.dtype != a.dtype
-                or self.filled + k > len(rows)):  # the first step, or predictions unlike
-            self.count()                             # the others: counted as they are
-            rows = self.rows = np.empty((max(self.n, k),) + a.shape[1:], a.dtype)
-        rows[self.filled:self.filled + k] = a
-        self.filled += k
-        self.index.append(idx)
-
-    def count(self) -> None:
-        """Count the kept rows' correct predictions into ``hits``, and start afresh."""
-        if self.filled:
-            idx = slice(None) if self.index[0] is None else np.concatenate(self.index)
-            self.hits += self.correct(self.rows[:self.filled], idx)
-        self.filled, self.index = 0, []
-
-    def epoch(self) -> int:
-        """The epoch's count of correct predictions; the next epoch starts at 0."""
-        self.count()
-        hits, self.hits = self.hits, 0
-        return hits
 
 
 def evaluate(model, loss_fn, X, Y, view, correct=None):

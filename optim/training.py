@@ -40,7 +40,7 @@ from stepgrad.nn.losses import LossFn
 
 from .fit_checks import check_lam
 from .fit_settings import Reporting, Stepping, Stopping, TrainingData
-from .fit_steps import Diverged, EpochHits, evaluate, guess_loss
+from .fit_steps import Diverged, evaluate, guess_loss
 from .fit_watch import EpochWatch
 from .history import History
 from .optimizer import Optimizer
@@ -138,14 +138,13 @@ def fit(model: Module, X: ArrayLike, Y: ArrayLike, *,
     X, Y, n, batches = data.X, data.Y, len(data.X), data.batches
     each_step = schedule if schedule is not None and schedule.by == "step" else None
     each_epoch = schedule if schedule is not None and schedule.by == "epoch" else None
-    hits = EpochHits(data.correct, n) if data.correct else None  # counted once per epoch
     # ‖∂L/∂W‖₂ of each parameter, summed over an epoch's steps: the parameters listed once
     # (gradient_norms(model) would make its dict of names every step)
     names, params = zip(*model.named_parameters()) if h.grad_norms else ((), ())
     try:
         for epoch in range(1, stop.epochs + 1):
             h.lr.append(opt.lr)
-            total = 0.0
+            total = hits = 0.0
             sums = [0.0] * len(params)
             for idx in batches(rng):                            # select xᵢ from Xˡ at random
                 model.zero_grad()
@@ -159,12 +158,12 @@ def fit(model: Module, X: ArrayLike, Y: ArrayLike, *,
                 h.step_loss.append(L)
                 h.Q.append(Q)
                 total += L * (n if idx is None else len(idx))
-                if hits is not None:
-                    hits.add(a, idx)
+                if data.correct:
+                    hits += data.correct(a, slice(None) if idx is None else idx)
                 if each_step is not None:
                     each_step.step()
             norms = dict(zip(names, sums))
-            h.end_epoch(total / n, None if hits is None else hits.epoch() / n, norms, len(batches))
+            h.end_epoch(total / n, hits / n if data.correct else None, norms, len(batches))
             if each_epoch is not None:
                 each_epoch.step()
             reason = watch.end_epoch(epoch, h, len(batches)) or reason
