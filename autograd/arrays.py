@@ -1,6 +1,6 @@
-"""Array helpers of the Tensor engine: sparse and broadcast gradients, fast sums.
+"""Array helpers of the Tensor engine: broadcast gradients, fast sums (the sparse
+gradient, ``Scatter``, is in :mod:`.scatter`).
 
-* :class:`Scatter`: a gradient that lands on some entries of a parent (indexing);
 * :func:`unbroadcast`: the adjoint of numpy broadcasting, applied once, by
   ``Tensor._accumulate``, never in each op;
 * :func:`fast_sum` and :func:`expand`: a sum over leading or trailing axes as
@@ -11,7 +11,8 @@
   checked and normalised (written here, not taken from numpy, whose helpers
   moved from ``numpy.core`` to ``numpy.lib.array_utils`` in numpy 2: the
   engine runs on numpy 1.24 and later);
-* :func:`as_array`: what a Tensor accepts as data (float64 or float32, a copy).
+* :func:`as_array`: what a Tensor accepts as data (float64 or float32, a copy unless
+  asked not to).
 """
 
 from __future__ import annotations
@@ -25,60 +26,12 @@ import numpy as np
 from .node import Node
 
 __all__ = [
-    "Scatter", "broadcast_axes", "unbroadcast", "add_rows", "expand", "fast_sum", "as_array",
-    "axes_of", "axis_of", "permutation_of", "BASIC_INDEX",
+    "broadcast_axes", "unbroadcast", "add_rows", "expand", "fast_sum", "as_array",
+    "axes_of", "axis_of", "permutation_of",
 ]
 
 _DTYPES = (np.float64, np.float32)
-BASIC_INDEX = (int, np.integer, slice, type(None), type(Ellipsis))
 _FAST_SUM_MIN = 1024  # below this many entries np.sum is as quick
-
-
-class Scatter:
-    """A sparse gradient contribution: add ``value`` at ``index`` of the parent.
-
-    Indexing ops return one from ``vjp`` instead of a dense array. A basic
-    index (ints and slices) picks each entry at most once, so it is added
-    with ``g[index] += value``; an advanced index (arrays) may repeat entries,
-    which must accumulate, so it is added with ``np.add.at``.
-    """
-
-    __slots__ = ("index", "value", "basic")
-
-    def __init__(self, index, value):
-        self.index = index
-        self.value = value
-        self.basic = _is_basic(index)
-
-    def added_to(self, grad, shape: tuple, dtype) -> np.ndarray:
-        """A new array: ``grad`` (None for zeros) with ``value`` added at ``index``.
-
-        New, because ``grad`` may be shared with another node or read-only.
-        """
-        return self.add_into(np.zeros(shape, dtype) if grad is None else grad.astype(dtype))
-
-    def add_into(self, g: np.ndarray) -> np.ndarray:
-        """``g[index] += value`` in place, into an array its owner lets us write; returns g."""
-        if self.basic:  # no entry picked twice: a plain (fast) in-place add
-            part = g[self.index]
-            if type(part) is np.ndarray:  # a view of g: added into where it lies
-                np.add(part, self.value, out=part)
-            else:  # one entry (a number, not a view)
-                g[self.index] += self.value
-        else:  # repeated indices accumulate
-            np.add.at(g, self.index, np.asarray(self.value, g.dtype))
-        return g
-
-    def __repr__(self) -> str:
-        return f"Scatter(index={self.index!r}, value={self.value!r})"
-
-
-def _is_basic(index) -> bool:
-    """True for an index of ints, slices, None and ..., which picks no entry twice."""
-    for i in index if type(index) is tuple else (index,):
-        if type(i) is bool or not isinstance(i, BASIC_INDEX):
-            return False
-    return True
 
 
 _ONES: dict[tuple, np.ndarray] = {}
@@ -204,8 +157,9 @@ def unbroadcast(g, shape: tuple):
     return np.broadcast_to(g, shape)  # g smaller than shape (a 0-d constant derivative)
 
 
-def as_array(x, dtype=None) -> np.ndarray:
-    """``x`` as a Tensor's data: float64 or float32, a copy; TypeError for anything else."""
+def as_array(x, dtype=None, copy: bool = True) -> np.ndarray:
+    """``x`` as a Tensor's data: float64 or float32, a copy (``copy=False``: an array of
+    that dtype as it is); TypeError for anything else."""
     if isinstance(x, Node):
         raise TypeError(f"Tensor(...) takes numbers or arrays, got a {type(x).__name__} node; "
                         "use its .data")
@@ -228,6 +182,8 @@ def as_array(x, dtype=None) -> np.ndarray:
         raise TypeError(f"Tensor(...) needs numeric data, got an array of dtype {arr.dtype}")
     if dtype is None:
         dtype = arr.dtype if arr.dtype.type in _DTYPES else np.float64
+    if not copy:
+        return np.asarray(arr, dtype=dtype)
     return np.array(arr, dtype=dtype)  # a copy: the Tensor owns its data
 
 

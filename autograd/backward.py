@@ -29,7 +29,9 @@ from .anomaly import check_step
 from .buffers import Lease, ZeroGrad, reusable
 from .grad_mode import NO_GRAD_RESULT, GradMode
 from .nary_ops import Dot
-from .ops import Add, Mul
+from .ops import Add, Mul, Relu
+from .scatter import Scatter
+from .softmax_ops import Softmax
 
 _ndarray = np.ndarray
 _multiply = np.multiply
@@ -152,7 +154,8 @@ def send_views_home() -> None:
 
 
 def backprop(root: NodeLike, seed: Any,
-             observer: Callable[[BackwardStep], object] | None = None) -> None:
+             observer: Callable[[BackwardStep], object] | None = None,
+             keep_grads: bool = True) -> None:
     """Reverse-mode differentiation of ``root`` with ∂L/∂root = ``seed``.
 
     ``seed`` is a float for a Value root, an array of its shape for a Tensor
@@ -160,6 +163,8 @@ def backprop(root: NodeLike, seed: Any,
 
     Intermediate nodes' gradients are reset first; leaves keep what they had,
     so calling backward twice accumulates into the leaves, as PyTorch does.
+    ``keep_grads=False`` (Tensors, no observer): the intermediate nodes' gradients
+    are dropped on the way (:func:`backprop_tensors_fast`).
     Inside ``detect_anomaly()`` every step is checked for NaN and inf.
 
     Raises:
@@ -176,7 +181,7 @@ def backprop(root: NodeLike, seed: Any,
     elif root.is_scalar:
         backprop_values_fast(root, seed)
     else:
-        backprop_tensors_fast(root, seed)
+        backprop_tensors_fast(root, seed, keep_grads)
     if root.is_scalar and OPEN_VIEWS:  # leaves of a Tensor's scalar view: their gradients
         send_views_home()              # go to the Tensor now
 
@@ -350,7 +355,7 @@ def toposort_values_stack(root: Any) -> list:
     return order
 
 
-def backprop_tensors_fast(root, seed) -> None:
+def backprop_tensors_fast(root, seed, keep_grads: bool = True) -> None:
     """The fast path for a graph of Tensors, when nobody observes.
 
     The same order and the same products as :func:`backprop_reference`; what
@@ -365,10 +370,22 @@ def backprop_tensors_fast(root, seed) -> None:
       buffer, kept across steps, or one made in this pass for this node.
 
     Add's local derivatives are (1, 1) and Mul's (b, a) (``Add.partials``,
-    ``Mul.partials``), read here without the call, and a node with one parent
+    ``Mul.partials``), read here without the call; Relu's is the indicator
+    [x > 0], multiplied in as the boolean mask (no array of 1.0 and 0.0 made
+    first, the same products); a node with one parent
     (tanh, relu, ...) takes the same steps as the general loop with the
     bookkeeping of several parents left out. ``tests/test_autograd_backward_loops.py``
     ties the loop to the reference, bit for bit.
+
+    Cross-entropy's gradient at a softmax output (v_n at each row's true class,
+    0 elsewhere) reaches the softmax node as it is, sparse, and the softmax's
+    vjp takes it so (:meth:`.Softmax.vjp_one_per_row`, the same bits); a
+    second contribution to that node, or ``keep_grads``, makes it dense.
+
+    ``keep_grads=False``: an intermediate node's gradient is dropped once it
+    has been passed on to the parents (PyTorch keeps none by default either),
+    so its memory is free for the next array, and one the pass made for the
+    node is written over in place (relu's g·[x > 0]). Leaves keep theirs.
     """
     topo = toposort_tensors(root)  # each node's gradient set to None
     if not topo:
@@ -380,8 +397,22 @@ def backprop_tensors_fast(root, seed) -> None:
         g = node._grad
         if g is None:
             continue
+        if not keep_grads:
+            node._grad = None  # passed on below; nobody reads it after
         op = node._op
         parents = node._parents
+        if type(g) is Scatter:  # one entry per row, from cross-entropy (see _add)
+            if op is Softmax and node._consts == 1 and node.data.ndim == 2:
+                p = parents[0]
+                if p.requires_grad:
+                    rows, cols = g.index
+                    _add(p, Softmax.vjp_one_per_row(node.data, rows, cols, g.value), True, own)
+                if keep_grads:  # readable as any gradient: dense
+                    node._grad = g.added_to(None, node.data.shape, node.data.dtype)
+                continue
+            g = g.added_to(None, node.data.shape, node.data.dtype)
+            if keep_grads:
+                node._grad = g
         if op is Add:  # Add.partials is (1.0, 1.0): g·1.0 is g, handed on without a copy
             for p in parents:
                 if p.requires_grad:
@@ -396,6 +427,18 @@ def backprop_tensors_fast(root, seed) -> None:
                     continue
             if b.requires_grad:
                 _add(b, _times(g, a.data), True, own)
+        elif op is Relu:  # Relu.partials is the indicator [x > 0]: g·[x > 0], the mask as is
+            p = parents[0]
+            if p.requires_grad:
+                xd = p.data
+                if type(g) is _ndarray and g.shape == xd.shape and g.dtype == xd.dtype:
+                    # g·1.0 and g·0.0 with True, False read as 1.0, 0.0: the bits of g·[x > 0];
+                    # into g itself where g is this pass's array for this node, kept by nobody
+                    out = g if not keep_grads and id(node) in own else reusable(g.shape, g.dtype)
+                    _add(p, _multiply(g, xd > 0.0, out=out), True, own)
+                else:
+                    _add(p, g * op.partials(node.math, node._consts, node.data, xd)[0], True,
+                         own)
         elif not op.has_partials:
             fresh = op.fresh_vjp
             for p, c in zip(parents, op.vjp(node.math, node._consts, g, node.data,
@@ -490,6 +533,12 @@ def _visit_tensor(node: Any, seen: set, order: list) -> None:
 def _add(p, c, fresh: bool, own: set) -> None:
     """p.grad += c, in place where p's array is its own; ``fresh``: nobody else holds c."""
     grad = p._grad
+    if type(c) is Scatter and c.one_per_row and grad is None and p._op is Softmax:
+        p._grad = c  # kept sparse for the softmax's vjp (backprop_tensors_fast)
+        return
+    if type(grad) is Scatter:  # a second contribution: the first made dense, as the reference
+        grad = p._grad = grad.added_to(None, p.data.shape, p.data.dtype)
+        own.add(id(p))
     if type(grad) is ZeroGrad:  # a leaf after zero_grad: its gradient becomes c (0 + c)
         buf = grad.buffer
         if (type(c) is _ndarray and c.shape == p.data.shape and c.dtype == p.data.dtype

@@ -23,11 +23,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arrays import Scatter, broadcast_axes
+from .arrays import broadcast_axes
 from .backward import OPEN_VIEWS, send_views_home, toposort
 from .grad_mode import enable_grad
 from .graph_math import GraphMath
 from .node import Node, apply
+from .scatter import Scatter
 from .shape_ops import ScatterAdd
 
 __all__ = ["gradient_nodes", "backprop_graph", "SecondDerivativeError"]

@@ -36,7 +36,7 @@ import numpy as np
 __all__ = ["reusable", "Lease", "ZeroGrad", "free_bytes", "clear", "REUSE_MIN", "KEEP_PER_SHAPE",
            "KEEP_BYTES"]
 
-REUSE_MIN = 16384  # arrays of at least this many entries come from the pool
+REUSE_MIN = 2**18  # arrays of at least this many entries (2 MiB of float64) come from the pool
 KEEP_PER_SHAPE = 8  # free blocks kept per (shape, dtype)
 KEEP_BYTES = 16 * 2**20  # free blocks kept over all shapes, in bytes
 

@@ -210,7 +210,8 @@ def affine(X: Tensor | ArrayLike, W: Tensor | ArrayLike) -> Tensor:
     """U = X·W[1:] + W[0] = [1 X]·W for a batch X (N, F) and a weight W (F + 1, H), row 0
     the biases: a layer's weighted sums u_nh = Σ_{f=0}^{F} x_nf·w_fh (x_n0 = 1) as one node
     (see :class:`Affine`); either may be an array."""
-    X, W = _tensors((X, W), "affine")
+    if type(X) is not Tensor or type(W) is not Tensor:  # a layer's call: both Tensors already
+        X, W = _tensors((X, W), "affine")
     return apply(Affine, (X, W), (X.requires_grad, W.requires_grad))
 
 

@@ -14,8 +14,8 @@ the composite form, where the clamp is a node of its own.
 
 from __future__ import annotations
 
-from .arrays import Scatter
 from .ops import Op
+from .scatter import Scatter
 
 __all__ = ["CrossEntropyAt"]
 
@@ -47,4 +47,5 @@ class CrossEntropyAt(Op):
     def vjp(B, consts, g, out, a):
         key, c = consts
         # (1/a_{n,yₙ})·(G·(−c)): log's slope times the upstream, as the four nodes multiply it
-        return (Scatter(key, (1.0 / a[key]) * (g * -c)),)
+        # key is (arange(N), y) for a batch: one entry of each row
+        return (Scatter(key, (1.0 / a[key]) * (g * -c), type(key) is tuple and a.ndim == 2),)

@@ -132,7 +132,7 @@ class Node:
 
     def backward(self, grad: ArrayLike | Node | None = None,
                  observer: Callable[[BackwardStep], object] | None = None,
-                 create_graph: bool = False) -> None:
+                 create_graph: bool = False, keep_grads: bool = True) -> None:
         """Fill ``.grad`` of every node this one depends on with ∂self/∂node.
 
         Args:
@@ -142,6 +142,11 @@ class Node:
             create_graph: record the backward pass as a graph: each leaf's
                 ``grad`` is then a node that can be differentiated again and
                 drawn (see :mod:`.backward_graph`).
+            keep_grads: False keeps only the leaves' gradients in a graph of
+                Tensors: an intermediate node's ``grad`` is None afterwards, its
+                memory freed (or written over) as soon as it has been passed on, as
+                PyTorch keeps no gradient of a non-leaf by default. ``fit`` uses it.
+                An observer, ``create_graph`` and graphs of Values keep every gradient.
 
         Leaves accumulate: call ``zero_grad`` (or set ``grad``) between steps.
         """
@@ -151,7 +156,7 @@ class Node:
                                  "with create_graph=True draw the gradient's graph instead")
             self._backprop_graph(grad)
             return
-        backprop(self, self._seed(grad), observer)
+        backprop(self, self._seed(grad), observer, keep_grads)
 
     def detach(self: NodeT) -> NodeT:
         """The same data as a new leaf, cut off from the graph."""

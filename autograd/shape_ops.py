@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .arrays import BASIC_INDEX, Scatter
 from .node import Node
 from .ops import Op
+from .scatter import BASIC_INDEX, Scatter
 
 __all__ = ["Reshape", "Transpose", "Index", "ScatterAdd", "Concat", "Stack", "index_key"]
 

@@ -92,6 +92,25 @@ class Softmax(Op):
     def vjp(B, axis, g, s, x):
         return (s * (g - (g * s).sum(axis=axis, keepdims=True)),)
 
+    @staticmethod
+    def vjp_one_per_row(s, rows, cols, v):
+        """:meth:`vjp` for a 2-D s (softmax along axis 1) and a G that is v_n at (n, cols_n)
+        and 0 elsewhere (cross-entropy's ∂L/∂a), without the dense G: the same numbers, bit
+        for bit, as ``vjp`` on G = zeros with v added at (rows, cols).
+
+        That G holds 0 + v_n (+0 where v_n = −0). Row n of G·s is one term and zeros, so its
+        sum is t_n = (0 + v_n)·s_n,c + 0 exactly; then ∂L/∂x_nj = s_nj·(0 − t_n) off the
+        picked entry and s_n,c·((0 + v_n) − t_n) on it. A softmax row is all finite or all
+        NaN (a NaN or +∞ logit makes the whole row NaN), so the zeros' products s_nj·0
+        add nothing the dense sum would have.
+        """
+        v = v + 0.0
+        p = s[rows, cols]
+        t = v * p + 0.0
+        out = s * (0.0 - t)[:, None]
+        out[rows, cols] = p * (v - t)
+        return out
+
 
 class LogSoftmax(Op):
     """ℓ_k = x_k − m − ln Σ_j e^{x_j − m} along an axis (stable);  ∂L/∂x_k = G_k − s_k·Σ_j G_j.

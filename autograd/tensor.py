@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
-from .arrays import Scatter, as_array, axes_of, axis_of, permutation_of, unbroadcast
+from .arrays import as_array, axes_of, axis_of, permutation_of, unbroadcast
 from .backend import ArrayMath
 from .buffers import ZeroGrad
 from .grad_mode import GradMode
@@ -28,6 +28,7 @@ from .node import Node, apply
 from .operators import Operators
 from .ops import Add
 from .scalar_view import ScalarView
+from .scatter import Scatter
 from .shape_ops import Index, Reshape, Transpose, index_key
 from .softmax_ops import LogSoftmax, Softmax
 from .tensor_ops import Clip, MatMul, MaxAxes, SumAxes
@@ -52,6 +53,9 @@ class Tensor(Operators):
             matmul per layer. Numbers and arrays mixed into an op are such
             constants, an op on constants only gives a constant, and so do
             ``detach()`` and every op inside ``no_grad()``.
+        copy: False takes an array that already has the dtype as it is, without
+            a copy (the Tensor and the caller then share it; ``fit`` wraps each
+            batch it has just gathered this way). Other data is converted.
 
     ``grad`` of a Tensor you create is an array of zeros until backward adds to
     it; an intermediate result's ``grad`` is ``None`` until backward reaches it.
@@ -70,8 +74,8 @@ class Tensor(Operators):
     _view: ScalarView | None
 
     def __init__(self, data: ArrayLike, label: str = "", dtype: DTypeLike | None = None,
-                 requires_grad: bool = True):
-        self.data = as_array(data, dtype)
+                 requires_grad: bool = True, copy: bool = True):
+        self.data = as_array(data, dtype, copy)
         self.requires_grad = bool(requires_grad)
         self._grad = np.zeros_like(self.data) if requires_grad else None
         self._parents = ()

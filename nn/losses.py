@@ -327,7 +327,10 @@ def _cross_entropy_of_indices(a: Tensor, y: np.ndarray, reduction: str, from_log
         return _total(a.log_softmax(axis=-1)[key], y, reduction)
     if a.op is Softmax and a.consts == a.ndim - 1:  # rows sum to 1 by construction
         p = a.data[key]
-        if p.size and p.min() >= eps and p.max() <= 1.0:  # in [eps, 1]: nothing to clamp
+        # in [eps, 1]: nothing to clamp. A softmax entry e_m/Σ_k e_k is never above 1 (the
+        # rounded sum of non-negative terms is at least each term), so only eps is checked;
+        # NaN fails the test and is named below
+        if p.size and p.min() >= eps:
             return apply(CrossEntropyAt, (a,), (key, _scale(y, reduction)))  # one node
         _first_bad("cross_entropy", "probabilities must be in [0, 1]", p,
                    lambda v: (v >= 0) & (v <= 1), "; for logits pass from_logits=True")

@@ -35,11 +35,12 @@ def checked_loss(loss_fn, a, y):
 
 def tensor_step(model, loss_fn, X, Y, idx):
     """Forward the rows ``idx`` of X (all rows for None) as one Tensor batch, backward."""
-    a = model(X if idx is None else X[idx])
+    # the batch as a constant Tensor, without a copy: X[idx] is new, X is fit's own array
+    a = model(Tensor(X if idx is None else X[idx], requires_grad=False, copy=False))
     L = checked_loss(loss_fn, a, Y if idx is None else Y[idx])
     value = L.item()
     if math.isfinite(value):
-        L.backward()
+        L.backward(keep_grads=False)  # only ∂L/∂w is read: the batch's own gradients go early
     return value, a.data
 
 

@@ -12,13 +12,21 @@ import math
 import numpy as np
 import pytest
 
-from stepgrad.autograd import Tensor, Value, affine, apply, nary_ops, ops, toposort
+from stepgrad.autograd import Tensor, Value, affine, apply, buffers, nary_ops, ops, toposort
 from stepgrad.autograd.backward import (
     backprop_reference,
     backprop_tensors_fast,
     backprop_values_fast,
     toposort_tensors,
 )
+
+
+@pytest.fixture(autouse=True)
+def small_pool(monkeypatch):
+    """The pool's threshold lowered to 16,384 entries, so that these tests' layer-sized
+    arrays (a few hundred rows) come from it, as a large model's do."""
+    monkeypatch.setattr(buffers, "REUSE_MIN", 16384)
+
 
 # every op a Value has, with how many parents it takes and its constants
 BUILDERS = {
@@ -154,6 +162,25 @@ def test_the_tensor_fast_path_keeps_each_leafs_buffer_and_never_touches_upstream
     B = A + 0.0  # Add hands B's gradient to A without a copy
     (B * B).sum().backward()
     assert A.grad is B.grad or not np.shares_memory(A.grad, W.grad)
+
+
+def test_relu_backward_multiplies_by_the_mask_to_the_bit():
+    """The fast loop multiplies g by the boolean mask [x > 0] where the reference multiplies
+    by relu's partial, the indicator array of 1.0 and 0.0: the same bits, signed zeros (g < 0
+    times 0 is −0), infinities and NaN (relu′(nan) = 0, nan·0 = nan) included."""
+    rng = np.random.default_rng(3)
+    x = np.array(SPECIAL * len(SPECIAL) + rng.normal(size=60).tolist())
+    g = np.array([v for v in SPECIAL for _ in SPECIAL] + rng.normal(size=60).tolist())
+    got = []
+    for loop in (backprop_reference, backprop_tensors_fast):
+        X = Tensor(x)
+        C = Tensor(g, requires_grad=False)
+        X.zero_grad()
+        loop((X.relu() * C).sum(), np.ones(()))
+        got.append(X.grad.tobytes())
+    assert got[0] == got[1]
+    want = g * (x > 0).astype(float)
+    assert got[1] == want.tobytes()
 
 
 # ------------------- the fast loop's Add and Mul: their own partials, without the call
@@ -426,3 +453,80 @@ def test_w_rows_and_bias_row_land_in_the_leafs_kept_buffer_on_both_loops():
         dU = 2 * np.tanh(U) * (1 - np.tanh(U) ** 2)
         np.testing.assert_allclose(W.grad, np.vstack([dU.sum(0), X.data.T @ dU]), rtol=1e-12)
     assert bits[0] == bits[1]
+
+
+# ------------- cross-entropy at a softmax: its sparse gradient, and keep_grads=False
+
+def _softmax_ce(leaves, X, y, second: bool):
+    """A softmax output layer with cross-entropy on class indices (one CrossEntropyAt node,
+    whose ∂L/∂a reaches the softmax sparse); ``second``: a also feeds a second term."""
+    from stepgrad.nn import cross_entropy
+
+    W1, W2 = leaves
+    a = affine(affine(X, W1).relu(), W2).softmax(axis=-1)
+    L = cross_entropy(a, y)
+    assert L.op.__name__ == "CrossEntropyAt"
+    return (L + (a * a).sum() * 0.5 if second else L), a
+
+
+@pytest.mark.parametrize("second", [False, True])
+@pytest.mark.parametrize("scale", [1.0, 5.0])  # 5: entries of 1e-10, picked ones near 1e-8
+def test_cross_entropy_at_a_softmax_gives_the_references_gradients_to_the_bit(second, scale):
+    rng = np.random.default_rng(11)
+    X = Tensor(rng.normal(size=(64, 5)) * scale, requires_grad=False)
+    y = rng.integers(0, 6, 64)
+    leaves = [Tensor(rng.normal(size=s) / 3) for s in ((6, 20), (21, 6))]
+    runs = []
+    for loop, keep in ((backprop_reference, True), (backprop_tensors_fast, True),
+                       (backprop_tensors_fast, False)):
+        for leaf in leaves:
+            leaf.zero_grad()
+        L, a = _softmax_ce(leaves, X, y, second)
+        if loop is backprop_reference:
+            loop(L, np.ones(()))
+        else:
+            loop(L, np.ones(()), keep)
+        runs.append(([leaf.grad.tobytes() for leaf in leaves],
+                     None if a.grad is None else a.grad.tobytes()))
+    (ref, ref_a), (kept, kept_a), (dropped, dropped_a) = runs
+    assert ref == kept == dropped  # the weights' gradients, to the last bit
+    assert kept_a == ref_a  # the softmax's own gradient, dense when kept
+    assert dropped_a is None
+
+
+def test_softmax_vjp_one_per_row_is_the_dense_vjp_to_the_bit():
+    """Softmax.vjp_one_per_row on special upstream values (signed zeros, tiny, huge, inf,
+    nan) and rows with exact zeros gives what vjp gives on the dense G."""
+    from stepgrad.autograd.backend import ArrayMath
+    from stepgrad.autograd.softmax_ops import Softmax, stable_softmax
+
+    rng = np.random.default_rng(2)
+    n = len(SPECIAL)
+    x = rng.normal(size=(n, 7)) * 10
+    x[0] = [800, 0, -800, 1, 2, 3, 4]  # entries that underflow to 0
+    s = stable_softmax(x, axis=1)
+    rows, cols = np.arange(n), rng.integers(0, 7, n)
+    v = np.array(SPECIAL)
+    G = np.zeros_like(s)
+    np.add.at(G, (rows, cols), v)
+    with np.errstate(all="ignore"):
+        want = Softmax.vjp(ArrayMath, 1, G, s, x)[0]
+        got = Softmax.vjp_one_per_row(s, rows, cols, v)
+    assert got.tobytes() == want.tobytes()
+
+
+def test_keep_grads_false_keeps_only_the_leaves_gradients():
+    rng = np.random.default_rng(4)
+    X = Tensor(rng.normal(size=(200, 7)), requires_grad=False)
+    y = rng.integers(0, 4, 200)
+    leaves = [Tensor(rng.normal(size=s) / 3) for s in ((8, 130), (131, 5), (6, 4))]
+    grads = []
+    for keep in (True, False):
+        for leaf in leaves:
+            leaf.zero_grad()
+        L = _mlp_loss(leaves, X, y)
+        L.backward(keep_grads=keep)
+        inner = [n for n in toposort(L) if n.op is not None]
+        assert all((n.grad is not None) == keep for n in inner)
+        grads.append([leaf.grad.tobytes() for leaf in leaves])
+    assert grads[0] == grads[1]

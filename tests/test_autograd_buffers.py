@@ -19,7 +19,14 @@ from stepgrad.autograd.buffers import reusable
 from stepgrad.nn import MLP, cross_entropy
 from stepgrad.optim import SGD
 
-SHAPE = (128, 256)  # above REUSE_MIN: pooled
+SHAPE = (128, 256)  # above the threshold the tests set: pooled
+
+
+@pytest.fixture(autouse=True)
+def small_pool(monkeypatch):
+    """The pool's threshold lowered to 16,384 entries, so that the layer-sized arrays of
+    these tests come from it, as a large model's do."""
+    monkeypatch.setattr(buffers, "REUSE_MIN", 16384)
 
 
 def _block_of(a):
@@ -95,8 +102,11 @@ def test_a_tensors_data_from_the_pool_behaves_as_any_array():
 GROWTH = textwrap.dedent("""
     import gc
     import numpy as np
+    from stepgrad.autograd import buffers
     from stepgrad.nn import MLP, cross_entropy
     from stepgrad.optim import SGD
+
+    buffers.REUSE_MIN = 16384  # as the tests' fixture: (n, 64) is pooled from n = 256 on
 
     def rss():
         with open("/proc/self/statm") as f:

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from stepgrad.autograd import Tensor, Value, concat, no_grad, ops, stack, where
-from stepgrad.autograd.arrays import Scatter, add_rows, fast_sum, unbroadcast
+from stepgrad.autograd.arrays import add_rows, fast_sum, unbroadcast
+from stepgrad.autograd.scatter import Scatter
 
 
 def expression(a, b, c):

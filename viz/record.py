@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from stepgrad.autograd import Node, Value, dot, toposort
-from stepgrad.autograd.arrays import Scatter
+from stepgrad.autograd.scatter import Scatter
 
 __all__ = ["as_roots", "graph_nodes", "backward_done", "Contribution", "Record", "replay"]
 
