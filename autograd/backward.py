@@ -31,7 +31,6 @@ from .grad_mode import NO_GRAD_RESULT, GradMode
 from .nary_ops import Dot
 from .ops import Add, Mul, Relu
 from .scatter import Scatter
-from .softmax_ops import Softmax
 
 _ndarray = np.ndarray
 _multiply = np.multiply
@@ -379,8 +378,8 @@ def backprop_tensors_fast(root, seed, keep_grads: bool = True) -> None:
 
     Cross-entropy's gradient at a softmax output (v_n at each row's true class,
     0 elsewhere) reaches the softmax node as it is, sparse, and the softmax's
-    vjp takes it so (:meth:`.Softmax.vjp_one_per_row`, the same bits); a
-    second contribution to that node, or ``keep_grads``, makes it dense.
+    vjp takes it so (``Op.sparse_vjp``: :meth:`.Softmax.sparse_vjp`, the same
+    bits); a second contribution to that node, or ``keep_grads``, makes it dense.
 
     ``keep_grads=False``: an intermediate node's gradient is dropped once it
     has been passed on to the parents (PyTorch keeps none by default either),
@@ -402,11 +401,12 @@ def backprop_tensors_fast(root, seed, keep_grads: bool = True) -> None:
         op = node._op
         parents = node._parents
         if type(g) is Scatter:  # one entry per row, from cross-entropy (see _add)
-            if op is Softmax and node._consts == 1 and node.data.ndim == 2:
+            rows, cols = g.index
+            c = op.sparse_vjp(node._consts, node.data, rows, cols, g.value)
+            if c is not None:
                 p = parents[0]
                 if p.requires_grad:
-                    rows, cols = g.index
-                    _add(p, Softmax.vjp_one_per_row(node.data, rows, cols, g.value), True, own)
+                    _add(p, c, True, own)
                 if keep_grads:  # readable as any gradient: dense
                     node._grad = g.added_to(None, node.data.shape, node.data.dtype)
                 continue
@@ -533,8 +533,9 @@ def _visit_tensor(node: Any, seen: set, order: list) -> None:
 def _add(p, c, fresh: bool, own: set) -> None:
     """p.grad += c, in place where p's array is its own; ``fresh``: nobody else holds c."""
     grad = p._grad
-    if type(c) is Scatter and c.one_per_row and grad is None and p._op is Softmax:
-        p._grad = c  # kept sparse for the softmax's vjp (backprop_tensors_fast)
+    if (type(c) is Scatter and c.one_per_row and grad is None and p._op is not None
+            and p._op.sparse_vjp is not None and len(p._parents) == 1):
+        p._grad = c  # kept sparse for the op's sparse_vjp (the softmax's; see the loop)
         return
     if type(grad) is Scatter:  # a second contribution: the first made dense, as the reference
         grad = p._grad = grad.added_to(None, p.data.shape, p.data.dtype)

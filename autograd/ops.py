@@ -74,6 +74,11 @@ class Op:
         fresh_vjp: True when ``vjp`` returns arrays made in the call that
             nothing else refers to (a matmul's products): the Tensor fast path
             may keep one as a gradient and add into it in place.
+        sparse_vjp: None, or a function ``(consts, out, rows, cols, v)`` giving the
+            vjp's array for a G that is v_n at (rows_n, cols_n), one entry per row,
+            and 0 elsewhere (cross-entropy's), the dense vjp's numbers to the bit,
+            or None where it does not apply (softmax; see :class:`~.arrays.Scatter`
+            and the Tensor fast path).
     """
 
     name = "op"
@@ -82,6 +87,7 @@ class Op:
     has_partials = False
     second_order = True
     fresh_vjp = False
+    sparse_vjp: Callable[..., Any] | None = None
 
     # What each op class defines (static methods), declared for the type checker only: the
     # class attributes are the subclass's, so ``hasattr(cls, "partials")`` still tells.

@@ -21,7 +21,7 @@ class Scatter:
 
     ``one_per_row``: the index is ``(arange(N), cols)`` of a 2-D parent, one entry of
     each row (what cross-entropy on class indices sends back); a softmax node takes
-    such a gradient without making it dense (:meth:`.Softmax.vjp_one_per_row`).
+    such a gradient without making it dense (:meth:`.Softmax.sparse_vjp`).
     """
 
     __slots__ = ("index", "value", "basic", "one_per_row")

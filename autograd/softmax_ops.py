@@ -93,10 +93,11 @@ class Softmax(Op):
         return (s * (g - (g * s).sum(axis=axis, keepdims=True)),)
 
     @staticmethod
-    def vjp_one_per_row(s, rows, cols, v):
+    def sparse_vjp(axis, s, rows, cols, v):
         """:meth:`vjp` for a 2-D s (softmax along axis 1) and a G that is v_n at (n, cols_n)
         and 0 elsewhere (cross-entropy's ∂L/∂a), without the dense G: the same numbers, bit
-        for bit, as ``vjp`` on G = zeros with v added at (rows, cols).
+        for bit, as ``vjp`` on G = zeros with v added at (rows, cols); None for another
+        axis or shape.
 
         That G holds 0 + v_n (+0 where v_n = −0). Row n of G·s is one term and zeros, so its
         sum is t_n = (0 + v_n)·s_n,c + 0 exactly; then ∂L/∂x_nj = s_nj·(0 − t_n) off the
@@ -104,6 +105,8 @@ class Softmax(Op):
         NaN (a NaN or +∞ logit makes the whole row NaN), so the zeros' products s_nj·0
         add nothing the dense sum would have.
         """
+        if axis != 1 or s.ndim != 2:
+            return None
         v = v + 0.0
         p = s[rows, cols]
         t = v * p + 0.0

@@ -494,8 +494,8 @@ def test_cross_entropy_at_a_softmax_gives_the_references_gradients_to_the_bit(se
     assert dropped_a is None
 
 
-def test_softmax_vjp_one_per_row_is_the_dense_vjp_to_the_bit():
-    """Softmax.vjp_one_per_row on special upstream values (signed zeros, tiny, huge, inf,
+def test_softmax_sparse_vjp_is_the_dense_vjp_to_the_bit():
+    """Softmax.sparse_vjp on special upstream values (signed zeros, tiny, huge, inf,
     nan) and rows with exact zeros gives what vjp gives on the dense G."""
     from stepgrad.autograd.backend import ArrayMath
     from stepgrad.autograd.softmax_ops import Softmax, stable_softmax
@@ -511,7 +511,7 @@ def test_softmax_vjp_one_per_row_is_the_dense_vjp_to_the_bit():
     np.add.at(G, (rows, cols), v)
     with np.errstate(all="ignore"):
         want = Softmax.vjp(ArrayMath, 1, G, s, x)[0]
-        got = Softmax.vjp_one_per_row(s, rows, cols, v)
+        got = Softmax.sparse_vjp(1, s, rows, cols, v)
     assert got.tobytes() == want.tobytes()
 
 
