@@ -119,7 +119,10 @@ class Layer(Module):
 
     def forward(self, X: Tensor | ArrayLike) -> Tensor:
         """σ(X·W[1:] + W[0]) for X of shape (N, F): shape (N, H) (a 1-D x gives (H,))."""
-        X, one = as_batch(X, self.n_in, type(self).__name__)
+        if type(X) is Tensor and X.data.ndim == 2 and X.data.shape[1] == self.n_in:
+            one = False  # a batch already (fit's, or the previous layer's): as it is
+        else:
+            X, one = as_batch(X, self.n_in, type(self).__name__)
         A = self.activation(self.preactivation(X))
         return A[0] if one else A
 
@@ -264,7 +267,10 @@ class MLP(Module):
 
     def forward(self, X: Tensor | ArrayLike) -> Tensor:
         """The Tensor view: outputs a_m for each row of X, shape (N, M)."""
-        X, one = as_batch(X, self.n_in, f"MLP({self.sizes})")
+        if type(X) is Tensor and X.data.ndim == 2 and X.data.shape[1] == self.n_in:
+            one = False  # a batch already (fit's): as it is
+        else:
+            X, one = as_batch(X, self.n_in, f"MLP({self.sizes})")
         for layer in self.layers:
             X = layer.forward(X)
         return X[0] if one else X

@@ -147,7 +147,8 @@ def accuracy_rule(Y: np.ndarray):
                                                             1.0, -1.0) == y[idx]))
     if np.all(values >= 0) and np.all(values == np.round(values)):
         def correct(a, idx):
-            a = a.reshape(len(a), -1)
+            if a.ndim != 2:
+                a = a.reshape(len(a), -1)
             guess = a.argmax(axis=1) if a.shape[1] > 1 else (a[:, 0] > 0.5)
             return int(np.count_nonzero(guess == y[idx]))
         return correct
