@@ -36,7 +36,12 @@ import numpy as np
 __all__ = ["reusable", "Lease", "ZeroGrad", "free_bytes", "clear", "REUSE_MIN", "KEEP_PER_SHAPE",
            "KEEP_BYTES"]
 
-REUSE_MIN = 2**18  # arrays of at least this many entries (2 MiB of float64) come from the pool
+# arrays of at least this many entries (1 MiB of float64) come from the pool. Measured
+# (benchmarks/README.md, issue 20): (10000, 16) arrays, freed at a step's end, fault their
+# pages in again when made new (the moons MLP: 0.77x the numpy floor pooled, 1.4x new);
+# arrays of 160-720 KiB (the course MLP's (200, 100), MNIST's (128, 256), the 6-9-2's
+# (10000, 9)) are as quick or quicker from malloc, whose just-freed block is warmer
+REUSE_MIN = 2**17
 KEEP_PER_SHAPE = 8  # free blocks kept per (shape, dtype)
 KEEP_BYTES = 16 * 2**20  # free blocks kept over all shapes, in bytes
 
