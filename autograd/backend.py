@@ -207,8 +207,8 @@ class ArrayMath:
 
     @staticmethod
     def positive(x, op: str, why: str) -> None:
-        bad = x <= 0
-        if np.any(bad):
+        bad = np.less_equal(x, 0)
+        if bad.any():  # the method: np.any's Python wrapper costs more than the test
             first = np.asarray(x)[bad].flat[0]
             count = int(np.count_nonzero(bad))
             raise _domain(op, f"{why}; got {count} entries <= 0 (first: {first!r})")
