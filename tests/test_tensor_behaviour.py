@@ -294,3 +294,19 @@ def test_minus_a_constant_records_one_add_with_the_negated_constant():
     np.testing.assert_array_equal(B.grad, -2 * (A.data - B.data))
     with no_grad():
         assert (A - Y).is_leaf
+
+
+def test_a_tensor_copies_its_data_unless_told_not_to():
+    """Tensor(x) owns a copy; Tensor(x, copy=False) takes a float array of its dtype as it
+    is (fit wraps the batch it has just gathered so), and still converts anything else."""
+    x = np.arange(6.0).reshape(2, 3)
+    assert not np.shares_memory(Tensor(x).data, x)
+    shared = Tensor(x, requires_grad=False, copy=False)
+    assert shared.data is x
+    ints = np.arange(6).reshape(2, 3)
+    converted = Tensor(ints, copy=False)
+    assert converted.data.dtype == np.float64 and not np.shares_memory(converted.data, ints)
+    f32 = Tensor(x, dtype="float32", copy=False)
+    assert f32.data.dtype == np.float32
+    with pytest.raises(TypeError, match="numeric"):
+        Tensor(np.array(["a"]), copy=False)
