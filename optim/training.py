@@ -141,13 +141,21 @@ def fit(model: Module, X: ArrayLike, Y: ArrayLike, *,
     # ‖∂L/∂W‖₂ of each parameter, summed over an epoch's steps: the parameters listed once
     # (gradient_norms(model) would make its dict of names every step)
     names, params = zip(*model.named_parameters()) if h.grad_norms else ((), ())
+    # zero_grad of the parameters listed once (Module.zero_grad lists them at every call),
+    # unless the model defines its own
+    zero_all = model.zero_grad if type(model).zero_grad is not Module.zero_grad else None
+    unique = model.parameters()
     try:
         for epoch in range(1, stop.epochs + 1):
             h.lr.append(opt.lr)
             total = hits = 0.0
             sums = [0.0] * len(params)
             for idx in batches(rng):                            # select xᵢ from Xˡ at random
-                model.zero_grad()
+                if zero_all is None:
+                    for p in unique:
+                        p.zero_grad()
+                else:
+                    zero_all()
                 L, a = step(model, loss_fn, X, Y, idx)          # forward, Lᵢ, backward
                 if not math.isfinite(L):
                     raise Diverged(L, h.steps + 1)

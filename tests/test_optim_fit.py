@@ -317,3 +317,24 @@ def test_fits_body_reads_as_the_lectures_loop():
     for line in ("select xᵢ", "forward, Lᵢ, backward", "w := w − μ·L′ᵢ(w)",
                  "Q := λ·Lᵢ + (1 − λ)·Q", "until Q or w converges"):
         assert line in text
+
+
+def test_fit_zeroes_each_steps_gradients_and_calls_a_models_own_zero_grad():
+    """Each step starts from zero gradients: fit zeroes the parameters it listed once, or,
+    for a model that defines its own zero_grad, calls it; both take the same steps."""
+    X, Y = lecture_data(n=16, seed=0)
+
+    class Counting(MLP):
+        calls = 0
+
+        def zero_grad(self):
+            type(self).calls += 1
+            super().zero_grad()
+
+    plain, counting = MLP([6, 9, 2], seed=3), Counting([6, 9, 2], seed=3)
+    for model in (plain, counting):
+        fit(model, X, Y, optimizer=SGD(model.parameters(), lr=0.1), batch_size=4, epochs=2,
+            tol=None, seed=0, progress=False)
+    assert Counting.calls >= 2 * 4  # once a step (2 epochs of 4 batches), at least
+    for a, b in zip(plain.parameters(), counting.parameters()):
+        np.testing.assert_array_equal(a.data, b.data)  # the same steps, to the bit
