@@ -403,16 +403,14 @@ def backprop_tensors_fast(root, seed, keep_grads: bool = True) -> None:
         if type(g) is Scatter:  # one entry per row, from cross-entropy (see _add)
             rows, cols = g.index
             c = op.sparse_vjp(node._consts, node.data, rows, cols, g.value)
+            if c is not None and parents[0].requires_grad:
+                _add(parents[0], c, True, own)
+            if keep_grads or c is None:  # dense: readable as any gradient, or for the vjp
+                g = g.added_to(None, node.data.shape, node.data.dtype)
+                if keep_grads:
+                    node._grad = g
             if c is not None:
-                p = parents[0]
-                if p.requires_grad:
-                    _add(p, c, True, own)
-                if keep_grads:  # readable as any gradient: dense
-                    node._grad = g.added_to(None, node.data.shape, node.data.dtype)
                 continue
-            g = g.added_to(None, node.data.shape, node.data.dtype)
-            if keep_grads:
-                node._grad = g
         if op is Add:  # Add.partials is (1.0, 1.0): g·1.0 is g, handed on without a copy
             for p in parents:
                 if p.requires_grad:
@@ -427,18 +425,15 @@ def backprop_tensors_fast(root, seed, keep_grads: bool = True) -> None:
                     continue
             if b.requires_grad:
                 _add(b, _times(g, a.data), True, own)
-        elif op is Relu:  # Relu.partials is the indicator [x > 0]: g·[x > 0], the mask as is
+        elif (op is Relu and type(g) is _ndarray and g.shape == parents[0].data.shape
+              and g.dtype == parents[0].data.dtype):  # else: the one-parent branch below
+            # Relu.partials is the indicator [x > 0]: g·1.0 and g·0.0 with True, False read
+            # as 1.0, 0.0 are the bits of g·[x > 0]; into g itself where g is this pass's
+            # array for this node, kept by nobody
             p = parents[0]
             if p.requires_grad:
-                xd = p.data
-                if type(g) is _ndarray and g.shape == xd.shape and g.dtype == xd.dtype:
-                    # g·1.0 and g·0.0 with True, False read as 1.0, 0.0: the bits of g·[x > 0];
-                    # into g itself where g is this pass's array for this node, kept by nobody
-                    out = g if not keep_grads and id(node) in own else reusable(g.shape, g.dtype)
-                    _add(p, _multiply(g, xd > 0.0, out=out), True, own)
-                else:
-                    _add(p, g * op.partials(node.math, node._consts, node.data, xd)[0], True,
-                         own)
+                out = g if not keep_grads and id(node) in own else reusable(g.shape, g.dtype)
+                _add(p, _multiply(g, p.data > 0.0, out=out), True, own)
         elif not op.has_partials:
             fresh = op.fresh_vjp
             for p, c in zip(parents, op.vjp(node.math, node._consts, g, node.data,

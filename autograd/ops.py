@@ -77,7 +77,7 @@ class Op:
         sparse_vjp: None, or a function ``(consts, out, rows, cols, v)`` giving the
             vjp's array for a G that is v_n at (rows_n, cols_n), one entry per row,
             and 0 elsewhere (cross-entropy's), the dense vjp's numbers to the bit,
-            or None where it does not apply (softmax; see :class:`~.arrays.Scatter`
+            or None where it does not apply (softmax; see :class:`~.scatter.Scatter`
             and the Tensor fast path).
     """
 

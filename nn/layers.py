@@ -18,7 +18,7 @@ indices from 1), and :meth:`MLP.trace` hands back every one of them.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -35,8 +35,18 @@ from .module import Module
 __all__ = ["Neuron", "Layer", "MLP", "Sequential", "LayerTrace", "Trace"]
 
 
-def as_batch(X: Tensor | ArrayLike, n_in: int, who: str) -> tuple[Tensor, bool]:
-    """X as a 2-D Tensor of shape (N, n_in), and whether X was one 1-D sample."""
+def as_batch(X: Tensor | ArrayLike, n_in: int,
+             who: str | Callable[[], str]) -> tuple[Tensor, bool]:
+    """X as a 2-D Tensor of shape (N, n_in), and whether X was one 1-D sample.
+
+    ``who`` names the caller in an error: a string, or a function that makes it (only
+    an error needs it). A 2-D Tensor of the right width (fit's batch, the previous
+    layer's output) is returned as it is at once.
+    """
+    if type(X) is Tensor and X.data.ndim == 2 and X.data.shape[1] == n_in:
+        return X, False
+    if not isinstance(who, str):
+        who = who()
     if not isinstance(X, Tensor):
         try:
             X = np.asarray(X, dtype=np.float64)
@@ -119,10 +129,7 @@ class Layer(Module):
 
     def forward(self, X: Tensor | ArrayLike) -> Tensor:
         """σ(X·W[1:] + W[0]) for X of shape (N, F): shape (N, H) (a 1-D x gives (H,))."""
-        if type(X) is Tensor and X.data.ndim == 2 and X.data.shape[1] == self.n_in:
-            one = False  # a batch already (fit's, or the previous layer's): as it is
-        else:
-            X, one = as_batch(X, self.n_in, type(self).__name__)
+        X, one = as_batch(X, self.n_in, type(self).__name__)
         A = self.activation(self.preactivation(X))
         return A[0] if one else A
 
@@ -267,10 +274,7 @@ class MLP(Module):
 
     def forward(self, X: Tensor | ArrayLike) -> Tensor:
         """The Tensor view: outputs a_m for each row of X, shape (N, M)."""
-        if type(X) is Tensor and X.data.ndim == 2 and X.data.shape[1] == self.n_in:
-            one = False  # a batch already (fit's): as it is
-        else:
-            X, one = as_batch(X, self.n_in, f"MLP({self.sizes})")
+        X, one = as_batch(X, self.n_in, lambda: f"MLP({self.sizes})")
         for layer in self.layers:
             X = layer.forward(X)
         return X[0] if one else X
