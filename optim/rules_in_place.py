@@ -177,10 +177,9 @@ def adam_(theta: np.ndarray, g: np.ndarray, state: AdamState, tmp: np.ndarray, l
     _mul(g, g, out=tmp)
     _mul(tmp, 1 - beta2, out=tmp)
     _add(s, tmp, out=s)
-    root = (1 - beta2**t) ** 0.5         # θ ← θ − α_t·v / (√s + ε̂) (rules.adam:
-    eps_hat = eps * root                 #   α_t = μ·√(1 − β₂ᵗ)/(1 − β₁ᵗ), ε̂ = ε·√(1 − β₂ᵗ))
-    _sqrt(s, out=tmp)
-    _add(tmp, eps_hat, out=tmp)
-    _step_over(theta, v, tmp, tmp, lr * root / (1 - beta1**t), eps_hat)
+    _sqrt(s, out=tmp)                    # √ŝ = √s / √(1 − β₂ᵗ)
+    _div(tmp, (1 - beta2**t) ** 0.5, out=tmp)
+    _add(tmp, eps, out=tmp)              # θ ← θ − μ/(1 − β₁ᵗ) · v / (√ŝ + ε)
+    _step_over(theta, v, tmp, tmp, lr / (1 - beta1**t), eps)
     return AdamState(t, v, s)
 
