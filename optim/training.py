@@ -148,10 +148,8 @@ def fit(model: Module, X: ArrayLike, Y: ArrayLike, *,
     try:
         for epoch in range(1, stop.epochs + 1):
             h.lr.append(opt.lr)
-            total = 0.0
+            total = hits = 0.0
             sums = [0.0] * len(params)
-            preds: list = []  # each step's predictions and rows, counted once at the epoch's end
-            rows: list = []
             for idx in batches(rng):                            # select xᵢ from Xˡ at random
                 if zero_all is None:
                     for p in unique:
@@ -169,12 +167,10 @@ def fit(model: Module, X: ArrayLike, Y: ArrayLike, *,
                 h.Q.append(Q)
                 total += L * (n if idx is None else len(idx))
                 if data.correct:
-                    preds.append(a)
-                    rows.append(idx)
+                    hits += data.correct(a, slice(None) if idx is None else idx)
                 if each_step is not None:
                     each_step.step()
             norms = dict(zip(names, sums))
-            hits = epoch_hits(data.correct, preds, rows) if data.correct else 0
             h.end_epoch(total / n, hits / n if data.correct else None, norms, len(batches))
             if each_epoch is not None:
                 each_epoch.step()
@@ -189,12 +185,3 @@ def fit(model: Module, X: ArrayLike, Y: ArrayLike, *,
                       f"the learning rate μ = {opt.lr:g}); the weights of epoch "
                       f"{watch.best['epoch']} are restored", RuntimeWarning, stacklevel=2)
     return watch.finish(h, reason)
-
-
-def epoch_hits(correct: Callable, preds: list, rows: list) -> int:
-    """How many of an epoch's samples were predicted right, each by the weights of the step
-    that visited it: ``correct`` once on the steps' predictions and rows put together (one
-    argmax over the epoch instead of one small one per step)."""
-    if len(preds) == 1:
-        return correct(preds[0], slice(None) if rows[0] is None else rows[0])
-    return correct(np.concatenate(preds), np.concatenate(rows))

@@ -338,18 +338,3 @@ def test_fit_zeroes_each_steps_gradients_and_calls_a_models_own_zero_grad():
     assert Counting.calls >= 2 * 4  # once a step (2 epochs of 4 batches), at least
     for a, b in zip(plain.parameters(), counting.parameters()):
         np.testing.assert_array_equal(a.data, b.data)  # the same steps, to the bit
-
-
-@pytest.mark.parametrize("batch_size", [1, 3, None])
-def test_epoch_accuracy_counts_each_sample_once_by_the_step_that_visited_it(batch_size):
-    """With μ = 0 every step predicts with the initial weights, so an epoch's accuracy is
-    the model's accuracy on the whole training set, however the epoch is batched (3 on 10
-    samples: the last batch has one sample)."""
-    rng = np.random.default_rng(5)
-    X, y = rng.normal(size=(10, 4)), rng.integers(0, 3, 10)
-    model = MLP([4, 5, 3], hidden="tanh", output="softmax", seed=2)
-    want = np.mean(np.argmax(model(X).data, axis=1) == y)
-    assert 0 < want < 1  # some right, some wrong: a miscount would show
-    h = fit(model, X, y, loss="cross_entropy", optimizer=SGD(model.parameters(), lr=0.0),
-            batch_size=batch_size, epochs=2, tol=None, seed=1, progress=False)
-    assert h.accuracy == [want, want]
