@@ -76,6 +76,17 @@ def fast_sum(x, axes=None, keepdims: bool = False):
     return r
 
 
+def column_sums(g: np.ndarray, out: np.ndarray) -> np.ndarray:
+    """1ᵀ·G, the sum of each column of a 2-D G, written into ``out`` (a row of G's width).
+
+    One BLAS product with a vector of ones for a G of :data:`_FAST_SUM_MIN` entries
+    or more (as :func:`fast_sum`), numpy's sum below; a layer's bias gradient Σₙ G_n.
+    """
+    if g.size < _FAST_SUM_MIN or g.dtype.type not in _DTYPES:
+        return np.sum(g, axis=0, out=out)
+    return np.matmul(_ones(g.shape[0], g.dtype), g, out=out)
+
+
 _ndarray = np.ndarray
 _ROW_SHORT = 16  # rows of fewer entries than this are added in blocks (add_rows)
 _ROWS_MIN = 16384  # ... when the large operand has at least this many entries

@@ -436,6 +436,14 @@ def backprop_tensors_fast(root, seed, keep_grads: bool = True) -> None:
                 _add(p, _multiply(g, p.data > 0.0, out=out), True, own)
         elif not op.has_partials:
             fresh = op.fresh_vjp
+            if len(parents) == 2:  # the common arity, without building a list
+                a, b = parents
+                ca, cb = op.vjp(node.math, node._consts, g, node.data, a.data, b.data)
+                if ca is not None and a.requires_grad:
+                    _add(a, ca, fresh, own)
+                if cb is not None and b.requires_grad:
+                    _add(b, cb, fresh, own)
+                continue
             for p, c in zip(parents, op.vjp(node.math, node._consts, g, node.data,
                                             *[p.data for p in parents])):
                 if c is not None and p.requires_grad:
@@ -528,6 +536,18 @@ def _visit_tensor(node: Any, seen: set, order: list) -> None:
 def _add(p, c, fresh: bool, own: set) -> None:
     """p.grad += c, in place where p's array is its own; ``fresh``: nobody else holds c."""
     grad = p._grad
+    # the common case first: the first contribution to p, an array of p's shape and dtype
+    # (an intermediate's, or a leaf's after zero_grad when nobody else holds c)
+    if type(c) is _ndarray and (grad is None or (fresh and type(grad) is ZeroGrad)):
+        data = p.data
+        if c.shape == data.shape and c.dtype == data.dtype:
+            if p._op is not None:  # an intermediate node: c is its gradient
+                p._grad = c
+                if fresh:
+                    own.add(id(p))
+            else:  # a leaf: c itself when fresh, else a writable copy of its own
+                p._grad = c if fresh else c.copy()
+            return
     if (type(c) is Scatter and c.one_per_row and grad is None and p._op is not None
             and p._op.sparse_vjp is not None and len(p._parents) == 1):
         p._grad = c  # kept sparse for the op's sparse_vjp (the softmax's; see the loop)

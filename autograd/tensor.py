@@ -85,6 +85,13 @@ class Tensor(Operators):
         self._view = None
 
     @staticmethod
+    def constant(data: np.ndarray) -> Tensor:
+        """A constant leaf (``requires_grad=False``) holding ``data`` itself, no copy and no
+        checks: for an array already of float64 or float32 that the caller owns (fit's batch
+        X[idx]). ``Tensor(data, requires_grad=False)`` is the checked way."""
+        return Tensor._make(data, (), None, None)
+
+    @staticmethod
     def _make(data, parents, op, consts):
         t = _new(Tensor)
         t.data = data if type(data) is np.ndarray else np.asarray(data)
@@ -178,7 +185,7 @@ class Tensor(Operators):
                     f"backward() needs a scalar loss, but this Tensor has shape {self.data.shape}: "
                     "reduce it first (t.sum(), t.mean()) or pass the gradient, t.backward(grad)"
                 )
-            return np.ones(self.data.shape, self.data.dtype)
+            return np.array(1.0, self.data.dtype).reshape(self.data.shape)  # ∂L/∂L = 1
         g = as_array(grad, self.data.dtype)
         if g.shape != self.data.shape:
             raise ValueError(

@@ -36,7 +36,7 @@ def checked_loss(loss_fn, a, y):
 def tensor_step(model, loss_fn, X, Y, idx):
     """Forward the rows ``idx`` of X (all rows for None) as one Tensor batch, backward."""
     # the batch as a constant Tensor, without a copy: X[idx] is new, X is fit's own array
-    a = model(Tensor(X if idx is None else X[idx], requires_grad=False, copy=False))
+    a = model(Tensor.constant(X if idx is None else X[idx]))
     L = checked_loss(loss_fn, a, Y if idx is None else Y[idx])
     value = L.item()
     if math.isfinite(value):
