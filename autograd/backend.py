@@ -148,6 +148,9 @@ class ScalarMath:
             return math.inf if a > 0 or float(n) % 2 == 0 else -math.inf
 
 
+_minimum = np.minimum.reduce
+
+
 class ArrayMath:
     """Math on numpy arrays, for :class:`Tensor`; elementwise, same rules."""
 
@@ -207,6 +210,10 @@ class ArrayMath:
 
     @staticmethod
     def positive(x, op: str, why: str) -> None:
+        # one reduction in the common case: every entry > 0 (NaN, which min passes on and
+        # which is not <= 0, takes the exact test below)
+        if type(x) is np.ndarray and x.size and _minimum(x, axis=None) > 0:
+            return
         bad = np.less_equal(x, 0)
         if bad.any():  # the method: np.any's Python wrapper costs more than the test
             first = np.asarray(x)[bad].flat[0]

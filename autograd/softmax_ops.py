@@ -24,6 +24,10 @@ __all__ = ["Softmax", "LogSoftmax", "SoftmaxAt", "LogSoftmaxAt", "softmax_steps"
            "stable_softmax", "stable_log_softmax"]
 
 
+_max = np.maximum.reduce
+_sum = np.add.reduce
+
+
 def _floats(x) -> np.ndarray:
     """``x`` as a float array (an array of floats as it is, its dtype kept)."""
     x = np.asarray(x)
@@ -42,11 +46,11 @@ def softmax_steps(x, axis=-1, log: bool = True) -> dict:
     (the softmax does not need it).
     """
     x = _floats(x)
-    m = x.max(axis=axis, keepdims=True)
-    with np.errstate(over="ignore"):
+    m = _max(x, axis=axis, keepdims=True)  # (ndarray.max and .sum are these, through a
+    with np.errstate(over="ignore"):       # Python wrapper of numpy's)
         z = x - m
     e = np.exp(z)
-    s = e.sum(axis=axis, keepdims=True)
+    s = _sum(e, axis=axis, keepdims=True)
     if not log:
         return {"m": m, "z": z, "e": e, "s": s}
     return {"m": m, "z": z, "e": e, "s": s, "ln": np.log(s)}

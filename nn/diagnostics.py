@@ -28,8 +28,11 @@ __all__ = ["gradient_norm", "gradient_norms", "unit_health", "layer_trace"]
 
 
 def gradient_norm(grad: np.ndarray | None) -> float:
-    """‖∂L/∂W‖₂ of one gradient array (0.0 where no gradient arrived): one vdot."""
-    return 0.0 if grad is None else math.sqrt(float(np.vdot(grad, grad)))
+    """‖∂L/∂W‖₂ of one gradient array (0.0 where no gradient arrived): one dot product."""
+    if grad is None:
+        return 0.0
+    flat = grad.reshape(-1)  # a view of a contiguous gradient
+    return math.sqrt(float(np.dot(flat, flat)))
 
 
 def gradient_norms(model: Module) -> OrderedDict[str, float]:

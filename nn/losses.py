@@ -52,6 +52,7 @@ command's choices and the pictures read it. Add one with ``@LOSSES.register()`` 
 its function here (see CONTRIBUTING.md)."""
 
 _REDUCTIONS = ("mean", "sum")
+_min, _max = np.minimum.reduce, np.maximum.reduce  # ndarray.min/max without numpy's wrappers
 
 
 # ------------------------------------------------------------------ plumbing
@@ -123,7 +124,7 @@ def _check_indices(name: str, idx: np.ndarray, m: int) -> None:
                          f"indices (one per sample), and indices must be integers, got "
                          f"dtype {idx.dtype}; pass y.astype(int), or one-hot rows of the "
                          "prediction's shape")
-    if idx.size and (idx.min() < 0 or idx.max() >= m):
+    if idx.size and (_min(idx, axis=None) < 0 or _max(idx, axis=None) >= m):
         if idx.ndim == 0:
             raise ValueError(f"{name}: class index must be in 0..{m - 1}, got {int(idx)}")
         raise ValueError(f"{name}: class indices must be in 0..{m - 1}, got {idx.min()}"
@@ -330,7 +331,7 @@ def _cross_entropy_of_indices(a: Tensor, y: np.ndarray, reduction: str, from_log
         # in [eps, 1]: nothing to clamp. A softmax entry e_m/Σ_k e_k is never above 1 (the
         # rounded sum of non-negative terms is at least each term), so only eps is checked;
         # NaN fails the test and is named below
-        if p.size and p.min() >= eps:
+        if p.size and _min(p, axis=None) >= eps:
             return apply(CrossEntropyAt, (a,), (key, _scale(y, reduction)))  # one node
         _first_bad("cross_entropy", "probabilities must be in [0, 1]", p,
                    lambda v: (v >= 0) & (v <= 1), "; for logits pass from_logits=True")

@@ -84,7 +84,8 @@ class Optimizer:
         self.hyper = hyper
         self.state = [self._initial_state(p) for p in params]
         # per parameter, what the in-place rule may use: (θ, its state record, the state's
-        # arrays, a scratch array tmp) as last checked, or None (see _check_in_place)
+        # arrays, a scratch array tmp, whether those own their memory) as last checked, or
+        # None (see _check_in_place)
         self._checked: list = [None] * len(params)
 
     def __init_subclass__(cls, **kw):
@@ -122,10 +123,11 @@ class Optimizer:
                 checked = self._checked[i]
                 if checked is None or checked[0] is not p.data or checked[1] is not self.state[i]:
                     checked = self._check_in_place(i)  # θ and the state: once, not every step
-                if checked is not None and rules_in_place.gradient_fits(checked[0], g, checked[2]):
-                    theta, state, arrays, tmp = checked
+                if checked is not None and rules_in_place.gradient_fits(checked[0], g, checked[2],
+                                                                        checked[4]):
+                    theta, state, arrays, tmp, owned = checked
                     state = self.state[i] = in_place(theta, g, state, tmp, **hyper)
-                    self._checked[i] = (theta, state, arrays, tmp)  # the record it returned
+                    self._checked[i] = (theta, state, arrays, tmp, owned)  # the record it returned
                     continue
             theta, self.state[i] = rule(p.data, g, self.state[i], **hyper)
             if p.is_scalar:
@@ -134,10 +136,11 @@ class Optimizer:
                 p.data[...] = theta  # in place: views of p.data stay in step, dtype is kept
 
     def _check_in_place(self, i: int) -> tuple | None:
-        """(θ, state, the state's arrays, tmp) of parameter i when the in-place rule may
+        """(θ, state, the state's arrays, tmp, owned) of parameter i when the in-place rule may
         write θ and the state (:func:`.rules_in_place.state_arrays`), else None; kept in
         ``_checked[i]`` until θ or the state record is another object (a new ``p.data``,
-        a loaded state). tmp is the rule's scratch array, kept across steps."""
+        a loaded state). tmp is the rule's scratch array, kept across steps; owned is
+        :func:`.rules_in_place.owns_memory` of θ and the state's arrays."""
         theta, state, before = self.params[i].data, self.state[i], self._checked[i]
         arrays = rules_in_place.state_arrays(theta, state)
         if arrays is None:
@@ -146,7 +149,7 @@ class Optimizer:
         tmp = before[3] if before is not None else None
         if tmp is None or tmp.shape != theta.shape or tmp.dtype != theta.dtype:
             tmp = np.empty_like(theta)
-        self._checked[i] = (theta, state, arrays, tmp)
+        self._checked[i] = (theta, state, arrays, tmp, rules_in_place.owns_memory(theta, arrays))
         return self._checked[i]
 
     def zero_grad(self) -> None:

@@ -27,7 +27,7 @@ import numpy as np
 from .rules import AdaGradState, AdamState, MomentumState, RMSPropState, SGDState, decayed
 
 __all__ = ["sgd_", "momentum_", "nesterov_", "adagrad_", "rmsprop_", "adam_", "writable",
-           "state_arrays", "gradient_fits"]
+           "state_arrays", "gradient_fits", "owns_memory"]
 
 # numpy's ufuncs under short names; typed loosely, as the state's fields are float | ndarray
 # and the rules here run only where each is an array (see writable)
@@ -60,19 +60,35 @@ def state_arrays(theta, state) -> tuple | None:
     return arrays
 
 
-def gradient_fits(theta, g, arrays: tuple) -> bool:
+def owns_memory(theta, arrays: tuple) -> bool:
+    """Whether θ and every array of ``arrays`` own their memory (``flags.owndata``): fixed
+    for an array's life, so the optimizer asks once per θ and state (see gradient_fits)."""
+    return bool(theta.flags.owndata) and all(a.flags.owndata for a in arrays)
+
+
+def gradient_fits(theta, g, arrays: tuple, owned: bool | None = None) -> bool:
     """Whether the in-place rules may read g: an array of θ's shape and dtype, apart from θ
     and from the state's ``arrays`` (checked each step: backward makes a new g), θ still
     writable.
 
     Two arrays that each own their memory (``flags.owndata``; g from backward does) share
     none unless they are one array, so for those a test of identity stands for numpy's
-    test of memory (``may_share_memory``, a tenth of a microsecond each).
+    test of memory (``may_share_memory``, a tenth of a microsecond each). ``owned``:
+    :func:`owns_memory` of θ and ``arrays`` when the caller has it (None: asked here).
     """
     if (type(g) is not np.ndarray or g.shape != theta.shape or g.dtype != theta.dtype
             or not theta.flags.writeable):
         return False
     if g.flags.owndata:
+        if owned is None:
+            owned = owns_memory(theta, arrays)
+        if owned:  # all own their memory: apart unless g is one of them
+            if g is theta:
+                return False
+            for a in arrays:
+                if a is g:
+                    return False
+            return True
         for a in (theta, *arrays):
             if a is g or (not a.flags.owndata and _apart(g, a)):
                 return False
