@@ -35,8 +35,9 @@ def checked_loss(loss_fn, a, y):
 
 def tensor_step(model, loss_fn, X, Y, idx):
     """Forward the rows ``idx`` of X (all rows for None) as one Tensor batch, backward."""
-    # the batch as a constant Tensor, without a copy: X[idx] is new, X is fit's own array
-    a = model(Tensor.constant(X if idx is None else X[idx]))
+    # the batch as a constant Tensor, without a copy: the rows idx of X are gathered into a
+    # new array (by take: X[idx]'s rows, in half its time), X is fit's own array
+    a = model(Tensor.constant(X if idx is None else X.take(idx, axis=0)))
     L = checked_loss(loss_fn, a, Y if idx is None else Y[idx])
     value = L.item()
     if math.isfinite(value):
