@@ -402,7 +402,7 @@ def backprop_tensors_fast(root, seed, keep_grads: bool = True) -> None:
         parents = node._parents
         if type(g) is Scatter:  # one entry per row, from cross-entropy (see _add)
             rows, cols = g.index
-            c = op.sparse_vjp(node._consts, node.data, rows, cols, g.value)
+            c = op.sparse_vjp(node._consts, node.data, rows, cols, g.value, g.picked)
             if c is not None and parents[0].requires_grad:
                 _add(parents[0], c, True, own)
             if keep_grads or c is None:  # dense: readable as any gradient, or for the vjp

@@ -52,4 +52,5 @@ class CrossEntropyAt(Op):
         key, c = consts
         # (1/a_{n,yₙ})·(G·(−c)): log's slope times the upstream, as the four nodes multiply it
         # key is (arange(N), y) for a batch: one entry of each row
-        return (Scatter(key, (1.0 / a[key]) * (g * -c), type(key) is tuple and a.ndim == 2),)
+        p = a[key]
+        return (Scatter(key, (1.0 / p) * (g * -c), type(key) is tuple and a.ndim == 2, p),)

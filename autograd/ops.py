@@ -74,11 +74,12 @@ class Op:
         fresh_vjp: True when ``vjp`` returns arrays made in the call that
             nothing else refers to (a matmul's products): the Tensor fast path
             may keep one as a gradient and add into it in place.
-        sparse_vjp: None, or a function ``(consts, out, rows, cols, v)`` giving the
-            vjp's array for a G that is v_n at (rows_n, cols_n), one entry per row,
-            and 0 elsewhere (cross-entropy's), the dense vjp's numbers to the bit,
+        sparse_vjp: None, or a function ``(consts, out, rows, cols, v, picked=None)``
+            giving the vjp's array for a G that is v_n at (rows_n, cols_n), one entry per
+            row, and 0 elsewhere (cross-entropy's), the dense vjp's numbers to the bit,
             or None where it does not apply (softmax; see :class:`~.scatter.Scatter`
-            and the Tensor fast path).
+            and the Tensor fast path); ``picked`` is ``out[rows, cols]`` when the
+            gradient's maker had it.
     """
 
     name = "op"

@@ -21,16 +21,19 @@ class Scatter:
 
     ``one_per_row``: the index is ``(arange(N), cols)`` of a 2-D parent, one entry of
     each row (what cross-entropy on class indices sends back); a softmax node takes
-    such a gradient without making it dense (:meth:`.Softmax.sparse_vjp`).
+    such a gradient without making it dense (:meth:`.Softmax.sparse_vjp`). ``picked``:
+    the parent's data at ``index``, when the op that made the gradient read it (None
+    otherwise), so that the sparse vjp need not gather it again.
     """
 
-    __slots__ = ("index", "value", "basic", "one_per_row")
+    __slots__ = ("index", "value", "basic", "one_per_row", "picked")
 
-    def __init__(self, index, value, one_per_row: bool = False):
+    def __init__(self, index, value, one_per_row: bool = False, picked=None):
         self.index = index
         self.value = value
-        self.basic = _is_basic(index)
+        self.basic = False if one_per_row else _is_basic(index)  # (arange(N), cols): arrays
         self.one_per_row = one_per_row
+        self.picked = picked
 
     def added_to(self, grad, shape: tuple, dtype) -> np.ndarray:
         """A new array: ``grad`` (None for zeros) with ``value`` added at ``index``.

@@ -97,7 +97,7 @@ class Softmax(Op):
         return (s * (g - (g * s).sum(axis=axis, keepdims=True)),)
 
     @staticmethod
-    def sparse_vjp(axis, s, rows, cols, v):
+    def sparse_vjp(axis, s, rows, cols, v, picked=None):
         """:meth:`vjp` for a 2-D s (softmax along axis 1) and a G that is v_n at (n, cols_n)
         and 0 elsewhere (cross-entropy's ∂L/∂a), without the dense G: the same numbers, bit
         for bit, as ``vjp`` on G = zeros with v added at (rows, cols); None for another
@@ -107,12 +107,13 @@ class Softmax(Op):
         sum is t_n = (0 + v_n)·s_n,c + 0 exactly; then ∂L/∂x_nj = s_nj·(0 − t_n) off the
         picked entry and s_n,c·((0 + v_n) − t_n) on it. A softmax row is all finite or all
         NaN (a NaN or +∞ logit makes the whole row NaN), so the zeros' products s_nj·0
-        add nothing the dense sum would have.
+        add nothing the dense sum would have. ``picked``: s[rows, cols], when the caller
+        has it (cross-entropy's vjp read those entries), not gathered again.
         """
         if axis != 1 or s.ndim != 2:
             return None
         v = v + 0.0
-        p = s[rows, cols]
+        p = s[rows, cols] if picked is None else picked
         t = v * p + 0.0
         out = s * (0.0 - t)[:, None]
         out[rows, cols] = p * (v - t)

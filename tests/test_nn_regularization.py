@@ -8,6 +8,7 @@ import pytest
 import stepgrad.nn as nn
 from stepgrad import optim
 from stepgrad.autograd import Tensor, Value, gradcheck
+from stepgrad.nn.diagnostics import gradient_norm
 
 rng = np.random.default_rng(3)
 
@@ -227,3 +228,11 @@ def test_diagnostics_do_not_move_batchnorm_statistics():
     assert [r["layer"] for r in report] == ["layers.0.weight", "layers.2.weight"]
     for k, v in model.layers[1].state_dict().items():
         np.testing.assert_array_equal(v, before[k])
+
+
+def test_a_gradient_norm_is_the_square_root_of_the_sum_of_squares_of_any_gradient():
+    g = np.random.default_rng(0).normal(size=(7, 5))
+    for arr in (g, g[::2], g.T, np.asfortranarray(g), g[:, 1]):
+        assert math.isclose(gradient_norm(arr), math.sqrt(float(np.sum(arr * arr))),
+                            rel_tol=1e-13)
+    assert gradient_norm(None) == 0.0

@@ -165,3 +165,17 @@ def test_the_table_covers_every_primitive_and_composite():
               "log", "tanh", "sigmoid", "relu", "sign", "hardtanh", "abs", "identity", "nsum",
               "dot", "dot_bias", "neg", "sub", "div", "radd", "rsub", "rmul", "rtruediv", "mean"}
     assert wanted <= set(BY_NAME)
+
+
+@pytest.mark.parametrize("x, bad", [([1.0, np.nan, 2.0], 0), ([np.nan, 0.0, 3.0], 1),
+                                    ([4.0, -1.0, np.nan, -2.0], 2), ([5e-324, 1.0], 0)])
+def test_logs_domain_test_counts_the_entries_at_or_below_zero_nan_among_them_or_not(x, bad):
+    """log's one-reduction test (every entry > 0) hands NaN, which is not <= 0, to the
+    exact test: NaN alone passes (log NaN = NaN), entries <= 0 are named and counted."""
+    t = Tensor(np.array(x))
+    if bad:
+        with pytest.raises(ValueError, match=f"log.*got {bad} entries <= 0"):
+            t.log()
+    else:
+        with np.errstate(invalid="ignore"):
+            np.testing.assert_array_equal(t.log().data, np.log(np.array(x)))

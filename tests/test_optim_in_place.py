@@ -146,3 +146,22 @@ def test_a_new_theta_or_state_record_is_checked_again():
                                                       state.second_moment), lr=0.1)
     assert np.array_equal(W.data, theta)
     assert opt.state[0].first_moment is not opt.state[0].second_moment
+
+
+def test_a_theta_that_is_a_view_of_the_gradients_array_takes_the_pure_rule():
+    # θ owns no memory here, so the optimizer's once-per-θ shortcut (identity tests, for
+    # arrays that own theirs) does not apply: a gradient whose array θ is a view of is
+    # caught by numpy's memory test, and the pure rule runs
+    rng = np.random.default_rng(3)
+    W0 = rng.normal(size=(4, 3))
+    W = Tensor(W0.copy())
+    opt = Adam([W], lr=0.1)
+    g1 = rng.normal(size=(4, 3))
+    W.grad = g1.copy()
+    opt.step()
+    buf = W.data.copy()
+    W.data = buf[...]  # θ: a view of buf
+    g2 = buf.copy()
+    W.grad = buf  # g: buf itself, which owns the memory θ is written into
+    opt.step()
+    assert np.array_equal(W.data, _pure_after(W0, [g1, g2], {"lr": 0.1}))

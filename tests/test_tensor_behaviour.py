@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from stepgrad.autograd import Tensor, Value, concat, no_grad, ops, stack, where
-from stepgrad.autograd.arrays import add_rows, fast_sum, unbroadcast
+from stepgrad.autograd.arrays import add_rows, column_sums, fast_sum, unbroadcast
 from stepgrad.autograd.scatter import Scatter
 
 
@@ -310,3 +310,24 @@ def test_a_tensor_copies_its_data_unless_told_not_to():
     assert f32.data.dtype == np.float32
     with pytest.raises(TypeError, match="numeric"):
         Tensor(np.array(["a"]), copy=False)
+
+
+@pytest.mark.parametrize("shape", [(200, 100), (200, 10), (3, 4), (1, 7)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_column_sums_writes_one_t_g_into_the_row_it_is_given(shape, dtype):
+    """1ᵀ·G (a layer's bias gradient), into row 0 of a weight-shaped array where it lies."""
+    g = np.random.default_rng(3).standard_normal(shape).astype(dtype)
+    w = np.full((shape[1] + 1, shape[1]), 7.0, dtype)[:, : shape[1]]
+    row = w[0]
+    assert column_sums(g, out=row) is row
+    np.testing.assert_allclose(w[0], g.sum(axis=0), rtol=1e-4 if dtype == np.float32 else 1e-12)
+    assert np.all(w[1:] == 7.0)
+
+
+def test_a_constant_tensor_holds_the_array_itself_and_needs_no_gradient():
+    x = np.arange(6.0).reshape(2, 3)
+    t = Tensor.constant(x)
+    assert t.data is x and not t.requires_grad and t.is_leaf and t.grad is None
+    y = (t * Tensor(np.ones((2, 3)))).sum()
+    y.backward()
+    assert t.grad is None
