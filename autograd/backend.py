@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import math
 import operator
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 
@@ -148,7 +150,7 @@ class ScalarMath:
             return math.inf if a > 0 or float(n) % 2 == 0 else -math.inf
 
 
-_minimum = np.minimum.reduce
+_minimum: Callable[..., Any] = np.minimum.reduce  # typed loosely: numpy's stubs differ by version
 
 
 class ArrayMath:

@@ -14,6 +14,9 @@ the composite form, where the clamp is a node of its own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from .ops import Op
@@ -21,7 +24,7 @@ from .scatter import Scatter
 
 __all__ = ["CrossEntropyAt"]
 
-_sum = np.add.reduce
+_sum: Callable[..., Any] = np.add.reduce  # typed loosely: numpy's stubs differ by version
 
 
 class CrossEntropyAt(Op):

@@ -16,6 +16,9 @@ overflow warning is silenced there.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 
 from .ops import Op
@@ -24,8 +27,9 @@ __all__ = ["Softmax", "LogSoftmax", "SoftmaxAt", "LogSoftmaxAt", "softmax_steps"
            "stable_softmax", "stable_log_softmax"]
 
 
-_max = np.maximum.reduce
-_sum = np.add.reduce
+# ndarray.max/sum without numpy's Python wrappers (typed loosely: numpy's stubs differ by version)
+_max: Callable[..., Any] = np.maximum.reduce
+_sum: Callable[..., Any] = np.add.reduce
 
 
 def _floats(x) -> np.ndarray:

@@ -25,6 +25,7 @@ so; docs/lecture-slips.md lists every such place.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -52,7 +53,9 @@ command's choices and the pictures read it. Add one with ``@LOSSES.register()`` 
 its function here (see CONTRIBUTING.md)."""
 
 _REDUCTIONS = ("mean", "sum")
-_min, _max = np.minimum.reduce, np.maximum.reduce  # ndarray.min/max without numpy's wrappers
+# ndarray.min/max without numpy's Python wrappers (typed loosely: numpy's stubs differ by version)
+_min: Callable[..., Any] = np.minimum.reduce
+_max: Callable[..., Any] = np.maximum.reduce
 
 
 # ------------------------------------------------------------------ plumbing
