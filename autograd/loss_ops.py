@@ -22,9 +22,15 @@ import numpy as np
 from .ops import Op
 from .scatter import Scatter
 
-__all__ = ["CrossEntropyAt"]
+__all__ = ["CrossEntropyAt", "BelowFloor"]
 
 _sum: Callable[..., Any] = np.add.reduce  # typed loosely: numpy's stubs differ by version
+_min: Callable[..., Any] = np.minimum.reduce
+
+
+class BelowFloor(ValueError):
+    """A picked probability a_{n,y_n} below the floor ``CrossEntropyAt`` was recorded with
+    (or NaN): ``stepgrad.nn.cross_entropy`` catches it and takes its clamped form."""
 
 
 class CrossEntropyAt(Op):
@@ -35,6 +41,12 @@ class CrossEntropyAt(Op):
     batch (1 for the sum). ``consts`` is ``(key, c)``, key = (arange(N), y) the
     entries a_{n,y_n}. The same numbers as ``(a[key].log().sum()) * (−c)``, in
     the same order; a non-positive a_{n,y_n} raises ValueError (log's domain).
+
+    ``consts`` may be ``(key, c, floor)``: then every a_{n,y_n} must be at least
+    ``floor`` (> 0), tested by one reduction, and :class:`BelowFloor` is raised
+    otherwise (NaN included). ``cross_entropy`` records it so with its eps: the
+    entries it needs no clamp for are those ≥ eps, and it is told so by the forward
+    pass itself instead of gathering and testing them before.
     """
 
     name = "cross_entropy_at"
@@ -47,12 +59,20 @@ class CrossEntropyAt(Op):
 
     @staticmethod
     def forward(B, consts, a):
-        key, c = consts
-        return _sum(B.log(a[key]), axis=None) * -c  # Σ as ndarray.sum, without its wrapper
+        key, c = consts[0], consts[1]
+        p = a[key]
+        if len(consts) == 2:
+            return _sum(B.log(p), axis=None) * -c  # Σ as ndarray.sum, without its wrapper
+        floor = consts[2]
+        low = _min(p, axis=None) if p.size else 1.0
+        if not (low >= floor and low > 0):  # (NaN fails both)
+            raise BelowFloor(f"cross_entropy_at: a true class's probability a_(n,y_n) = {low!r}"
+                             f" is below the floor {floor:g} the node was recorded with")
+        return _sum(np.log(p), axis=None) * -c  # every entry ≥ floor > 0: in log's domain
 
     @staticmethod
     def vjp(B, consts, g, out, a):
-        key, c = consts
+        key, c = consts[0], consts[1]
         # (1/a_{n,yₙ})·(G·(−c)): log's slope times the upstream, as the four nodes multiply it
         # key is (arange(N), y) for a batch: one entry of each row
         p = a[key]

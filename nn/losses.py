@@ -31,7 +31,7 @@ import numpy as np
 from numpy.typing import ArrayLike
 
 from stepgrad.autograd import Node, Tensor, Value, apply
-from stepgrad.autograd.loss_ops import CrossEntropyAt
+from stepgrad.autograd.loss_ops import BelowFloor, CrossEntropyAt
 from stepgrad.autograd.softmax_ops import Softmax
 from stepgrad.common.registry import Registry
 
@@ -330,14 +330,14 @@ def _cross_entropy_of_indices(a: Tensor, y: np.ndarray, reduction: str, from_log
     if from_logits:
         return _total(a.log_softmax(axis=-1)[key], y, reduction)
     if a.op is Softmax and a.consts == a.ndim - 1:  # rows sum to 1 by construction
-        p = a.data[key]
-        # in [eps, 1]: nothing to clamp. A softmax entry e_m/Σ_k e_k is never above 1 (the
-        # rounded sum of non-negative terms is at least each term), so only eps is checked;
-        # NaN fails the test and is named below
-        if p.size and _min(p, axis=None) >= eps:
-            return apply(CrossEntropyAt, (a,), (key, _scale(y, reduction)))  # one node
-        _first_bad("cross_entropy", "probabilities must be in [0, 1]", p,
-                   lambda v: (v >= 0) & (v <= 1), "; for logits pass from_logits=True")
+        # in [eps, 1]: nothing to clamp, one node. A softmax entry e_m/Σ_k e_k is never above
+        # 1 (the rounded sum of non-negative terms is at least each term), so only eps is
+        # tested, by the node's forward (the floor eps); NaN fails that and is named below
+        try:
+            return apply(CrossEntropyAt, (a,), (key, _scale(y, reduction), eps))
+        except BelowFloor:
+            _first_bad("cross_entropy", "probabilities must be in [0, 1]", a.data[key],
+                       lambda v: (v >= 0) & (v <= 1), "; for logits pass from_logits=True")
     else:
         _check_distribution(a)
     return _total(_clamped(a[key], eps, 1.0).log(), y, reduction)

@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from stepgrad.autograd import Tensor, apply, gradcheck
-from stepgrad.autograd.loss_ops import CrossEntropyAt
+from stepgrad.autograd.loss_ops import BelowFloor, CrossEntropyAt
+from stepgrad.nn import cross_entropy
 
 
 def _probabilities(rng, n, m):
@@ -68,3 +69,26 @@ def test_a_true_class_of_probability_zero_is_refused_by_name():
     """ln 0: log's domain error naming the op, never a silent inf."""
     with pytest.raises(ValueError, match="log"):
         apply(CrossEntropyAt, (Tensor([[0.0, 1.0], [0.5, 0.5]]),), (_key(np.array([0, 1])), 0.5))
+
+
+@pytest.mark.parametrize("bad", [0.0, 1e-13, np.nan])
+def test_a_floor_refuses_picked_entries_below_it_and_cross_entropy_clamps_them(bad):
+    """Recorded with a floor (cross_entropy's eps), the node's forward tests the picked
+    entries once and raises BelowFloor below it (NaN too); cross_entropy then takes its
+    clamped form, ln max{a, eps}, or names the NaN."""
+    p = np.array([[0.3, 0.7], [0.5, 0.5]])
+    p[0, 0] = bad
+    y = np.array([0, 1])
+    with pytest.raises(BelowFloor):
+        apply(CrossEntropyAt, (Tensor(p),), (_key(y), 0.5, 1e-12))
+    ok = apply(CrossEntropyAt, (Tensor(p[1:]),), (_key(y[1:]), 1.0, 1e-12))
+    assert ok.item() == -np.log(0.5)
+    a = Tensor(np.log(np.where(np.isnan(p), 1.0, np.maximum(p, 1e-300)))).softmax(axis=-1)
+    a.data[...] = p  # the softmax node, holding these probabilities
+    if np.isnan(bad):
+        with pytest.raises(ValueError, match="probabilities must be in"):
+            cross_entropy(a, y)
+    else:
+        L = cross_entropy(a, y)
+        assert L.op is not CrossEntropyAt
+        assert np.isclose(L.item(), 0.5 * (-np.log(max(bad, 1e-12)) - np.log(0.5)))
