@@ -120,14 +120,18 @@ def _is_one_hot(y: np.ndarray) -> bool:
     return bool(np.all((y == 0) | (y == 1)) and np.all(y.sum(axis=-1) == 1))
 
 
-def _check_indices(name: str, idx: np.ndarray, m: int) -> None:
-    """Refuse class indices that are not integers or not in 0…M−1, naming the problem."""
+def _check_indices(name: str, idx: np.ndarray, m: int, upper: bool = True) -> None:
+    """Refuse class indices that are not integers or not in 0…M−1, naming the problem.
+
+    ``upper=False`` leaves the test idx < M to the caller's gather, whose IndexError
+    the caller turns into this function's error (cross_entropy: one reduction fewer).
+    """
     if idx.dtype.kind not in "iu":
         raise ValueError(f"{name}: a target of shape {idx.shape or '()'} is read as class "
                          f"indices (one per sample), and indices must be integers, got "
                          f"dtype {idx.dtype}; pass y.astype(int), or one-hot rows of the "
                          "prediction's shape")
-    if idx.size and (_min(idx, axis=None) < 0 or _max(idx, axis=None) >= m):
+    if idx.size and (_min(idx, axis=None) < 0 or (upper and _max(idx, axis=None) >= m)):
         if idx.ndim == 0:
             raise ValueError(f"{name}: class index must be in 0..{m - 1}, got {int(idx)}")
         raise ValueError(f"{name}: class indices must be in 0..{m - 1}, got {idx.min()}"
@@ -141,14 +145,15 @@ def _one_hot(name: str, idx: np.ndarray, m: int) -> np.ndarray:
 
 
 def _class_indices(name: str, a, target):
-    """The checked class indices when ``target`` holds one per sample of the Tensor ``a``
-    (shape (N,) for a prediction (N, M), one int for one sample), else None."""
+    """The class indices when ``target`` holds one per sample of the Tensor ``a`` (shape
+    (N,) for a prediction (N, M), one int for one sample), else None: checked to be
+    integers ≥ 0; one ≥ M makes the caller's gather raise IndexError (see cross_entropy)."""
     if not isinstance(a, Tensor):
         return None
     shape = a.shape
     y = _target(target)
     if len(shape) >= 1 and shape[-1] > 1 and y.shape == shape[:-1]:
-        _check_indices(name, y, shape[-1])
+        _check_indices(name, y, shape[-1], upper=False)  # ≥ M: the gather's IndexError
         return y
     return None
 
@@ -308,7 +313,14 @@ def cross_entropy(prediction: Prediction, target: Target, reduction: str = "mean
     a = _prediction("cross_entropy", prediction)
     idx = _class_indices("cross_entropy", a, target)
     if idx is not None:  # L_n = −log a_{n,y_n}: the true class's entry, no one-hot row
-        return _cross_entropy_of_indices(a, idx, reduction, from_logits, eps)
+        try:
+            return _cross_entropy_of_indices(a, idx, reduction, from_logits, eps)
+        except IndexError:  # an index ≥ M, which _class_indices left to the gather: named
+            try:
+                _check_indices("cross_entropy", idx, a.shape[-1])
+            except ValueError as named:
+                raise named from None  # not numpy's IndexError from deep inside
+            raise
     a, y = _pair("cross_entropy", prediction, target)
     if from_logits:
         logp = a.log_softmax(axis=-1)

@@ -282,6 +282,20 @@ def test_cross_entropy_of_indices_refuses_a_nan_softmax_output_and_bad_indices_a
     assert one.item() == 2000.0  # one sample: a 1-D prediction and an int
 
 
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_a_class_index_of_m_or_more_is_named_not_numpys_index_error(from_logits):
+    """cross_entropy leaves the test y < M to its gather; the gather's IndexError is
+    turned into the named error, with numpy's exception not chained to it."""
+    good = Tensor(np.zeros((2, 3)))
+    a = good if from_logits else good.softmax(axis=-1)
+    with pytest.raises(ValueError, match=r"class indices must be in 0..2, got 0..3") as err:
+        nn.cross_entropy(a, np.array([0, 3]), from_logits=from_logits)
+    assert err.value.__cause__ is None and err.value.__suppress_context__
+    with pytest.raises(ValueError, match="class index must be in 0..2, got 7"):
+        nn.cross_entropy(Tensor(np.zeros(3)) if from_logits else Tensor(np.zeros(3)).softmax(),
+                         7, from_logits=from_logits)
+
+
 def test_cross_entropy_of_indices_on_a_softmax_clamps_only_when_a_picked_entry_is_below_eps():
     """Picked probabilities all in [eps, 1]: one node −Σ ln a[n, y_n] on a itself (no clamp
     node); one below eps (a softmax that underflowed to 0): clamped, L = −ln eps, the
