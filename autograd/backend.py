@@ -25,11 +25,10 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 
+from . import reductions
 from .arrays import add_rows, expand
 from .buffers import reusable
 from .softmax_ops import stable_softmax
@@ -150,9 +149,6 @@ class ScalarMath:
             return math.inf if a > 0 or float(n) % 2 == 0 else -math.inf
 
 
-_minimum: Callable[..., Any] = np.minimum.reduce  # typed loosely: numpy's stubs differ by version
-
-
 class ArrayMath:
     """Math on numpy arrays, for :class:`Tensor`; elementwise, same rules."""
 
@@ -214,7 +210,7 @@ class ArrayMath:
     def positive(x, op: str, why: str) -> None:
         # one reduction in the common case: every entry > 0 (NaN, which min passes on and
         # which is not <= 0, takes the exact test below)
-        if type(x) is np.ndarray and x.size and _minimum(x, axis=None) > 0:
+        if type(x) is np.ndarray and x.size and reductions.minimum(x, axis=None) > 0:
             return
         bad = np.less_equal(x, 0)
         if bad.any():  # the method: np.any's Python wrapper costs more than the test

@@ -14,18 +14,13 @@ the composite form, where the clamp is a node of its own.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import numpy as np
 
 from .ops import Op
+from .reductions import minimum, total
 from .scatter import Scatter
 
 __all__ = ["CrossEntropyAt", "BelowFloor"]
-
-_sum: Callable[..., Any] = np.add.reduce  # typed loosely: numpy's stubs differ by version
-_min: Callable[..., Any] = np.minimum.reduce
 
 
 class BelowFloor(ValueError):
@@ -62,13 +57,13 @@ class CrossEntropyAt(Op):
         key, c = consts[0], consts[1]
         p = a[key]
         if len(consts) == 2:
-            return _sum(B.log(p), axis=None) * -c  # Σ as ndarray.sum, without its wrapper
+            return total(B.log(p), axis=None) * -c  # Σ, as ndarray.sum
         floor = consts[2]
-        low = _min(p, axis=None) if p.size else 1.0
+        low = minimum(p, axis=None) if p.size else 1.0
         if not (low >= floor and low > 0):  # (NaN fails both)
             raise BelowFloor(f"cross_entropy_at: a true class's probability a_(n,y_n) = {low!r}"
                              f" is below the floor {floor:g} the node was recorded with")
-        return _sum(np.log(p), axis=None) * -c  # every entry ≥ floor > 0: in log's domain
+        return total(np.log(p), axis=None) * -c  # every entry ≥ floor > 0: in log's domain
 
     @staticmethod
     def vjp(B, consts, g, out, a):

@@ -16,20 +16,13 @@ overflow warning is silenced there.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
-
 import numpy as np
 
 from .ops import Op
+from .reductions import maximum, total
 
 __all__ = ["Softmax", "LogSoftmax", "SoftmaxAt", "LogSoftmaxAt", "softmax_steps",
            "stable_softmax", "stable_log_softmax"]
-
-
-# ndarray.max/sum without numpy's Python wrappers (typed loosely: numpy's stubs differ by version)
-_max: Callable[..., Any] = np.maximum.reduce
-_sum: Callable[..., Any] = np.add.reduce
 
 
 def _floats(x) -> np.ndarray:
@@ -50,11 +43,11 @@ def softmax_steps(x, axis=-1, log: bool = True) -> dict:
     (the softmax does not need it).
     """
     x = _floats(x)
-    m = _max(x, axis=axis, keepdims=True)  # (ndarray.max and .sum are these, through a
-    with np.errstate(over="ignore"):       # Python wrapper of numpy's)
+    m = maximum(x, axis=axis, keepdims=True)  # x.max(...), as .reductions says
+    with np.errstate(over="ignore"):
         z = x - m
     e = np.exp(z)
-    s = _sum(e, axis=axis, keepdims=True)
+    s = total(e, axis=axis, keepdims=True)
     if not log:
         return {"m": m, "z": z, "e": e, "s": s}
     return {"m": m, "z": z, "e": e, "s": s, "ln": np.log(s)}

@@ -25,13 +25,13 @@ so; docs/lecture-slips.md lists every such place.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from stepgrad.autograd import Node, Tensor, Value, apply
 from stepgrad.autograd.loss_ops import BelowFloor, CrossEntropyAt
+from stepgrad.autograd.reductions import maximum, minimum
 from stepgrad.autograd.softmax_ops import Softmax
 from stepgrad.common.registry import Registry
 
@@ -53,9 +53,6 @@ command's choices and the pictures read it. Add one with ``@LOSSES.register()`` 
 its function here (see CONTRIBUTING.md)."""
 
 _REDUCTIONS = ("mean", "sum")
-# ndarray.min/max without numpy's Python wrappers (typed loosely: numpy's stubs differ by version)
-_min: Callable[..., Any] = np.minimum.reduce
-_max: Callable[..., Any] = np.maximum.reduce
 
 
 # ------------------------------------------------------------------ plumbing
@@ -131,7 +128,7 @@ def _check_indices(name: str, idx: np.ndarray, m: int, upper: bool = True) -> No
                          f"indices (one per sample), and indices must be integers, got "
                          f"dtype {idx.dtype}; pass y.astype(int), or one-hot rows of the "
                          "prediction's shape")
-    if idx.size and (_min(idx, axis=None) < 0 or (upper and _max(idx, axis=None) >= m)):
+    if idx.size and (minimum(idx, axis=None) < 0 or (upper and maximum(idx, axis=None) >= m)):
         if idx.ndim == 0:
             raise ValueError(f"{name}: class index must be in 0..{m - 1}, got {int(idx)}")
         raise ValueError(f"{name}: class indices must be in 0..{m - 1}, got {idx.min()}"
