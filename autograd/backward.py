@@ -536,47 +536,41 @@ def _visit_tensor(node: Any, seen: set, order: list) -> None:
 def _add(p, c, fresh: bool, own: set) -> None:
     """p.grad += c, in place where p's array is its own; ``fresh``: nobody else holds c."""
     grad = p._grad
-    # the common case first: the first contribution to p, an array of p's shape and dtype
-    # (an intermediate's, or a leaf's after zero_grad when nobody else holds c)
-    if type(c) is _ndarray and (grad is None or (fresh and type(grad) is ZeroGrad)):
-        data = p.data
-        if c.shape == data.shape and c.dtype == data.dtype:
-            if p._op is not None:  # an intermediate node: c is its gradient
-                p._grad = c
-                if fresh:
-                    own.add(id(p))
-            else:  # a leaf: c itself when fresh, else a writable copy of its own
-                p._grad = c if fresh else c.copy()
-            return
+    data = p.data
+    # the common case first: the first contribution to p (an intermediate's, or a leaf's
+    # after zero_grad), an array of p's shape and dtype, becomes p's gradient (0 + c = c)
+    if (type(c) is _ndarray and (grad is None or type(grad) is ZeroGrad)
+            and c.shape == data.shape and c.dtype == data.dtype):
+        if type(grad) is ZeroGrad and not fresh:  # c is not ours: into the leaf's own buffer
+            buf = grad.buffer  # (one pass), where it fits
+            if (type(buf) is _ndarray and buf.shape == c.shape and buf.dtype == c.dtype
+                    and buf.flags.writeable):
+                _copyto(buf, c)
+                p._grad = buf
+                return
+        if p._op is not None:  # an intermediate node: c is its gradient
+            p._grad = c
+            if fresh:
+                own.add(id(p))
+        else:  # a leaf: c itself when fresh, else a writable copy of its own
+            p._grad = c if fresh else c.copy()
+        return
     if (type(c) is Scatter and c.one_per_row and grad is None and p._op is not None
             and p._op.sparse_vjp is not None and len(p._parents) == 1):
         p._grad = c  # kept sparse for the op's sparse_vjp (the softmax's; see the loop)
         return
     if type(grad) is Scatter:  # a second contribution: the first made dense, as the reference
-        grad = p._grad = grad.added_to(None, p.data.shape, p.data.dtype)
+        grad = p._grad = grad.added_to(None, data.shape, data.dtype)
         own.add(id(p))
-    if type(grad) is ZeroGrad:  # a leaf after zero_grad: its gradient becomes c (0 + c)
-        buf = grad.buffer
-        if (type(c) is _ndarray and c.shape == p.data.shape and c.dtype == p.data.dtype
-                and not fresh and type(buf) is _ndarray and buf.shape == c.shape
-                and buf.dtype == c.dtype and buf.flags.writeable):
-            _copyto(buf, c)  # into the leaf's own buffer: one pass
-            p._grad = buf
-            return
+    if type(grad) is ZeroGrad:  # a leaf after zero_grad, c not an array of its shape and dtype
         if type(c) is not _ndarray:  # scattered (W[1:], W[0]): the leaf's own rule
             return p._accumulate(c)
-        grad = p._grad = None  # c itself when fresh, else a copy (below)
-    if (type(c) is not _ndarray or c.shape != p.data.shape or c.dtype != p.data.dtype
-            or (grad is not None and type(grad) is not _ndarray)):  # a node (create_graph)
+        grad = p._grad = None  # broadcast or another dtype: the general way (below)
+    if (type(c) is not _ndarray or c.shape != data.shape or c.dtype != data.dtype
+            or grad is None or type(grad) is not _ndarray):  # or a node (create_graph)
         # broadcast, scattered or another dtype: the general way, in place into an owned array
         return p._accumulate(c, grad is not None and (p._op is None or id(p) in own))
-    if grad is None:
-        if p._op is None and not fresh:  # a leaf owns a writable copy
-            c = c.copy()
-        p._grad = c
-        if fresh and p._op is not None:
-            own.add(id(p))
-    elif (p._op is None or id(p) in own) and grad.flags.writeable and grad.shape == c.shape:
+    if (p._op is None or id(p) in own) and grad.flags.writeable and grad.shape == c.shape:
         _add_arrays(grad, c, out=grad)
     else:
         p._grad = _add_arrays(grad, c, out=reusable(grad.shape, grad.dtype))

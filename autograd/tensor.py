@@ -54,8 +54,9 @@ class Tensor(Operators):
             constants, an op on constants only gives a constant, and so do
             ``detach()`` and every op inside ``no_grad()``.
         copy: False takes an array that already has the dtype as it is, without
-            a copy (the Tensor and the caller then share it; ``fit`` wraps each
-            batch it has just gathered this way). Other data is converted.
+            a copy (the Tensor and the caller then share it). Other data is
+            converted. (``Tensor.constant`` wraps an array with neither checks nor
+            copy: ``fit``'s batches.)
 
     ``grad`` of a Tensor you create is an array of zeros until backward adds to
     it; an intermediate result's ``grad`` is ``None`` until backward reaches it.
@@ -87,8 +88,9 @@ class Tensor(Operators):
     @staticmethod
     def constant(data: np.ndarray) -> Tensor:
         """A constant leaf (``requires_grad=False``) holding ``data`` itself, no copy and no
-        checks: for an array already of float64 or float32 that the caller owns (fit's batch
-        X[idx]). ``Tensor(data, requires_grad=False)`` is the checked way."""
+        checks: for an array already of float64 or float32 that the caller owns (the rows of
+        X that fit gathered for a step). ``Tensor(data, requires_grad=False)`` is the
+        checked way."""
         return Tensor._make(data, (), None, None)
 
     @staticmethod

@@ -82,15 +82,8 @@ def gradient_fits(theta, g, arrays: tuple, owned: bool | None = None) -> bool:
     if g.flags.owndata:
         if owned is None:
             owned = owns_memory(theta, arrays)
-        if owned:  # all own their memory: apart unless g is one of them
-            if g is theta:
-                return False
-            for a in arrays:
-                if a is g:
-                    return False
-            return True
-        for a in (theta, *arrays):
-            if a is g or (not a.flags.owndata and _apart(g, a)):
+        for a in (theta, *arrays):  # when all own their memory, apart unless g is one of them
+            if a is g or (not owned and not a.flags.owndata and _apart(g, a)):
                 return False
         return True
     return not (_apart(g, theta) or any(_apart(g, a) for a in arrays))
