@@ -40,17 +40,31 @@ def softmax_steps(x, axis=-1, log: bool = True) -> dict:
     overflows); then softmax = e / s and log-softmax = z − ln. Shifting by the
     maximum changes nothing mathematically: softmax([1e4, 1e4]) = [0.5, 0.5], not nan.
     The pictures draw these same steps (``viz.unfuse``). ``log=False``: without ``ln``
-    (the softmax does not need it).
+    (the softmax does not need it), and ``e`` written over ``z``'s array (``z`` is
+    then not returned).
+
+    A batch of short rows (N samples of M ≤ :data:`_SHORT_ROW` classes, along the last
+    axis) takes the same steps on a copy of xᵀ, and returns each array as the
+    transpose of that result (the same shapes): numpy reduces a short last axis one
+    row at a time, which costs more than the arithmetic, and reduces a first axis
+    with whole rows of N. The sum is then added in the order e₁ + e₂ + … + e_M.
     """
     x = _floats(x)
+    if x.ndim == 2 and axis in (1, -1) and x.shape[1] <= _SHORT_ROW and x.shape[0] >= _MANY_ROWS:
+        x, axis, back = x.T.copy(), 0, True  # (M, N): each step below along axis 0
+    else:
+        back = False
     m = maximum(x, axis=axis, keepdims=True)  # x.max(...), as .reductions says
     with np.errstate(over="ignore"):
         z = x - m
-    e = np.exp(z)
+    e = np.exp(z, out=None if log else z)
     s = total(e, axis=axis, keepdims=True)
-    if not log:
-        return {"m": m, "z": z, "e": e, "s": s}
-    return {"m": m, "z": z, "e": e, "s": s, "ln": np.log(s)}
+    st = {"m": m, "z": z, "e": e, "s": s, "ln": np.log(s)} if log else {"m": m, "e": e, "s": s}
+    return {k: a.T for k, a in st.items()} if back else st
+
+
+_SHORT_ROW = 64  # softmax_steps: rows of at most this many entries…
+_MANY_ROWS = 16  # … in a batch of at least this many rows are worked on transposed
 
 
 def stable_softmax(x, axis=-1) -> np.ndarray:
@@ -60,7 +74,9 @@ def stable_softmax(x, axis=-1) -> np.ndarray:
         return x.copy()
     st = softmax_steps(x, axis, log=False)
     e = st["e"]
-    return np.divide(e, st["s"], out=e)  # e is this call's own array
+    if e.flags.c_contiguous or e.flags.f_contiguous and not x.flags.c_contiguous:
+        return np.divide(e, st["s"], out=e)  # e is this call's own array, in x's layout
+    return np.divide(e, st["s"], out=np.empty(x.shape, x.dtype))  # in x's (row) layout
 
 
 def stable_log_softmax(x, axis=-1) -> np.ndarray:
@@ -70,7 +86,7 @@ def stable_log_softmax(x, axis=-1) -> np.ndarray:
     if x.shape[axis] == 0:
         return x.copy()
     st = softmax_steps(x, axis)
-    return st["z"] - st["ln"]
+    return np.subtract(st["z"], st["ln"], out=np.empty(x.shape, x.dtype))
 
 
 class Softmax(Op):
