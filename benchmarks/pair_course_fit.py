@@ -72,6 +72,9 @@ def main(argv=None) -> int:
     ap.add_argument("--base", default="HEAD", help="the git revision to compare against")
     ap.add_argument("--rounds", type=int, default=20, help="pairs of fits")
     ap.add_argument("--epochs", type=int, default=100)
+    ap.add_argument("--batch-size", type=int, default=200,
+                    help="samples per step; a small batch (2) times the per-step overhead of "
+                         "Python and numpy calls almost alone, the arithmetic being tiny")
     args = ap.parse_args(argv)
     Xtr, ytr = digits()
     with tempfile.TemporaryDirectory() as tmp, threadpool_limits(1):
@@ -87,7 +90,7 @@ def main(argv=None) -> int:
             model = MLP([64, 100, 10], hidden="relu", output="softmax", init="glorot",
                         seed=seed)
             fit(model, Xtr, ytr, loss="cross_entropy",
-                optimizer=Adam(model.parameters(), lr=1e-3), batch_size=200,
+                optimizer=Adam(model.parameters(), lr=1e-3), batch_size=args.batch_size,
                 epochs=args.epochs, tol=None, seed=seed, progress=False)
             return [p.data for p in model.parameters()]
 

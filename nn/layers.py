@@ -130,8 +130,13 @@ class Layer(Module):
     def forward(self, X: Tensor | ArrayLike) -> Tensor:
         """σ(X·W[1:] + W[0]) for X of shape (N, F): shape (N, H) (a 1-D x gives (H,))."""
         X, one = as_batch(X, self.n_in, type(self).__name__)
-        A = self.activation(self.preactivation(X))
+        A = self.batch_forward(X)
         return A[0] if one else A
+
+    def batch_forward(self, X: Tensor) -> Tensor:
+        """σ(X·W[1:] + W[0]) for a 2-D Tensor X of shape (N, F), unchecked: what ``forward``
+        does once X is checked (an MLP checks its input once for all its layers)."""
+        return self.activation.fn(affine(X, self.weight))
 
     def trace(self, x: Sequence[Value | float]) -> LayerTrace:
         """One sample's scalar view of this layer, every Value named (see :class:`LayerTrace`)."""
@@ -275,8 +280,8 @@ class MLP(Module):
     def forward(self, X: Tensor | ArrayLike) -> Tensor:
         """The Tensor view: outputs a_m for each row of X, shape (N, M)."""
         X, one = as_batch(X, self.n_in, lambda: f"MLP({self.sizes})")
-        for layer in self.layers:
-            X = layer.forward(X)
+        for layer in self.layers:  # each layer's input is the last one's (N, H) output
+            X = layer.batch_forward(X)
         return X[0] if one else X
 
     def trace(self, x: Sequence[Value | float]) -> Trace:

@@ -10,7 +10,8 @@ in the order the attributes were set:
 * ``train()`` / ``eval()``: the mode Dropout and BatchNorm look at;
 * ``state_dict()`` / ``load_state_dict()``: the numbers, copied out and back in
   (shapes checked; the Tensors stay the same objects, so an optimizer keeps
-  working after a load).
+  working after a load); ``state_reader()``: state_dict for a loop that copies
+  the state many times.
 
 Non-parameter state (BatchNorm's running statistics) is named in
 ``buffer_names`` and saved with the parameters.
@@ -19,7 +20,7 @@ Non-parameter state (BatchNorm's running statistics) is named in
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
@@ -117,10 +118,15 @@ class Module:
 
     def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, np.ndarray]]:
         """``(name, ndarray)`` for state that is not a parameter (running statistics)."""
+        for name, module, attr in self._buffer_owners(prefix):
+            yield name, getattr(module, attr)
+
+    def _buffer_owners(self, prefix: str = "") -> Iterator[tuple[str, Module, str]]:
+        """``(name, module, attribute)`` of every buffer: where :meth:`named_buffers` reads it."""
         for b in self.buffer_names:
-            yield prefix + b, getattr(self, b)
+            yield prefix + b, self, b
         for name, m in self.children():
-            yield from m.named_buffers(prefix + name + ".")
+            yield from m._buffer_owners(prefix + name + ".")
 
     def _named_state(self) -> Iterator[tuple[str, Tensor | np.ndarray]]:
         yield from self.named_parameters()
@@ -130,8 +136,29 @@ class Module:
         """Every parameter and buffer by name, as a copied numpy array."""
         out: OrderedDict[str, np.ndarray] = OrderedDict()
         for name, v in self._named_state():
-            out[name] = np.array(v.data if isinstance(v, Tensor) else v, copy=True)
+            out[name] = _copied(v)
         return out
+
+    def state_reader(self) -> Callable[[], OrderedDict[str, np.ndarray]]:
+        """A function that returns :meth:`state_dict` as it is at each call, for a loop that
+        copies the same module's state many times (``fit``'s best weights, each epoch).
+
+        Which parameters and buffers the module has is read once, here; each call copies
+        their arrays as they are then (a buffer set anew, such as a running mean, is read
+        anew). A module whose parts change after this needs a new reader.
+        """
+        params = list(self.named_parameters())
+        buffers = list(self._buffer_owners())
+
+        def read() -> OrderedDict[str, np.ndarray]:
+            out: OrderedDict[str, np.ndarray] = OrderedDict()
+            for name, p in params:
+                out[name] = _copied(p)
+            for name, module, attr in buffers:
+                out[name] = _copied(getattr(module, attr))
+            return out
+
+        return read
 
     def load_state_dict(self, state: Mapping[str, ArrayLike]) -> None:
         """Copy the arrays of ``state`` into this module's parameters and buffers.
@@ -169,6 +196,11 @@ class Module:
         for name, m in kids:
             lines.append(f"  ({name}): " + repr(m).replace("\n", "\n  "))
         return "\n".join(lines) + "\n)"
+
+
+def _copied(v: Tensor | np.ndarray) -> np.ndarray:
+    """A copy of a parameter's or buffer's numbers, as ``state_dict`` holds them."""
+    return np.array(v.data if isinstance(v, Tensor) else v, copy=True)
 
 
 def _flat(x: Sequence[object]) -> bool:

@@ -38,6 +38,7 @@ tests/test_engine_reliability.py are high from their first or second epoch on).
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 from tqdm.auto import tqdm
@@ -66,22 +67,38 @@ class EpochWatch:
         stopping: the stop tests (:class:`~.fit_settings.Stopping`).
         reporting: the callbacks and the progress bar (:class:`~.fit_settings.Reporting`).
         Q0: Q at the initial weights (the first "best" value without validation).
-        Q_guess: Q_ȳ, the loss of the constant guess (NaN: unknown, Q₀ alone is used).
+        Q_guess: Q_ȳ, the loss of the constant guess (NaN: unknown, Q₀ alone is used), or a
+            function that computes it: called the first time an epoch loss reaches
+            GROWTH·Q₀, the only case that asks for it (Q_ref ≥ Q₀).
     """
 
     def __init__(self, model, stepping, validation, stopping, reporting, Q0: float,
-                 Q_guess: float = float("nan")):
+                 Q_guess: float | Callable[[], float] = float("nan")):
         self.model, self.stepping, self.validation = model, stepping, validation
         self.stopping, self.reporting, self.Q0 = stopping, reporting, Q0
-        self.Q_guess = Q_guess
-        self.Q_ref = max(Q0, Q_guess) if np.isfinite(Q_guess) else Q0
+        self._guess = Q_guess
         self.high = 0  # epochs in a row with a loss ≥ GROWTH·Q_ref
         value = Q0 if validation is None else self.evaluate(validation)[0]
-        self.best = {"epoch": 0, "state": model.state_dict(), "value": value}
+        self.read_state = model.state_reader()  # model.state_dict(), its parts listed once
+        self.best = {"epoch": 0, "state": self.read_state(), "value": value}
         self.weights: dict | None = self.best["state"] if stopping.w_tol is not None else None
         self.warned = False
         self.bar = tqdm(total=stopping.epochs, desc="epoch", unit="epoch",
                         disable=not reporting.progress, leave=True)
+
+    @property
+    def Q_guess(self) -> float:
+        """Q_ȳ, the loss of the constant guess (computed at the first call when given as a
+        function)."""
+        if callable(self._guess):
+            self._guess = float(self._guess())
+        return self._guess
+
+    @property
+    def Q_ref(self) -> float:
+        """max(Q₀, Q_ȳ), or Q₀ when Q_ȳ is unknown."""
+        guess = self.Q_guess
+        return max(self.Q0, guess) if np.isfinite(guess) else self.Q0
 
     def evaluate(self, validation) -> tuple:
         """(mean loss, correct count or None) on the validation set."""
@@ -96,10 +113,11 @@ class EpochWatch:
             h.val_loss.append(monitor)
             h.val_accuracy.append(None if hits is None else hits / len(self.validation.X))
         if monitor < self.best["value"] - ROUNDING * abs(self.best["value"]):
-            self.best = {"epoch": epoch, "state": self.model.state_dict(), "value": monitor}
+            self.best = {"epoch": epoch, "state": self.read_state(), "value": monitor}
         self.show(h)
         L, Q0 = h.loss[-1], self.Q0
-        high = L >= GROWTH * self.Q_ref and L > Q0
+        # Q_ref ≥ Q₀: a loss under GROWTH·Q₀ is not high, and Q_ȳ is not needed to say so
+        high = L > Q0 and L >= GROWTH * Q0 and L >= GROWTH * self.Q_ref
         self.high = self.high + 1 if high else 0
         if self.high >= HIGH_EPOCHS:
             ref = "Q₀" if self.Q_ref == Q0 else \
@@ -147,7 +165,7 @@ class EpochWatch:
 
     def weights_settled(self) -> bool:
         """max |w_e − w_{e−1}| < w_tol over every weight, between the ends of two epochs."""
-        now, before = self.model.state_dict(), self.weights
+        now, before = self.read_state(), self.weights
         assert before is not None  # set at the start when w_tol is given
         change = max(float(np.max(np.abs(now[k] - before[k]), initial=0.0)) for k in now)
         self.weights = now

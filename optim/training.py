@@ -132,7 +132,7 @@ def fit(model: Module, X: ArrayLike, Y: ArrayLike, *,
     h = History(lam=lam, Q=[Q], grad_norms={n: [] for n, _ in model.named_parameters()})
     watch = EpochWatch(model, stepping, data.validation, stop,
                        Reporting.checked(callbacks, progress), Q,
-                       guess_loss(model, stepping.loss, data.X, data.Y))
+                       lambda: guess_loss(model, stepping.loss, data.X, data.Y))
     rng, opt, reason = np.random.default_rng(seed), stepping.optimizer, "epochs"
     step, loss_fn, schedule = stepping.step, stepping.loss, stepping.schedule
     X, Y, n, batches = data.X, data.Y, len(data.X), data.batches
