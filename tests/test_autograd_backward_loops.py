@@ -19,6 +19,7 @@ from stepgrad.autograd.backward import (
     backprop_values_fast,
     toposort_tensors,
 )
+from stepgrad.nn import MLP
 
 
 @pytest.fixture(autouse=True)
@@ -416,6 +417,20 @@ def test_the_tensor_walk_visits_nodes_in_toposorts_order(seed):
         n.grad = np.ones(n.shape)
     got = toposort_tensors(root)
     assert got == want and all(a is b for a, b in zip(got, want))
+    assert all(n.grad is None for n in got)
+
+
+def test_the_tensor_walk_of_an_mlp_is_toposorts_order():
+    """An MLP's graph, then x·x (one parent twice): toposort's order, each gradient reset."""
+    model = MLP([3, 4, 2], hidden="relu", output="softmax", seed=0)
+    a = model(Tensor(np.random.default_rng(0).normal(size=(5, 3))))
+    h = a * a
+    root = (h.tanh() * 2.0).sum()
+    want = toposort(root, leaves=False)
+    for n in want:
+        n.grad = np.ones(n.shape)
+    got = toposort_tensors(root)
+    assert len(got) == len(want) and all(p is q for p, q in zip(got, want))
     assert all(n.grad is None for n in got)
 
 

@@ -15,7 +15,7 @@ import pytest
 
 from stepgrad.nn import MLP, Dropout, Layer, Sequential, cross_entropy, half_sse
 from stepgrad.nn.data import moons, one_hot
-from stepgrad.optim import SGD, Adam, fit
+from stepgrad.optim import SGD, Adam, fit, training
 from stepgrad.optim.fit_steps import guess_loss
 from stepgrad.optim.fit_watch import GROWTH, HIGH_EPOCHS
 
@@ -132,6 +132,27 @@ def test_the_constant_guess_is_the_targets_mean_for_every_sample(moons_data):
     def scalar_only(a, y):
         raise TypeError("this loss takes lists of Values")
     assert math.isnan(guess_loss(model, scalar_only, X, Y))
+
+
+def test_the_constant_guess_is_scored_only_when_an_epoch_loss_reaches_growth_times_q0(
+        moons_data, monkeypatch):
+    """Q_ȳ only matters for a loss of GROWTH·Q₀ or more (Q_ref ≥ Q₀): a run that never gets
+    there never computes it; one that does computes it once."""
+    X, Y = moons_data
+    calls = []
+
+    def counted(*args):
+        calls.append(1)
+        return guess_loss(*args)
+
+    monkeypatch.setattr(training, "guess_loss", counted)
+    model = MLP([2, 8, 2], hidden="tanh", output="sigmoid", seed=0)
+    fit(model, X, Y, optimizer=Adam(model.parameters(), lr=0.05), epochs=200, batch_size=None,
+        tol=None, progress=False)
+    assert calls == []
+    h, warned = quiet_fit(model, X, Y, optimizer=SGD(model.parameters(), lr=1e4), epochs=8,
+                          batch_size=None)
+    assert max(h.loss) >= GROWTH * h.Q[0] and calls == [1]
 
 
 def test_from_a_good_start_the_reference_is_the_constant_guess_and_the_warning_says_so(
