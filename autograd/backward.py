@@ -411,7 +411,21 @@ def backprop_tensors_fast(root, seed, keep_grads: bool = True) -> None:
                     node._grad = g
             if c is not None:
                 continue
-        if op is Add:  # Add.partials is (1.0, 1.0): g·1.0 is g, handed on without a copy
+        if not op.has_partials:  # a vjp (Affine, the softmax, cross-entropy): tested first
+            fresh = op.fresh_vjp
+            if len(parents) == 2:  # the common arity, without building a list
+                a, b = parents
+                ca, cb = op.vjp(node.math, node._consts, g, node.data, a.data, b.data)
+                if ca is not None and a.requires_grad:
+                    _add(a, ca, fresh, own)
+                if cb is not None and b.requires_grad:
+                    _add(b, cb, fresh, own)
+                continue
+            for p, c in zip(parents, op.vjp(node.math, node._consts, g, node.data,
+                                            *[p.data for p in parents])):
+                if c is not None and p.requires_grad:
+                    _add(p, c, fresh, own)
+        elif op is Add:  # Add.partials is (1.0, 1.0): g·1.0 is g, handed on without a copy
             for p in parents:
                 if p.requires_grad:
                     _add(p, g, False, own)
@@ -434,20 +448,6 @@ def backprop_tensors_fast(root, seed, keep_grads: bool = True) -> None:
             if p.requires_grad:
                 out = g if not keep_grads and id(node) in own else reusable(g.shape, g.dtype)
                 _add(p, _multiply(g, p.data > 0.0, out=out), True, own)
-        elif not op.has_partials:
-            fresh = op.fresh_vjp
-            if len(parents) == 2:  # the common arity, without building a list
-                a, b = parents
-                ca, cb = op.vjp(node.math, node._consts, g, node.data, a.data, b.data)
-                if ca is not None and a.requires_grad:
-                    _add(a, ca, fresh, own)
-                if cb is not None and b.requires_grad:
-                    _add(b, cb, fresh, own)
-                continue
-            for p, c in zip(parents, op.vjp(node.math, node._consts, g, node.data,
-                                            *[p.data for p in parents])):
-                if c is not None and p.requires_grad:
-                    _add(p, c, fresh, own)
         elif len(parents) == 1:  # tanh, relu, x**n, ...: the loop below for one parent
             p = parents[0]
             if not p.requires_grad:
