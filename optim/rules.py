@@ -249,12 +249,16 @@ def adam(theta: Theta, g: Theta, state: AdamState, lr: float,
     losing Adam's scale invariance (a test pins this). This is the standard
     rule of Kingma & Ba and PyTorch: the first step moves each weight by about
     μ, whatever the gradient's size.
+
+    The last line is computed in the order Kingma & Ba give for it (their
+    Section 2): with c = √(1 − β₂ᵗ), μ·v̂/(√ŝ + ε) = (μ·c/(1 − β₁ᵗ))·v/(√s + ε·c),
+    the same number, one division by c fewer on every weight.
     """
     beta1, beta2 = betas
     g = decayed(g, theta, weight_decay)
     t = state.step + 1
     v = beta1 * state.first_moment + (1 - beta1) * g
     s = beta2 * state.second_moment + (1 - beta2) * (g * g)
-    v_hat_scale = lr / (1 - beta1**t)  # μ / (1 − β₁ᵗ)
-    s_hat_root = s**0.5 / (1 - beta2**t) ** 0.5  # √ŝ
-    return theta - v_hat_scale * _over(v, s_hat_root + eps, eps), AdamState(t, v, s)
+    c = (1 - beta2**t) ** 0.5  # √(1 − β₂ᵗ): √ŝ = √s / c
+    step = lr * c / (1 - beta1**t)  # μ·c / (1 − β₁ᵗ)
+    return theta - step * _over(v, s**0.5 + eps * c, eps), AdamState(t, v, s)

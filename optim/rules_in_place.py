@@ -186,9 +186,9 @@ def adam_(theta: np.ndarray, g: np.ndarray, state: AdamState, tmp: np.ndarray, l
     _mul(g, g, out=tmp)
     _mul(tmp, 1 - beta2, out=tmp)
     _add(s, tmp, out=s)
-    _sqrt(s, out=tmp)                    # √ŝ = √s / √(1 − β₂ᵗ)
-    _div(tmp, (1 - beta2**t) ** 0.5, out=tmp)
-    _add(tmp, eps, out=tmp)              # θ ← θ − μ/(1 − β₁ᵗ) · v / (√ŝ + ε)
-    _step_over(theta, v, tmp, tmp, lr / (1 - beta1**t), eps)
+    c = (1 - beta2**t) ** 0.5            # θ ← θ − μ·v̂/(√ŝ + ε), as Kingma & Ba order it:
+    _sqrt(s, out=tmp)                    #   θ − (μ·c/(1 − β₁ᵗ)) · v / (√s + ε·c), c = √(1 − β₂ᵗ)
+    _add(tmp, eps * c, out=tmp)
+    _step_over(theta, v, tmp, tmp, lr * c / (1 - beta1**t), eps)
     return AdamState(t, v, s)
 
