@@ -68,7 +68,7 @@ class MatMul(Op):
         try:
             if a.ndim == 2 and b.ndim == 2 and a.shape[1] == b.shape[0]:
                 return np.matmul(a, b, out=reusable((a.shape[0], b.shape[1]),
-                                                    _result_type(a, b)))
+                                                    _promote(a.dtype, b.dtype)))
             return np.matmul(a, b)
         except ValueError:
             raise ValueError(
@@ -99,16 +99,13 @@ class MatMul(Op):
         return ga, gb
 
 
-def _result_type(a: np.ndarray, b: np.ndarray):
-    """The dtype of a product of two arrays: their dtype when they share it (the common
-    case, without numpy's Python-level ``result_type``)."""
-    return a.dtype if a.dtype == b.dtype else np.result_type(a, b)
+_promote = np.promote_types  # the dtype of a product of two arrays, as numpy's result_type
 
 
 def _product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """a·b for 2-D arrays, written into an array of the pool (a gradient of a layer's size,
     made new every step, would fault its pages in each time)."""
-    return np.matmul(a, b, out=reusable((a.shape[0], b.shape[1]), _result_type(a, b)))
+    return np.matmul(a, b, out=reusable((a.shape[0], b.shape[1]), _promote(a.dtype, b.dtype)))
 
 
 class Affine(Op):
@@ -133,7 +130,8 @@ class Affine(Op):
             raise ValueError(
                 f"affine: X of shape {x.shape} and W of shape {w.shape} do not fit: "
                 "X·W[1:] + W[0] needs a 2-D X (N, F) and a 2-D W (F + 1, H), row 0 the biases")
-        out = np.matmul(x, w[1:], out=reusable((x.shape[0], w.shape[1]), _result_type(x, w)))
+        out = reusable((x.shape[0], w.shape[1]), _promote(x.dtype, w.dtype))
+        np.matmul(x, w[1:], out=out)
         add_rows(out, w[0], out=out)  # out += W[0], in place: the sum's array is the matmul's
         return out
 
@@ -147,7 +145,7 @@ class Affine(Op):
         gx = _product(g, w[1:].T) if need_x else None  # ∂L/∂X = G·W[1:]ᵀ
         gw = None
         if need_w:  # ∂L/∂W = [1 X]ᵀ·G: row 0 is 1ᵀ·G, rows 1… are Xᵀ·G
-            gw = reusable(w.shape, _result_type(x, g))
+            gw = reusable(w.shape, _promote(x.dtype, g.dtype))
             np.matmul(x.T, g, out=gw[1:])
             column_sums(g, out=gw[0])  # 1ᵀ·G, into row 0 where it lies
         return gx, gw
