@@ -29,6 +29,29 @@ def test_the_steps_are_the_stable_formula():
     np.testing.assert_array_equal(stable_softmax([1000.0, 0.0, -1000.0]), [1.0, 0.0, 0.0])
 
 
+@pytest.mark.parametrize("shape", [(15, 10), (16, 10), (200, 10), (200, 64), (200, 65), (16, 1)])
+@pytest.mark.parametrize("order", ["C", "F"])
+def test_a_batch_of_short_rows_is_worked_on_transposed_with_the_same_steps(shape, order):
+    """N ≥ 16 rows of M ≤ 64 entries take the steps on a copy of xᵀ (numpy reduces a first
+    axis faster than a short last one): each step the plain formula's to rounding, the
+    shapes of x, the softmax in x's own layout, x itself untouched."""
+    x = np.asarray(np.random.default_rng(1).normal(scale=30.0, size=shape), order=order)
+    before = x.copy()
+    st = softmax_steps(x, axis=-1)
+    m = x.max(axis=1, keepdims=True)
+    e = np.exp(x - m)
+    assert all(st[k].shape == (shape[0], 1) for k in ("m", "s", "ln"))
+    np.testing.assert_array_equal(st["m"], m)
+    np.testing.assert_array_equal(st["z"], x - m)
+    np.testing.assert_array_equal(st["e"], e)
+    np.testing.assert_allclose(st["s"], e.sum(axis=1, keepdims=True), rtol=1e-15)
+    a = stable_softmax(x, axis=1)
+    np.testing.assert_allclose(a, e / e.sum(axis=1, keepdims=True), rtol=1e-15)
+    assert a.flags.c_contiguous if order == "C" else a.flags.f_contiguous
+    np.testing.assert_allclose(stable_log_softmax(x, axis=-1), np.log(a), rtol=1e-13, atol=1e-13)
+    np.testing.assert_array_equal(x, before)
+
+
 @pytest.mark.parametrize("fn, op", [(softmax, SoftmaxAt), (log_softmax, LogSoftmaxAt)])
 def test_on_values_each_output_is_one_node_and_agrees_with_the_tensor_op(fn, op):
     v = [Value(x) for x in V]

@@ -64,6 +64,24 @@ def test_adam_first_step_moves_each_parameter_by_lr(scale):
     assert v.data - before_v == pytest.approx(1e-3, abs=1e-6)
 
 
+@pytest.mark.parametrize("eps", [1e-8, 0.0, 1e-3])
+def test_adam_in_kingma_and_bas_order_is_the_boxs_last_line(eps):
+    """θ − (μ·c/(1 − β₁ᵗ))·v/(√s + ε·c), c = √(1 − β₂ᵗ), is θ − μ·v̂/(√ŝ + ε) with
+    v̂ = v/(1 − β₁ᵗ), ŝ = s/(1 − β₂ᵗ): the same number up to rounding, at every step."""
+    rng = np.random.default_rng(4)
+    theta = rng.normal(size=50)
+    state = optim.rules.AdamState(0, np.zeros(50), np.zeros(50))
+    box_theta, v, s = theta.copy(), np.zeros(50), np.zeros(50)
+    for t in range(1, 30):
+        g = rng.normal(scale=10.0 ** rng.integers(-6, 3), size=50)
+        theta, state = optim.rules.adam(theta, g, state, lr=0.01, eps=eps)
+        v = 0.9 * v + 0.1 * g
+        s = 0.999 * s + 0.001 * g * g
+        v_hat, s_hat = v / (1 - 0.9**t), s / (1 - 0.999**t)
+        box_theta = box_theta - 0.01 * v_hat / (np.sqrt(s_hat) + eps)
+        np.testing.assert_allclose(theta, box_theta, rtol=1e-12, atol=1e-14)
+
+
 def test_momentum_after_lr_change_scales_the_whole_velocity():
     """PyTorch's form: v ← γv + g, θ ← θ − μ_new·v; the textbook form would differ."""
     w = Value(1.0)
