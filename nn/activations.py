@@ -36,10 +36,9 @@ from typing import Any, cast
 import numpy as np
 from numpy.typing import ArrayLike
 
-from stepgrad.autograd import Node, Tensor, Value, apply, no_grad
+from stepgrad.autograd import Node, Tensor, Value, no_grad
 from stepgrad.autograd import softmax as softmax_fn
 from stepgrad.autograd.operators import Operators
-from stepgrad.autograd.softmax_ops import Softmax
 from stepgrad.common.registry import Registry
 
 __all__ = ["Activation", "ACTIVATIONS", "get_activation", "identity", "sign", "sigmoid", "tanh",
@@ -158,9 +157,7 @@ def _softmax_values(u: list[Value]) -> list[Value]:
 
 def _softmax_node(u: Node) -> Tensor:
     if isinstance(u, Tensor):
-        if u.data.ndim:  # along the last axis, as u.softmax(axis=-1), its axis known good
-            return apply(Softmax, (u,), u.data.ndim - 1)
-        return u.softmax(axis=-1)  # a 0-d Tensor: Tensor.softmax names the problem
+        return u.softmax(axis=-1)
     raise TypeError("softmax maps a vector to a vector: pass a list of Values or a Tensor, "
                     "not one Value")
 

@@ -136,7 +136,7 @@ class Layer(Module):
     def batch_forward(self, X: Tensor) -> Tensor:
         """σ(X·W[1:] + W[0]) for a 2-D Tensor X of shape (N, F), unchecked: what ``forward``
         does once X is checked (an MLP checks its input once for all its layers)."""
-        return self.activation.fn(affine(X, self.weight))
+        return self.activation.fn(self.preactivation(X))
 
     def trace(self, x: Sequence[Value | float]) -> LayerTrace:
         """One sample's scalar view of this layer, every Value named (see :class:`LayerTrace`)."""

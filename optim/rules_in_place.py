@@ -111,8 +111,7 @@ def _step_over(theta, num, den, tmp, scale, eps) -> None:
 def sgd_(theta: np.ndarray, g: np.ndarray, state: SGDState, tmp: np.ndarray, lr: float,
          weight_decay: float = 0.0) -> SGDState:
     """:func:`.rules.sgd` in place."""
-    if weight_decay:
-        g = decayed(g, theta, weight_decay)  # g ← g + κ·θ
+    g = decayed(g, theta, weight_decay)  # g ← g + κ·θ
     _mul(g, lr, out=tmp)                 # θ ← θ − μ·g
     _sub(theta, tmp, out=theta)
     return state
@@ -121,8 +120,7 @@ def sgd_(theta: np.ndarray, g: np.ndarray, state: SGDState, tmp: np.ndarray, lr:
 def momentum_(theta: np.ndarray, g: np.ndarray, state: MomentumState, tmp: np.ndarray, lr: float,
               momentum: float = 0.9, weight_decay: float = 0.0) -> MomentumState:
     """:func:`.rules.momentum` in place."""
-    if weight_decay:
-        g = decayed(g, theta, weight_decay)  # g ← g + κ·θ
+    g = decayed(g, theta, weight_decay)  # g ← g + κ·θ
     v = state.velocity
     _mul(v, momentum, out=v)             # v ← γ·v + g
     _add(v, g, out=v)
@@ -134,8 +132,7 @@ def momentum_(theta: np.ndarray, g: np.ndarray, state: MomentumState, tmp: np.nd
 def nesterov_(theta: np.ndarray, g: np.ndarray, state: MomentumState, tmp: np.ndarray, lr: float,
               momentum: float = 0.9, weight_decay: float = 0.0) -> MomentumState:
     """:func:`.rules.nesterov` in place."""
-    if weight_decay:
-        g = decayed(g, theta, weight_decay)  # g ← g + κ·θ
+    g = decayed(g, theta, weight_decay)  # g ← g + κ·θ
     v = state.velocity
     _mul(v, momentum, out=v)             # v ← γ·v + g
     _add(v, g, out=v)
@@ -149,8 +146,7 @@ def nesterov_(theta: np.ndarray, g: np.ndarray, state: MomentumState, tmp: np.nd
 def adagrad_(theta: np.ndarray, g: np.ndarray, state: AdaGradState, tmp: np.ndarray, lr: float,
              eps: float = 1e-10, weight_decay: float = 0.0) -> AdaGradState:
     """:func:`.rules.adagrad` in place."""
-    if weight_decay:
-        g = decayed(g, theta, weight_decay)  # g ← g + κ·θ
+    g = decayed(g, theta, weight_decay)  # g ← g + κ·θ
     v = state.sum_sq
     _mul(g, g, out=tmp)                  # v ← v + g²
     _add(v, tmp, out=v)
@@ -163,8 +159,7 @@ def adagrad_(theta: np.ndarray, g: np.ndarray, state: AdaGradState, tmp: np.ndar
 def rmsprop_(theta: np.ndarray, g: np.ndarray, state: RMSPropState, tmp: np.ndarray, lr: float,
              beta: float = 0.99, eps: float = 1e-8, weight_decay: float = 0.0) -> RMSPropState:
     """:func:`.rules.rmsprop` in place."""
-    if weight_decay:
-        g = decayed(g, theta, weight_decay)  # g ← g + κ·θ
+    g = decayed(g, theta, weight_decay)  # g ← g + κ·θ
     v = state.mean_sq
     _mul(v, beta, out=v)                 # v ← β·v + (1 − β)·g²
     _mul(g, g, out=tmp)
@@ -181,8 +176,7 @@ def adam_(theta: np.ndarray, g: np.ndarray, state: AdamState, tmp: np.ndarray, l
           ) -> AdamState:
     """:func:`.rules.adam` in place."""
     beta1, beta2 = betas
-    if weight_decay:
-        g = decayed(g, theta, weight_decay)  # g ← g + κ·θ
+    g = decayed(g, theta, weight_decay)  # g ← g + κ·θ
     t = state.step + 1                   # t ← t + 1
     v, s = state.first_moment, state.second_moment
     _mul(v, beta1, out=v)                # v ← β₁·v + (1 − β₁)·g

@@ -259,3 +259,18 @@ def test_names_are_matched_the_same_way_everywhere():
     assert nn.init_weights("GLOROT", 2, 2, 0).shape == (3, 2)
     with pytest.raises(ValueError, match="unknown loss 'hinge'; valid names: mse"):
         nn.get_loss("hinge")
+
+
+def test_a_layers_forward_goes_through_its_preactivation():
+    """forward and batch_forward compute σ(u) from preactivation(X), so a subclass that
+    changes u (here: u doubled) changes the output."""
+
+    class Doubled(nn.Layer):
+        def preactivation(self, X):
+            return super().preactivation(X) * 2.0
+
+    X = np.random.default_rng(0).normal(size=(5, 3))
+    plain, doubled = nn.Layer(3, 4, "identity", seed=1), Doubled(3, 4, "identity", seed=1)
+    np.testing.assert_allclose(doubled(X).data, 2.0 * plain(X).data, rtol=1e-15)
+    np.testing.assert_allclose(doubled.batch_forward(Tensor(X)).data, 2.0 * plain(X).data,
+                               rtol=1e-15)
